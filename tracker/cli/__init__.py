@@ -1,0 +1,124 @@
+"""The `tracker` command line: parse, call one service, print; errors become one line and a code.
+
+Exit codes are `tracker.errors.ExitCode` (and the README's table).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+import click
+
+from tracker import __version__
+from tracker.cli.app import App
+from tracker.config import Settings
+from tracker.errors import ExitCode, TrackerError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--db",
+    "database_url",
+    metavar="URL",
+    envvar="TRACKER_DATABASE_URL",
+    help="Database URL (default: a SQLite file in the user's data directory).",
+)
+@click.option(
+    "--actor",
+    metavar="NAME",
+    envvar="TRACKER_ACTOR",
+    help="Who is making changes (default: the login name).",
+)
+@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+@click.version_option(__version__, prog_name="tracker")
+@click.pass_context
+def cli(ctx: click.Context, database_url: str | None, actor: str | None, debug: bool) -> None:
+    """Follow up the commitments made at a meeting: owners, deadlines, quotes, history.
+
+    \b
+    Example:
+      tracker init
+      tracker import seeds/by-cn-2017-05-16.toml
+      tracker overdue --as-of 2017-09-11
+    """
+    app = App(Settings.load(database_url=database_url, actor=actor), debug=debug)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+def _register() -> None:
+    from tracker.cli import commitments, setup
+
+    for module in (setup, commitments):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _database_message(exc: BaseException) -> str | None:
+    """A one-line message for driver errors (locked or unreadable files, refused connections)."""
+    try:
+        from sqlalchemy.exc import DBAPIError
+    except ImportError:  # pragma: no cover - SQLAlchemy is a dependency
+        return None
+    if isinstance(exc, DBAPIError):
+        from tracker.db import describe_db_error
+
+        return f"database error: {describe_db_error(exc)}"
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run the command, turn every error into `Error: …` and an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or os.environ.get("TRACKER_DEBUG") == "1"
+    try:
+        code = cli.main(args=args, prog_name="tracker", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("Error: aborted", err=True)
+        code = 130
+    except click.ClickException as exc:
+        if debug:
+            raise
+        hint = ""
+        if isinstance(exc, click.UsageError) and exc.ctx is not None:
+            hint = f" (see '{exc.ctx.command_path} --help')"
+        click.echo(f"Error: {_one_line(exc.format_message())}{hint}", err=True)
+        code = exc.exit_code
+    except TrackerError as exc:
+        if debug:
+            raise
+        click.echo(f"Error: {_one_line(str(exc))}", err=True)
+        code = int(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Error: interrupted", err=True)
+        code = 130
+    except BrokenPipeError:
+        # The reader went away (`tracker list | head`): not an error worth a message.
+        sys.stderr.close()
+        code = 0
+    except Exception as exc:
+        if debug:
+            raise
+        message = _database_message(exc)
+        if message is not None:
+            click.echo(f"Error: {_one_line(message)}", err=True)
+            code = int(ExitCode.DATABASE)
+        else:
+            click.echo(
+                f"Error: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
+                "(rerun with --debug for the traceback)",
+                err=True,
+            )
+            code = int(ExitCode.INTERNAL)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,89 @@
+"""The per-invocation context (settings, clock, one database handle) and shared parameter types.
+
+Only light modules are imported here: `tracker --help` must not pay for SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from tracker.config import Settings
+from tracker.dates import parse_date
+from tracker.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from tracker.db import Database
+
+
+class App:
+    """Built in the group callback; closed by `ctx.call_on_close`."""
+
+    def __init__(self, settings: Settings, *, debug: bool = False) -> None:
+        self.settings = settings
+        self.debug = debug
+
+    @cached_property
+    def db(self) -> Database:
+        from tracker.db import Database
+
+        return Database(self.settings.database_url)
+
+    @property
+    def actor(self) -> str:
+        return self.settings.actor
+
+    def now(self) -> datetime:
+        return self.settings.now()
+
+    def today(self) -> date:
+        return self.settings.today()
+
+    def close(self) -> None:
+        if "db" in self.__dict__:
+            self.db.close()
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+class DateParam(click.ParamType):
+    """ISO dates and relative forms (today, friday, +2w, eom, …), resolved against the clock."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        app = ctx.find_object(App) if ctx else None
+        today = app.today() if app else Settings.load().today()
+        try:
+            return parse_date(str(value), today=today)
+        except InvalidInput as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DATE = DateParam()
+
+
+class IdParam(click.ParamType):
+    """A commitment id: a positive whole number, as `tracker list` shows it."""
+
+    name = "id"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        text = str(value).strip().lstrip("#")
+        if not text.isdigit() or int(text) < 1 or len(text) > 18:
+            self.fail(f"not a commitment id: {value!r} (a number such as 3)", param, ctx)
+        return int(text)
+
+
+COMMITMENT_ID = IdParam()
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -1,0 +1,354 @@
+"""Commands over commitments: add, list, show, update, note, close, reopen, drop, overdue."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from tracker.cli import render
+from tracker.cli.app import COMMITMENT_ID, DATE, App, pass_app, print_json
+
+# Services are imported inside the commands: `tracker --help` stays free of SQLAlchemy.
+
+STATUSES = ["open", "in_progress", "blocked", "done", "dropped"]
+ID = click.argument("commitment_id", metavar="ID", type=COMMITMENT_ID)
+AS_OF = click.option("--as-of", type=DATE, help="Show how things stood at the end of this date.")
+JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+def _show_one(app: App, commitment_id: int, as_json: bool) -> None:
+    """After a change, print the commitment as it now stands (JSON), or nothing."""
+    if as_json:
+        from tracker.services.views import Filters, fetch_commitments
+
+        with app.db.read() as session:
+            (view,) = fetch_commitments(
+                session, as_of=app.today(), filters=Filters(ids=(commitment_id,))
+            )
+        print_json(view.to_json())
+
+
+@click.command()
+@click.argument("title")
+@click.option(
+    "--owner", required=True, help="Accountable owner (a unique part of the name will do)."
+)
+@click.option("--due", type=DATE, required=True, help="Deadline: 2017-06-30, friday, +2w, eom, …")
+@click.option("--area", help="Area: tourism, finance, industry, security, …")
+@click.option(
+    "--priority", type=click.Choice(["high", "normal", "low"]), default="normal", show_default=True
+)
+@click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
+@click.option("--meeting", help="Slug of the meeting it comes from.")
+@click.option("--description", help="Longer description.")
+@click.option("--quote", help="Verbatim words of the source.")
+@click.option("--counterpart", help="The other side's body, where both act.")
+@JSON
+@pass_app
+def add(
+    app: App,
+    title: str,
+    owner: str,
+    due: date,
+    area: str | None,
+    priority: str,
+    tags: tuple[str, ...],
+    meeting: str | None,
+    description: str | None,
+    quote: str | None,
+    counterpart: str | None,
+    as_json: bool,
+) -> None:
+    """Add a commitment with an accountable owner and a deadline.
+
+    \b
+    Example:
+      tracker add "Draft the visa-free agreement" --owner "Foreign Affairs" --due +6w --area tourism
+    """
+    from tracker.models import CommitmentCreate
+    from tracker.services.commitments import add_commitment
+
+    data = CommitmentCreate(
+        title=title,
+        owner=owner,
+        due=due,
+        area=area,
+        priority=priority,
+        tags=list(tags),
+        meeting=meeting,
+        description=description,
+        quote=quote,
+        counterpart=counterpart,
+    )
+    with app.db.write() as session:
+        created = add_commitment(session, data, actor=app.actor, now=app.now())
+        created_id = created.id
+    if as_json:
+        _show_one(app, created_id, True)
+    else:
+        click.echo(f"Added #{created_id} {created.title} (due {created.due.isoformat()})")
+
+
+@click.command("list")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(STATUSES),
+    help="Only this status (repeat for several).",
+)
+@click.option("--owner", help="Only this owner's commitments.")
+@click.option("--area", help="Only this area.")
+@click.option("--meeting", help="Only this meeting (slug).")
+@click.option("--due-before", type=DATE, help="Due before this date.")
+@click.option("--due-after", type=DATE, help="Due after this date.")
+@click.option("--overdue", is_flag=True, help="Only overdue commitments.")
+@AS_OF
+@JSON
+@pass_app
+def list_(
+    app: App,
+    statuses: tuple[str, ...],
+    owner: str | None,
+    area: str | None,
+    meeting: str | None,
+    due_before: date | None,
+    due_after: date | None,
+    overdue: bool,
+    as_of: date | None,
+    as_json: bool,
+) -> None:
+    """List commitments by deadline, with filters.
+
+    \b
+    Example:
+      tracker list --owner "Foreign Affairs" --status open --as-of 2017-09-11
+    """
+    from tracker.services.listing import list_commitments
+
+    as_of = as_of or app.today()
+    with app.db.read() as session:
+        views = list_commitments(
+            session,
+            as_of=as_of,
+            statuses=statuses,
+            owner=owner,
+            area=area,
+            meeting=meeting,
+            due_before=due_before,
+            due_after=due_after,
+            overdue=overdue,
+        )
+    if as_json:
+        print_json([v.to_json() for v in views])
+    elif not views:
+        click.echo(f"No commitments match (as of {as_of.isoformat()}).")
+    else:
+        click.echo(render.commitments_table(views))
+        click.echo(render.summary_line(views, as_of.isoformat()))
+
+
+@click.command()
+@ID
+@AS_OF
+@JSON
+@pass_app
+def show(app: App, commitment_id: int, as_of: date | None, as_json: bool) -> None:
+    """Show one commitment: its quote, owner, deadline, health and full history.
+
+    \b
+    Example:
+      tracker show 3 --as-of 2017-09-11
+    """
+    from tracker.services.listing import commitment_with_history
+
+    as_of = as_of or app.today()
+    with app.db.read() as session:
+        view, events = commitment_with_history(session, commitment_id, as_of=as_of)
+    if as_json:
+        print_json(view.to_json() | {"history": [render.event_json(e) for e in events]})
+    else:
+        click.echo(render.detail(view, events))
+
+
+@click.command()
+@ID
+@click.option("--title", help="New title.")
+@click.option("--owner", help="New accountable owner.")
+@click.option("--due", type=DATE, help="New deadline (needs --reason; counted as a slip).")
+@click.option("--reason", help="Why: required for a deadline change.")
+@click.option(
+    "--status",
+    type=click.Choice(["open", "in_progress", "blocked"]),
+    help="New status (use close or drop to end a commitment).",
+)
+@click.option("--area", help="New area.")
+@click.option("--priority", type=click.Choice(["high", "normal", "low"]), help="New priority.")
+@click.option("--description", help="New description.")
+@click.option("--counterpart", help="New counterpart.")
+@click.option("--tag", "add_tags", multiple=True, help="Add a tag.")
+@click.option("--untag", "remove_tags", multiple=True, help="Remove a tag.")
+@JSON
+@pass_app
+def update(
+    app: App, commitment_id: int, reason: str | None, as_json: bool, **fields: object
+) -> None:
+    """Change a commitment's fields; every change is recorded in its history.
+
+    \b
+    Example:
+      tracker update 6 --due 2017-12-31 --reason "Financing terms still under negotiation"
+      tracker update 3 --status in_progress
+    """
+    from tracker.models import CommitmentUpdate
+    from tracker.services.commitments import update_commitment
+
+    given = {k: v for k, v in fields.items() if v not in (None, ())}
+    for name in ("add_tags", "remove_tags"):
+        if name in given:
+            given[name] = list(given[name])  # type: ignore[call-overload]
+    changes = CommitmentUpdate(**given)  # type: ignore[arg-type]
+    with app.db.write() as session:
+        events = update_commitment(
+            session, commitment_id, changes, reason=reason, actor=app.actor, now=app.now()
+        )
+    if as_json:
+        _show_one(app, commitment_id, True)
+    elif not events:
+        click.echo(f"#{commitment_id}: nothing changed.")
+    else:
+        for event in events:
+            click.echo(
+                f"#{commitment_id}: {event.field} {event.old_value or '-'} → "
+                f"{event.new_value or '-'}"
+            )
+
+
+@click.command()
+@ID
+@click.argument("text")
+@pass_app
+def note(app: App, commitment_id: int, text: str) -> None:
+    """Add a progress note to a commitment's history.
+
+    \b
+    Example:
+      tracker note 1 "Draft agreement sent to the Chinese side"
+    """
+    from tracker.services.commitments import add_note
+
+    with app.db.write() as session:
+        add_note(session, commitment_id, text, actor=app.actor, now=app.now())
+    click.echo(f"#{commitment_id}: note added.")
+
+
+@click.command()
+@ID
+@click.option("--note", help="What was delivered (the resolution).")
+@click.option("--evidence", help="Evidence: a document, law or link.")
+@JSON
+@pass_app
+def close(
+    app: App, commitment_id: int, note: str | None, evidence: str | None, as_json: bool
+) -> None:
+    """Mark a commitment done, with a resolution note or evidence.
+
+    \b
+    Example:
+      tracker close 7 --evidence "Agreement ratified, Law No. 52-Z" --note "Ratified"
+    """
+    from tracker.services.commitments import close_commitment
+
+    with app.db.write() as session:
+        close_commitment(
+            session, commitment_id, note=note, evidence=evidence, actor=app.actor, now=app.now()
+        )
+    if as_json:
+        _show_one(app, commitment_id, True)
+    else:
+        click.echo(f"#{commitment_id}: done.")
+
+
+@click.command()
+@ID
+@click.option("--reason", help="Why it is reopened (required).")
+@JSON
+@pass_app
+def reopen(app: App, commitment_id: int, reason: str | None, as_json: bool) -> None:
+    """Reopen a done or dropped commitment.
+
+    \b
+    Example:
+      tracker reopen 7 --reason "Ratification was annulled"
+    """
+    from tracker.services.commitments import reopen_commitment
+
+    with app.db.write() as session:
+        reopen_commitment(session, commitment_id, reason=reason, actor=app.actor, now=app.now())
+    if as_json:
+        _show_one(app, commitment_id, True)
+    else:
+        click.echo(f"#{commitment_id}: reopened.")
+
+
+@click.command()
+@ID
+@click.option("--reason", help="Why it is no longer pursued (required).")
+@JSON
+@pass_app
+def drop(app: App, commitment_id: int, reason: str | None, as_json: bool) -> None:
+    """Stop pursuing a commitment, with a reason.
+
+    \b
+    Example:
+      tracker drop 9 --reason "Superseded by the 2018 roadmap"
+    """
+    from tracker.services.commitments import drop_commitment
+
+    with app.db.write() as session:
+        drop_commitment(session, commitment_id, reason=reason, actor=app.actor, now=app.now())
+    if as_json:
+        _show_one(app, commitment_id, True)
+    else:
+        click.echo(f"#{commitment_id}: dropped.")
+
+
+@click.command()
+@click.option("--owner", help="Only this owner's commitments.")
+@click.option("--area", help="Only this area.")
+@click.option("--meeting", help="Only this meeting (slug).")
+@AS_OF
+@JSON
+@pass_app
+def overdue(
+    app: App,
+    owner: str | None,
+    area: str | None,
+    meeting: str | None,
+    as_of: date | None,
+    as_json: bool,
+) -> None:
+    """Review what is overdue: open, in progress or blocked and past due, most late first.
+
+    \b
+    Example:
+      tracker overdue --as-of 2017-09-11
+      tracker overdue --owner "Security Council" --json
+    """
+    from tracker.services.listing import overdue_commitments
+
+    as_of = as_of or app.today()
+    with app.db.read() as session:
+        views = overdue_commitments(session, as_of=as_of, owner=owner, area=area, meeting=meeting)
+    if as_json:
+        print_json([v.to_json() for v in views])
+    elif not views:
+        click.echo(f"Nothing overdue as of {as_of.isoformat()}.")
+    else:
+        click.echo(render.overdue_table(views))
+        noun = "commitment" if len(views) == 1 else "commitments"
+        click.echo(f"{len(views)} overdue {noun} as of {as_of.isoformat()}")
+
+
+COMMANDS = [add, list_, show, update, note, close, reopen, drop, overdue]

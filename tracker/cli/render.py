@@ -1,0 +1,159 @@
+"""Plain-text rendering for the terminal: tables a person scans in seconds, and detail views."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tracker.models import Event
+    from tracker.services.views import CommitmentView
+
+OWNER_WIDTH = 34
+
+
+def shorten(text: str | None, width: int) -> str:
+    text = text or ""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def when(view: CommitmentView) -> str:
+    """Days left or late, the way a person says it."""
+    a = view.assessment
+    if view.status in ("done", "dropped"):
+        return view.status
+    if a.overdue:
+        return f"{a.days_overdue}d late"
+    if a.days_left == 0:
+        return "today"
+    return f"in {a.days_left}d"
+
+
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], *, right: set[int] | None = None
+) -> str:
+    """Columns sized to their content; the last column is cut to the terminal on a tty."""
+    right = right or set()
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row[:-1]):
+            widths[i] = max(widths[i], len(cell))
+    lines = []
+    for row in [list(headers), *rows]:
+        cells = [
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(row[:-1])
+        ]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    if sys.stdout.isatty():
+        width = shutil.get_terminal_size((120, 24)).columns
+        lines = [shorten(line, width) for line in lines]
+    return "\n".join(lines)
+
+
+def commitments_table(views: Sequence[CommitmentView]) -> str:
+    rows = [
+        [
+            str(v.id),
+            v.due.isoformat(),
+            when(v),
+            shorten(v.owner, OWNER_WIDTH),
+            v.area or "-",
+            v.status,
+            v.title,
+        ]
+        for v in views
+    ]
+    return table(["ID", "DUE", "WHEN", "OWNER", "AREA", "STATUS", "TITLE"], rows, right={0})
+
+
+def overdue_table(views: Sequence[CommitmentView]) -> str:
+    rows = [
+        [
+            str(v.id),
+            str(v.assessment.days_overdue),
+            v.due.isoformat(),
+            shorten(v.owner, OWNER_WIDTH),
+            v.status,
+            str(v.slips),
+            v.title,
+        ]
+        for v in views
+    ]
+    return table(
+        ["ID", "DAYS LATE", "DUE", "OWNER", "STATUS", "SLIPS", "TITLE"], rows, right={0, 1, 5}
+    )
+
+
+def summary_line(views: Sequence[CommitmentView], as_of: str) -> str:
+    overdue = sum(1 for v in views if v.assessment.overdue)
+    active = sum(1 for v in views if v.status in ("open", "in_progress", "blocked"))
+    noun = "commitment" if len(views) == 1 else "commitments"
+    return f"{len(views)} {noun} · {active} active · {overdue} overdue · as of {as_of}"
+
+
+def _wrap(label: str, text: str) -> list[str]:
+    body = textwrap.wrap(text, width=88) or [""]
+    pad = " " * 14
+    return [f"  {label:<12}{body[0]}"] + [pad + line for line in body[1:]]
+
+
+def event_line(event: Event) -> str:
+    at = event.at.strftime("%Y-%m-%d %H:%M")
+    change = ""
+    if event.field and (event.old_value is not None or event.new_value is not None):
+        change = f"{event.field} {event.old_value or '-'} → {event.new_value or '-'}"
+    elif event.kind == "created" and event.new_value:
+        change = event.new_value
+    detail = " · ".join(part for part in (change, event.text) if part)
+    return f"  {at}Z  {shorten(event.actor, 16):<16}  {event.kind:<9} {detail}".rstrip()
+
+
+def detail(view: CommitmentView, events: Sequence[Event]) -> str:
+    a = view.assessment
+    slips = f"{view.slips} slip" + ("" if view.slips == 1 else "s")
+    lines = [f"#{view.id}  {view.title}"]
+    if view.meeting:
+        lines += _wrap("Meeting", f"{view.meeting}" + (f" (key {view.key})" if view.key else ""))
+    owner = view.owner + (f" <{view.owner_email}>" if view.owner_email else "")
+    lines += _wrap("Owner", owner)
+    if view.counterpart:
+        lines += _wrap("Counterpart", view.counterpart)
+    lines += _wrap("Due", f"{view.due.isoformat()} ({when(view)}) · {slips}")
+    lines += _wrap(
+        "Status",
+        f"{view.status} · health {a.health.value}"
+        + (" · stale" if a.stale else "")
+        + f" · as of {view.as_of.isoformat()}",
+    )
+    facts = [view.area or "no area", f"priority {view.priority}"]
+    if view.tags:
+        facts.append("tags " + ", ".join(view.tags))
+    lines += _wrap("Area", " · ".join(facts))
+    if view.description:
+        lines += _wrap("Description", view.description)
+    if view.quote:
+        lines += _wrap("Quote", f"“{' '.join(view.quote.split())}”")
+    if view.resolution:
+        lines += _wrap("Resolution", view.resolution)
+    if view.evidence:
+        lines += _wrap("Evidence", view.evidence)
+    lines.append("History")
+    lines += [event_line(e) for e in events] or ["  (none)"]
+    return "\n".join(lines)
+
+
+def event_json(event: Event) -> dict[str, object]:
+    return {
+        "id": event.id,
+        "at": event.at.isoformat().replace("+00:00", "Z"),
+        "actor": event.actor,
+        "kind": event.kind,
+        "field": event.field,
+        "old": event.old_value,
+        "new": event.new_value,
+        "text": event.text,
+    }

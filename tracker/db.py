@@ -1,0 +1,157 @@
+"""Database engines and transactions for SQLite (the embedded default) and PostgreSQL.
+
+SQLite is made safe for several processes: WAL (readers never block the writer), a busy
+timeout, foreign keys on, and write transactions opened with `BEGIN IMMEDIATE` so that two
+writers queue on the lock up front instead of failing mid-transaction on an upgrade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import DBAPIError as SADBAPIError
+from sqlmodel import Session
+
+from tracker.errors import DatabaseError
+
+# The Alembic revision this code expects; a test keeps it equal to the head in migrations/.
+SCHEMA_HEAD = "0001_initial"
+SQLITE_BUSY_TIMEOUT_S = 30.0
+_WRITE_OPTION = "tracker_write"
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Hand transaction control to SQLAlchemy: pysqlite's implicit BEGIN would defer locking.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # durable across process kills in WAL mode
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        write = connection.get_execution_options().get(_WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def create_engine(url: str) -> Engine:
+    """An engine for `url`; refuses malformed URLs and unknown drivers with a DatabaseError."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(
+            f"bad database URL {url!r}: expected sqlite:///PATH or "
+            "postgresql+psycopg://USER@HOST/DB"
+        ) from exc
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise DatabaseError(
+            f"unsupported database {backend!r} in {url!r}: use SQLite or PostgreSQL"
+        )
+    kwargs: dict[str, Any] = {}
+    if backend == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            raise DatabaseError("an in-memory SQLite database keeps nothing: give a file path")
+        folder = Path(parsed.database).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise DatabaseError(f"folder for the database does not exist: {folder}")
+        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S}
+    else:
+        kwargs["pool_pre_ping"] = False
+        kwargs["connect_args"] = {"connect_timeout": 10}
+    try:
+        engine = sa.create_engine(parsed, **kwargs)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise DatabaseError(f"cannot use database URL {url!r}: {exc}") from exc
+    if backend == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def describe_db_error(exc: SADBAPIError) -> str:
+    """One line from a driver error (drivers put SQL and links on the following lines)."""
+    original = getattr(exc, "orig", None) or exc
+    first = str(original).strip().splitlines()
+    return first[0] if first else type(original).__name__
+
+
+class Database:
+    """One handle per command invocation: an engine, read and write transactions."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = create_engine(url)
+        self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
+        self._checked = False
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    def sqlite_path(self) -> Path | None:
+        if self.backend != "sqlite":
+            return None
+        return Path(self.engine.url.database or "").expanduser()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def schema_revision(self) -> str | None:
+        """The Alembic revision stamped in the database, or None for an empty database."""
+        with self.engine.connect() as conn:
+            if not sa.inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+    def require_schema(self) -> None:
+        """Refuse to work on a database that is not initialised or not at this code's revision."""
+        if self._checked:
+            return
+        path = self.sqlite_path()
+        if path is not None and not path.exists():
+            # Checked before connecting: opening a missing SQLite file would create it.
+            raise DatabaseError(f"no database at {path}: run `tracker init`")
+        try:
+            revision = self.schema_revision()
+        except SADBAPIError as exc:
+            raise DatabaseError(f"cannot open database: {describe_db_error(exc)}") from exc
+        if revision is None:
+            raise DatabaseError("database is not initialised: run `tracker init`")
+        if revision != SCHEMA_HEAD:
+            raise DatabaseError(
+                f"database schema is at {revision}, this tracker needs {SCHEMA_HEAD}: "
+                "run `tracker db upgrade`"
+            )
+        self._checked = True
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        self.require_schema()
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self, *, commit: bool = True) -> Iterator[Session]:
+        """One transaction: committed if the block succeeds (and `commit`), else rolled back."""
+        self.require_schema()
+        with Session(self._write_engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                if commit:
+                    session.commit()
+                else:
+                    session.rollback()
+            except BaseException:
+                session.rollback()
+                raise

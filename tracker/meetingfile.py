@@ -1,0 +1,305 @@
+"""Meeting files (TOML): a meeting, its owners and its commitments, checked against the readout.
+
+The whole file is validated before anything is written; every problem names the commitment
+(by key) and the field at fault. Deadlines are ISO dates or offsets from the meeting date
+(`+90d`, `+2w`, `+6m`, `+1y`), so a meeting can be replayed at another date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tracker.dates import apply_offset, is_offset, parse_iso
+from tracker.errors import InvalidInput, MeetingFileError
+from tracker.models import OwnerKind, Priority
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
+MEETING_FIELDS = {"slug", "title", "date", "place", "participants", "source"}
+OWNER_FIELDS = {"name", "email", "kind"}
+COMMITMENT_FIELDS = {
+    "key",
+    "title",
+    "quote",
+    "owner",
+    "due",
+    "area",
+    "priority",
+    "tags",
+    "description",
+    "counterpart",
+}
+# Written by `tracker extract` for the reviewer; import reads past them.
+IGNORED_FIELDS = {"cue", "confidence", "due_basis"}
+
+
+def normalise(text: str) -> str:
+    """Whitespace-insensitive form used to match quotes against the source."""
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class OwnerSpec:
+    name: str
+    email: str | None = None
+    kind: str = OwnerKind.BODY
+
+
+@dataclass(frozen=True)
+class CommitmentSpec:
+    key: str
+    title: str
+    quote: str
+    owner: str
+    due: date
+    area: str | None = None
+    priority: str = Priority.NORMAL
+    tags: tuple[str, ...] = ()
+    description: str | None = None
+    counterpart: str | None = None
+
+
+@dataclass(frozen=True)
+class MeetingSpec:
+    slug: str
+    title: str
+    date: date
+    place: str | None
+    participants: tuple[str, ...]
+    source_file: str
+    source_sha256: str
+    path: Path
+    owners: tuple[OwnerSpec, ...] = ()
+    commitments: tuple[CommitmentSpec, ...] = field(default_factory=tuple)
+
+
+class _Problems:
+    """Collects every problem in a file, so one run shows the first and counts the rest."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.items: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.items.append(f"{where}: {message}")
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            more = f" (and {len(self.items) - 1} more problems)" if len(self.items) > 1 else ""
+            raise MeetingFileError(self.items[0] + more, path=str(self.path))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise MeetingFileError("file is larger than 64 MiB", path=str(path))
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise MeetingFileError("no such file", path=str(path)) from None
+    except IsADirectoryError:
+        raise MeetingFileError("is a directory, not a meeting file", path=str(path)) from None
+    except OSError as exc:
+        raise MeetingFileError(f"cannot read: {exc.strerror}", path=str(path)) from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise MeetingFileError("not UTF-8 text", path=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise MeetingFileError(f"malformed TOML: {exc}", path=str(path)) from None
+
+
+def _text(value: Any, where: str, problems: _Problems, *, required: bool, limit: int) -> str | None:
+    if value is None:
+        if required:
+            problems.add(where, "missing")
+        return None
+    if not isinstance(value, str):
+        problems.add(where, f"must be text, not {type(value).__name__}")
+        return None
+    cleaned = " ".join(value.split())
+    if required and not cleaned:
+        problems.add(where, "is empty")
+        return None
+    if len(cleaned) > limit:
+        problems.add(where, f"is longer than {limit} characters")
+        return None
+    return cleaned or None
+
+
+def _date(value: Any, where: str, problems: _Problems, *, base: date | None) -> date | None:
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    if isinstance(value, str):
+        try:
+            if is_offset(value):
+                if base is None:
+                    problems.add(where, "an offset needs a valid meeting date")
+                    return None
+                return apply_offset(value, base)
+            return parse_iso(value)
+        except InvalidInput as exc:
+            problems.add(where, str(exc))
+            return None
+    problems.add(where, "must be a date (2017-06-30) or an offset (+90d, +2w, +6m, +1y)")
+    return None
+
+
+def _source(
+    path: Path, meeting: dict[str, Any], problems: _Problems
+) -> tuple[str, str, str] | None:
+    """(relative name, normalised text, sha256) of the readout the quotes come from."""
+    name = _text(meeting.get("source"), "meeting.source", problems, required=True, limit=500)
+    if name is None:
+        return None
+    source_path = (path.parent / name).resolve()
+    try:
+        raw = source_path.read_bytes()
+    except OSError:
+        problems.add("meeting.source", f"cannot read the readout {source_path}")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        problems.add("meeting.source", f"the readout {source_path} is not UTF-8 text")
+        return None
+    return name, normalise(text), hashlib.sha256(raw).hexdigest()
+
+
+def load_meeting_file(path: Path, *, meeting_date: date | None = None) -> MeetingSpec:
+    """Parse and validate a meeting file; `meeting_date` replays the meeting at another date."""
+    data = _read_toml(path)
+    problems = _Problems(path)
+    for top in sorted(set(data) - {"meeting", "owners", "commitments"}):
+        problems.add(top, "unknown section")
+    meeting = data.get("meeting")
+    if not isinstance(meeting, dict):
+        raise MeetingFileError("missing [meeting] table", path=str(path))
+    for key in sorted(set(meeting) - MEETING_FIELDS):
+        problems.add(f"meeting.{key}", "unknown field")
+
+    slug = _text(meeting.get("slug"), "meeting.slug", problems, required=True, limit=120)
+    if slug and not _SLUG.match(slug):
+        problems.add("meeting.slug", "use lower-case letters, digits, '.', '_' and '-'")
+    title = _text(meeting.get("title"), "meeting.title", problems, required=True, limit=300)
+    held = meeting_date or _date(meeting.get("date"), "meeting.date", problems, base=None)
+    place = _text(meeting.get("place"), "meeting.place", problems, required=False, limit=200)
+    participants = meeting.get("participants", [])
+    if not isinstance(participants, list) or not all(isinstance(p, str) for p in participants):
+        problems.add("meeting.participants", "must be a list of names")
+        participants = []
+    source = _source(path, meeting, problems)
+
+    owners = _owners(data.get("owners", []), problems)
+    commitments = _commitments(data.get("commitments", []), problems, held, source)
+    problems.raise_if_any()
+    assert slug and title and held and source  # guaranteed once no problem was found
+    return MeetingSpec(
+        slug=slug,
+        title=title,
+        date=held,
+        place=place,
+        participants=tuple(" ".join(p.split()) for p in participants),
+        source_file=source[0],
+        source_sha256=source[2],
+        path=path,
+        owners=tuple(owners),
+        commitments=tuple(commitments),
+    )
+
+
+def _owners(raw: Any, problems: _Problems) -> list[OwnerSpec]:
+    if not isinstance(raw, list):
+        problems.add("owners", "must be an array of tables ([[owners]])")
+        return []
+    owners: list[OwnerSpec] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw, start=1):
+        where = f"owners[{index}]"
+        if not isinstance(item, dict):
+            problems.add(where, "must be a table")
+            continue
+        for key in sorted(set(item) - OWNER_FIELDS):
+            problems.add(f"{where}.{key}", "unknown field")
+        name = _text(item.get("name"), f"{where}.name", problems, required=True, limit=200)
+        email = _text(item.get("email"), f"{where}.email", problems, required=False, limit=320)
+        if email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
+            problems.add(f"{where}.email", f"not an e-mail address: {email!r}")
+        kind = item.get("kind", OwnerKind.BODY)
+        if kind not in {k.value for k in OwnerKind}:
+            problems.add(f"{where}.kind", "must be 'body' or 'person'")
+        if name:
+            if name.lower() in seen:
+                problems.add(f"{where}.name", f"owner {name!r} is listed twice")
+            seen.add(name.lower())
+            owners.append(OwnerSpec(name=name, email=email, kind=str(kind)))
+    return owners
+
+
+def _commitments(
+    raw: Any, problems: _Problems, held: date | None, source: tuple[str, str, str] | None
+) -> list[CommitmentSpec]:
+    if not isinstance(raw, list):
+        problems.add("commitments", "must be an array of tables ([[commitments]])")
+        return []
+    out: list[CommitmentSpec] = []
+    keys: set[str] = set()
+    for index, item in enumerate(raw, start=1):
+        if not isinstance(item, dict):
+            problems.add(f"commitments[{index}]", "must be a table")
+            continue
+        key = item.get("key")
+        where = f"commitment {key!r}" if isinstance(key, str) and key else f"commitments[{index}]"
+        for name in sorted(set(item) - COMMITMENT_FIELDS - IGNORED_FIELDS):
+            problems.add(f"{where}.{name}", "unknown field")
+        key = _text(key, f"{where}.key", problems, required=True, limit=120)
+        if key:
+            if not _SLUG.match(key):
+                problems.add(f"{where}.key", "use lower-case letters, digits, '.', '_' and '-'")
+            if key in keys:
+                problems.add(f"{where}.key", "used twice in this file")
+            keys.add(key)
+        title = _text(item.get("title"), f"{where}.title", problems, required=True, limit=300)
+        owner = _text(item.get("owner"), f"{where}.owner", problems, required=True, limit=200)
+        quote = item.get("quote")
+        quote_text = _text(quote, f"{where}.quote", problems, required=True, limit=10_000)
+        if quote_text and source and normalise(quote_text) not in source[1]:
+            problems.add(f"{where}.quote", f"not found verbatim in the readout {source[0]}")
+        due = _date(item.get("due"), f"{where}.due", problems, base=held) if "due" in item else None
+        if "due" not in item:
+            problems.add(f"{where}.due", "missing")
+        area = _text(item.get("area"), f"{where}.area", problems, required=False, limit=60)
+        priority = item.get("priority", Priority.NORMAL)
+        if priority not in {p.value for p in Priority}:
+            problems.add(f"{where}.priority", "must be high, normal or low")
+        tags = item.get("tags", [])
+        if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
+            problems.add(f"{where}.tags", "must be a list of words")
+            tags = []
+        description = _text(
+            item.get("description"), f"{where}.description", problems, required=False, limit=10_000
+        )
+        counterpart = _text(
+            item.get("counterpart"), f"{where}.counterpart", problems, required=False, limit=200
+        )
+        if key and title and owner and quote_text and due:
+            out.append(
+                CommitmentSpec(
+                    key=key,
+                    title=title,
+                    quote=str(quote).strip(),
+                    owner=owner,
+                    due=due,
+                    area=area.lower() if area else None,
+                    priority=str(priority),
+                    tags=tuple(t.strip().lower() for t in tags),
+                    description=description,
+                    counterpart=counterpart,
+                )
+            )
+    return out

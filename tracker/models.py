@@ -1,0 +1,178 @@
+"""The tables (SQLModel) and the small vocabularies they use.
+
+Vocabularies are stored as plain strings guarded by CHECK constraints (not database enum types),
+so adding a value is a one-line migration on both backends.
+
+Schema changes go through Alembic revisions in `migrations/`; nothing here creates tables.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import JSON, Column, Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC as a naive timestamp and hands back aware datetimes on every backend.
+
+    SQLite has no time zone type; storing naive UTC on both backends keeps one code path.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    BLOCKED = "blocked"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+ACTIVE_STATUSES = (Status.OPEN, Status.IN_PROGRESS, Status.BLOCKED)
+CLOSED_STATUSES = (Status.DONE, Status.DROPPED)
+
+
+class Priority(StrEnum):
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+class OwnerKind(StrEnum):
+    BODY = "body"
+    PERSON = "person"
+
+
+class EventKind(StrEnum):
+    CREATED = "created"
+    CHANGED = "changed"  # a field other than status, due or owner
+    STATUS = "status"
+    DUE = "due"  # a deadline change: a slip (or a pull-in), always with a reason
+    OWNER = "owner"
+    NOTE = "note"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    DROPPED = "dropped"
+
+
+def _enum_check(table: str, column: str, enum: type[StrEnum]) -> sa.CheckConstraint:
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return sa.CheckConstraint(f"{column} IN ({values})", name=f"ck_{table}_{column}")
+
+
+class Meeting(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True)
+    title: str = Field(max_length=300)
+    date: date
+    place: str | None = Field(default=None, max_length=200)
+    participants: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    source_file: str | None = Field(default=None, max_length=500)
+    source_sha256: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class OwnerBase(SQLModel):
+    name: str = Field(max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    kind: str = Field(default=OwnerKind.BODY, max_length=20)
+
+
+class Owner(OwnerBase, table=True):
+    __table_args__ = (_enum_check("owner", "kind", OwnerKind),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+
+
+class CommitmentBase(SQLModel):
+    title: str = Field(max_length=300)
+    description: str | None = None
+    quote: str | None = None
+    area: str | None = Field(default=None, max_length=60, index=True)
+    due: date = Field(index=True)
+    priority: str = Field(default=Priority.NORMAL, max_length=10)
+    counterpart: str | None = Field(default=None, max_length=200)
+
+
+class Commitment(CommitmentBase, table=True):
+    __table_args__ = (
+        sa.UniqueConstraint("meeting_id", "key", name="uq_commitment_meeting_key"),
+        _enum_check("commitment", "status", Status),
+        _enum_check("commitment", "priority", Priority),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+    key: str | None = Field(default=None, max_length=120)
+    owner_id: int = Field(foreign_key="owner.id", index=True)
+    status: str = Field(default=Status.OPEN, max_length=20, index=True)
+    tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    resolution: str | None = None
+    evidence: str | None = None
+
+
+class Event(SQLModel, table=True):
+    """Append-only history: one row per change, never updated or deleted."""
+
+    __table_args__ = (_enum_check("event", "kind", EventKind),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    commitment_id: int = Field(foreign_key="commitment.id", index=True)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    actor: str = Field(max_length=120)
+    kind: str = Field(max_length=20)
+    field: str | None = Field(default=None, max_length=40)
+    old_value: str | None = None
+    new_value: str | None = None
+    text: str | None = None
+
+
+class CommitmentCreate(SQLModel):
+    """What a person gives to add a commitment; names, not ids, as typed on the command line."""
+
+    title: str
+    owner: str
+    due: date
+    area: str | None = None
+    priority: str = Priority.NORMAL
+    tags: list[str] = []
+    description: str | None = None
+    quote: str | None = None
+    counterpart: str | None = None
+    meeting: str | None = None
+    key: str | None = None
+
+
+class CommitmentUpdate(SQLModel):
+    """A partial update: only the fields that were set are applied (`exclude_unset`)."""
+
+    title: str | None = None
+    description: str | None = None
+    owner: str | None = None
+    due: date | None = None
+    status: str | None = None
+    area: str | None = None
+    priority: str | None = None
+    counterpart: str | None = None
+    add_tags: list[str] | None = None
+    remove_tags: list[str] | None = None

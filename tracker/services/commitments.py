@@ -1,0 +1,387 @@
+"""Commitments: creation, the status lifecycle, edits and notes, each change recorded as an Event.
+
+Lifecycle: open ⇄ in_progress ⇄ blocked, then `close` (done, with a resolution or evidence) or
+`drop` (dropped, with a reason); `reopen` (with a reason) brings either back to open.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Session, select
+
+from tracker.errors import InvalidInput, InvalidTransition, NotFound
+from tracker.models import (
+    ACTIVE_STATUSES,
+    CLOSED_STATUSES,
+    Commitment,
+    CommitmentCreate,
+    CommitmentUpdate,
+    Event,
+    EventKind,
+    Meeting,
+    Owner,
+    Priority,
+    Status,
+)
+from tracker.services.owners import resolve_owner
+
+MAX_TITLE = 300
+
+
+def clean_title(title: str) -> str:
+    cleaned = " ".join(title.split())
+    if not cleaned:
+        raise InvalidInput("title is empty")
+    if len(cleaned) > MAX_TITLE:
+        raise InvalidInput(f"title is longer than {MAX_TITLE} characters")
+    return cleaned
+
+
+def clean_text(text: str | None, *, what: str) -> str:
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise InvalidInput(f"{what} is empty")
+    return cleaned
+
+
+def clean_area(area: str | None) -> str | None:
+    if area is None:
+        return None
+    cleaned = " ".join(area.split()).lower()
+    if not cleaned:
+        raise InvalidInput("area is empty")
+    if len(cleaned) > 60:
+        raise InvalidInput("area is longer than 60 characters")
+    return cleaned
+
+
+def clean_priority(priority: str) -> str:
+    try:
+        return Priority(priority.strip().lower()).value
+    except ValueError:
+        raise InvalidInput(f"unknown priority {priority!r} (high, normal or low)") from None
+
+
+def clean_status(status: str) -> str:
+    try:
+        return Status(status.strip().lower().replace("-", "_").replace(" ", "_")).value
+    except ValueError:
+        names = ", ".join(s.value for s in Status)
+        raise InvalidInput(f"unknown status {status!r} ({names})") from None
+
+
+def clean_tags(tags: list[str]) -> list[str]:
+    out: list[str] = []
+    for tag in tags:
+        cleaned = tag.strip().lower().lstrip("+")
+        if not cleaned or any(ch.isspace() or ch == "," for ch in cleaned) or len(cleaned) > 40:
+            raise InvalidInput(f"not a tag: {tag!r} (one word, no commas)")
+        if cleaned not in out:
+            out.append(cleaned)
+    return out
+
+
+def get_commitment(session: Session, commitment_id: int) -> Commitment:
+    commitment = session.get(Commitment, commitment_id)
+    if commitment is None:
+        raise NotFound(f"no commitment #{commitment_id}")
+    return commitment
+
+
+def find_meeting(session: Session, slug: str) -> Meeting:
+    meeting = session.exec(select(Meeting).where(Meeting.slug == slug.strip())).first()
+    if meeting is None:
+        raise NotFound(f"no meeting {slug!r}")
+    return meeting
+
+
+def record(
+    session: Session,
+    commitment: Commitment,
+    kind: EventKind,
+    *,
+    actor: str,
+    now: datetime,
+    field: str | None = None,
+    old: str | None = None,
+    new: str | None = None,
+    text: str | None = None,
+) -> Event:
+    """Append one event to the history and touch the commitment's updated time."""
+    if commitment.id is None:
+        session.flush()
+    event = Event(
+        commitment_id=commitment.id,
+        at=now,
+        actor=actor,
+        kind=kind,
+        field=field,
+        old_value=old,
+        new_value=new,
+        text=text,
+    )
+    commitment.updated_at = now
+    session.add(event)
+    session.add(commitment)
+    return event
+
+
+def add_commitment(
+    session: Session,
+    data: CommitmentCreate,
+    *,
+    actor: str,
+    now: datetime,
+    source: str | None = None,
+) -> Commitment:
+    title = clean_title(data.title)  # checked first: the cheapest mistake to report
+    owner = resolve_owner(session, data.owner)
+    meeting = find_meeting(session, data.meeting) if data.meeting else None
+    commitment = Commitment(
+        title=title,
+        description=(data.description or "").strip() or None,
+        quote=(data.quote or "").strip() or None,
+        area=clean_area(data.area),
+        due=data.due,
+        priority=clean_priority(data.priority),
+        counterpart=(data.counterpart or "").strip() or None,
+        meeting_id=meeting.id if meeting else None,
+        key=data.key,
+        owner_id=owner.id,
+        status=Status.OPEN,
+        tags=clean_tags(data.tags),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(commitment)
+    session.flush()
+    record(
+        session,
+        commitment,
+        EventKind.CREATED,
+        actor=actor,
+        now=now,
+        new=commitment.title,
+        text=source,
+    )
+    return commitment
+
+
+def update_commitment(
+    session: Session,
+    commitment_id: int,
+    changes: CommitmentUpdate,
+    *,
+    reason: str | None,
+    actor: str,
+    now: datetime,
+) -> list[Event]:
+    """Apply the fields set in `changes`; returns the events written (none if nothing changed)."""
+    commitment = get_commitment(session, commitment_id)
+    given = changes.model_dump(exclude_unset=True, exclude_none=True)
+    if not given:
+        raise InvalidInput("nothing to update: give at least one field to change")
+    reason = (reason or "").strip() or None
+    events: list[Event] = []
+
+    def change(
+        kind: EventKind, field: str, old: object, new: object, text: str | None = None
+    ) -> None:
+        events.append(
+            record(
+                session,
+                commitment,
+                kind,
+                actor=actor,
+                now=now,
+                field=field,
+                old=_text(old),
+                new=_text(new),
+                text=text,
+            )
+        )
+
+    if "title" in given:
+        title = clean_title(given["title"])
+        if title != commitment.title:
+            change(EventKind.CHANGED, "title", commitment.title, title)
+            commitment.title = title
+    if "description" in given:
+        description = given["description"].strip() or None
+        if description != commitment.description:
+            change(EventKind.CHANGED, "description", commitment.description, description)
+            commitment.description = description
+    if "area" in given:
+        area = clean_area(given["area"])
+        if area != commitment.area:
+            change(EventKind.CHANGED, "area", commitment.area, area)
+            commitment.area = area
+    if "priority" in given:
+        priority = clean_priority(given["priority"])
+        if priority != commitment.priority:
+            change(EventKind.CHANGED, "priority", commitment.priority, priority)
+            commitment.priority = priority
+    if "counterpart" in given:
+        counterpart = given["counterpart"].strip() or None
+        if counterpart != commitment.counterpart:
+            change(EventKind.CHANGED, "counterpart", commitment.counterpart, counterpart)
+            commitment.counterpart = counterpart
+    if "add_tags" in given or "remove_tags" in given:
+        removed = set(clean_tags(given.get("remove_tags", [])))
+        tags = [t for t in commitment.tags if t not in removed]
+        tags += [t for t in clean_tags(given.get("add_tags", [])) if t not in tags]
+        if tags != commitment.tags:
+            change(EventKind.CHANGED, "tags", ",".join(commitment.tags), ",".join(tags))
+            commitment.tags = tags
+    if "owner" in given:
+        owner = resolve_owner(session, given["owner"])
+        if owner.id != commitment.owner_id:
+            previous = session.get(Owner, commitment.owner_id)
+            change(
+                EventKind.OWNER, "owner", previous.name if previous else None, owner.name, reason
+            )
+            commitment.owner_id = owner.id  # type: ignore[assignment]
+    if "due" in given and given["due"] != commitment.due:
+        if commitment.status in CLOSED_STATUSES:
+            raise InvalidTransition(
+                f"#{commitment.id} is {commitment.status}: reopen it before moving its deadline"
+            )
+        if not reason:
+            raise InvalidInput("changing a deadline needs --reason (it is counted as a slip)")
+        change(EventKind.DUE, "due", commitment.due, given["due"], reason)
+        commitment.due = given["due"]
+    if "status" in given:
+        status = clean_status(given["status"])
+        if status == Status.DONE:
+            raise InvalidInput("use `tracker close ID --note …` to mark a commitment done")
+        if status == Status.DROPPED:
+            raise InvalidInput("use `tracker drop ID --reason …` to drop a commitment")
+        if commitment.status in CLOSED_STATUSES:
+            raise InvalidTransition(
+                f"#{commitment.id} is {commitment.status}: `tracker reopen` it first"
+            )
+        if status != commitment.status:
+            change(EventKind.STATUS, "status", commitment.status, status, reason)
+            commitment.status = status
+    return events
+
+
+def add_note(
+    session: Session, commitment_id: int, text: str, *, actor: str, now: datetime
+) -> Event:
+    commitment = get_commitment(session, commitment_id)
+    return record(
+        session,
+        commitment,
+        EventKind.NOTE,
+        actor=actor,
+        now=now,
+        text=clean_text(text, what="note"),
+    )
+
+
+def close_commitment(
+    session: Session,
+    commitment_id: int,
+    *,
+    note: str | None,
+    evidence: str | None,
+    actor: str,
+    now: datetime,
+) -> Commitment:
+    """Mark done. A status states an outcome, so a resolution note or evidence is required."""
+    commitment = get_commitment(session, commitment_id)
+    note = (note or "").strip() or None
+    evidence = (evidence or "").strip() or None
+    if commitment.status in CLOSED_STATUSES:
+        raise InvalidTransition(f"#{commitment.id} is already {commitment.status}")
+    if not note and not evidence:
+        raise InvalidInput("closing needs --note or --evidence: say what was delivered")
+    text = " · ".join(
+        part for part in (note, f"evidence: {evidence}" if evidence else None) if part
+    )
+    record(
+        session,
+        commitment,
+        EventKind.CLOSED,
+        actor=actor,
+        now=now,
+        field="status",
+        old=commitment.status,
+        new=Status.DONE,
+        text=text,
+    )
+    commitment.status = Status.DONE
+    commitment.closed_at = now
+    commitment.resolution = note
+    commitment.evidence = evidence
+    return commitment
+
+
+def reopen_commitment(
+    session: Session, commitment_id: int, *, reason: str | None, actor: str, now: datetime
+) -> Commitment:
+    commitment = get_commitment(session, commitment_id)
+    if commitment.status in ACTIVE_STATUSES:
+        raise InvalidTransition(
+            f"#{commitment.id} is {commitment.status}, not closed: nothing to reopen"
+        )
+    reason = clean_text(reason, what="reopening needs --reason; the reason")
+    record(
+        session,
+        commitment,
+        EventKind.REOPENED,
+        actor=actor,
+        now=now,
+        field="status",
+        old=commitment.status,
+        new=Status.OPEN,
+        text=reason,
+    )
+    commitment.status = Status.OPEN
+    commitment.closed_at = None
+    commitment.resolution = None
+    commitment.evidence = None
+    return commitment
+
+
+def drop_commitment(
+    session: Session, commitment_id: int, *, reason: str | None, actor: str, now: datetime
+) -> Commitment:
+    """Stop pursuing a commitment; the reason is kept as its resolution."""
+    commitment = get_commitment(session, commitment_id)
+    if commitment.status in CLOSED_STATUSES:
+        raise InvalidTransition(f"#{commitment.id} is already {commitment.status}")
+    reason = clean_text(reason, what="dropping needs --reason; the reason")
+    record(
+        session,
+        commitment,
+        EventKind.DROPPED,
+        actor=actor,
+        now=now,
+        field="status",
+        old=commitment.status,
+        new=Status.DROPPED,
+        text=reason,
+    )
+    commitment.status = Status.DROPPED
+    commitment.closed_at = now
+    commitment.resolution = reason
+    return commitment
+
+
+def history(session: Session, commitment_id: int, *, until: datetime | None = None) -> list[Event]:
+    get_commitment(session, commitment_id)
+    query = select(Event).where(Event.commitment_id == commitment_id)
+    if until is not None:
+        query = query.where(Event.at < until)
+    return list(session.exec(query.order_by(Event.at, Event.id)).all())
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
