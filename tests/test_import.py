@@ -1,0 +1,134 @@
+"""Importing meeting files: the seed, idempotence, changes with history, replays, dry runs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import SEED_FILE, Runner, snapshot
+
+
+def _copy_seed(tmp_path: Path) -> Path:
+    shutil.copy(SEED_FILE.with_suffix(".txt"), tmp_path / SEED_FILE.with_suffix(".txt").name)
+    target = tmp_path / SEED_FILE.name
+    shutil.copy(SEED_FILE, target)
+    return target
+
+
+def test_seed_loads_every_commitment_with_owner_deadline_and_quote(seeded: Runner) -> None:
+    rows = seeded("list", "--json").json()
+    assert len(rows) >= 8
+    readout = " ".join(SEED_FILE.with_suffix(".txt").read_text().split())
+    for row in rows:
+        assert row["owner"] and row["due"] and row["quote"]
+        assert " ".join(row["quote"].split()) in readout
+        assert row["meeting"] == "by-cn-2017-05-16"
+    owners = seeded("owner", "list", "--json").json()
+    assert len(owners) == 7
+    assert sum(o["total"] for o in owners) == len(rows)
+    by_key = {r["key"]: r for r in rows}
+    assert by_key["visa-free-regime"]["due"] == "2017-08-14"  # +90d from 2017-05-16
+    assert by_key["refinery-financing"]["due"] == "2017-11-16"  # +6m
+    assert by_key["security-agreements"]["counterpart"] == "Ministry of Public Security of China"
+
+
+def test_second_import_changes_nothing(seeded: Runner, db_url: str) -> None:
+    before_list = seeded("list", "--json").stdout
+    before = snapshot(db_url)
+    again = seeded("import", SEED_FILE, env={"TRACKER_NOW": "2017-09-30T00:00:00Z"})
+    assert again.exit_code == 0, again.stderr
+    assert "is up to date" in again.stdout
+    assert seeded("list", "--json").stdout == before_list
+    assert snapshot(db_url) == before
+
+
+def test_changed_file_updates_what_changed_with_events(seeded: Runner, tmp_path: Path) -> None:
+    path = _copy_seed(tmp_path)
+    text = path.read_text()
+    text = text.replace("due = 2017-06-30", "due = 2017-07-31")
+    text = text.replace(
+        'title = "Study a mutual 30-day visa-free regime"',
+        'title = "Study and agree a mutual 30-day visa-free regime"',
+    )
+    text += """
+[[commitments]]
+key = "speech-analysis"
+title = "Analyse the forum speech"
+quote = "We will analyze it at home."
+owner = "Ministry of Foreign Affairs"
+due = "+1m"
+area = "diplomacy"
+"""
+    path.write_text(text)
+    later = {"TRACKER_NOW": "2017-09-20T00:00:00Z"}
+    result = seeded("import", path, "--json", env=later)
+    assert result.exit_code == 0, result.stderr
+    report = result.json()
+    assert report["created"] == ["speech-analysis"]
+    assert sorted(report["updated"]) == ["security-agreements", "visa-free-regime"]
+    assert report["unchanged"] == 7
+
+    shown = seeded("show", "4", "--json", env=later).json()
+    assert shown["due"] == "2017-07-31"
+    assert shown["slips"] == 1
+    last = shown["history"][-1]
+    assert (last["kind"], last["old"], last["new"]) == ("due", "2017-06-30", "2017-07-31")
+    assert last["text"] == f"changed in {path.name}"
+    title_event = seeded("show", "1", "--json", env=later).json()["history"][-1]
+    assert (title_event["field"], title_event["new"]) == (
+        "title",
+        "Study and agree a mutual 30-day visa-free regime",
+    )
+    assert len(seeded("list", "--json").json()) == 10
+
+
+def test_import_keeps_follow_up_state(seeded: Runner) -> None:
+    """Status, notes and closure belong to the follow-up; re-importing leaves them alone."""
+    seeded("close", "7", "--note", "Construction under way")
+    seeded("import", SEED_FILE)
+    assert seeded("show", "7", "--json").json()["status"] == "done"
+
+
+def test_meeting_date_replays_offsets(seeded: Runner) -> None:
+    result = seeded("import", SEED_FILE, "--meeting-date", "2026-12-01", "--json")
+    assert result.exit_code == 0, result.stderr
+    rows = {r["key"]: r for r in seeded("list", "--json").json()}
+    assert rows["visa-free-regime"]["due"] == "2027-03-01"  # +90d
+    assert rows["refinery-financing"]["due"] == "2027-06-01"  # +6m
+    assert rows["social-housing-aid"]["due"] == "2027-12-01"  # +12m
+    assert rows["security-agreements"]["due"] == "2017-06-30"  # absolute dates stay
+
+
+def test_dry_run_reports_and_writes_nothing(run: Runner, db_url: str) -> None:
+    before = snapshot(db_url)
+    result = run("import", SEED_FILE, "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Would import meeting by-cn-2017-05-16")
+    assert snapshot(db_url) == before
+
+
+def test_import_output_names_the_meeting(run: Runner) -> None:
+    result = run("import", SEED_FILE)
+    assert result.stdout.splitlines() == [
+        'Imported meeting by-cn-2017-05-16 "Talks of the Presidents of Belarus and China" '
+        "(Beijing, 2017-05-16)",
+        "  9 commitments, 7 owners · quotes verified against by-cn-2017-05-16.txt",
+    ]
+
+
+def test_problems_name_the_commitment_and_field(run: Runner, tmp_path: Path, db_url: str) -> None:
+    path = _copy_seed(tmp_path)
+    text = path.read_text().replace(
+        'due = "+6m"\narea = "finance"', 'due = "soon"\narea = "finance"'
+    )
+    text = text.replace("the country’s oil refineries", "the oil refineries of the country")
+    path.write_text(text)
+    before = snapshot(db_url)
+    result = run("import", path)
+    assert result.exit_code == 6
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(
+        f"Error: {path}: commitment 'refinery-financing'.quote: not found verbatim in the readout"
+    )
+    assert "(and 1 more problems)" in result.stderr
+    assert snapshot(db_url) == before
