@@ -22,7 +22,7 @@ from sqlmodel import Session
 from tracker.errors import DatabaseError
 
 # The Alembic revision this code expects; a test keeps it equal to the head in migrations/.
-SCHEMA_HEAD = "0001_initial"
+SCHEMA_HEAD = "0002_digests"
 SQLITE_BUSY_TIMEOUT_S = 30.0
 _WRITE_OPTION = "tracker_write"
 

@@ -176,3 +176,82 @@ class CommitmentUpdate(SQLModel):
     counterpart: str | None = None
     add_tags: list[str] | None = None
     remove_tags: list[str] | None = None
+
+
+class Audience(StrEnum):
+    EVERYONE = "everyone"  # one digest of every commitment
+    OWNER = "owner"  # one digest of one owner's commitments
+    PER_OWNER = "per_owner"  # one digest per owner, each of their own commitments
+
+
+class RunStatus(StrEnum):
+    CLAIMED = "claimed"  # the period is taken; deliveries may still be pending
+    DELIVERED = "delivered"
+    FAILED = "failed"  # at least one delivery failed for good
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+class DigestSchedule(SQLModel, table=True):
+    """A recurring digest: when (cron in an IANA time zone), for whom, in what formats, where."""
+
+    __tablename__ = "digest_schedule"
+    __table_args__ = (_enum_check("digest_schedule", "audience", Audience),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+    cron: str = Field(max_length=120)
+    timezone: str = Field(default="UTC", max_length=64)
+    audience: str = Field(default=Audience.EVERYONE, max_length=20)
+    owner_id: int | None = Field(default=None, foreign_key="owner.id")
+    formats: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    directory: str | None = Field(default=None, max_length=1000)
+    emails: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    enabled: bool = True
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class DigestRun(SQLModel, table=True):
+    """One digest of one schedule for one period; the unique key is what makes it exactly once."""
+
+    __tablename__ = "digest_run"
+    __table_args__ = (
+        sa.UniqueConstraint("schedule_id", "period_key", name="uq_digest_run_period"),
+        _enum_check("digest_run", "status", RunStatus),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    schedule_id: int = Field(foreign_key="digest_schedule.id", index=True)
+    period_key: str = Field(max_length=40)  # the scheduled fire time, UTC ISO
+    period_start: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    period_end: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    as_of: date
+    late: bool = False
+    status: str = Field(default=RunStatus.CLAIMED, max_length=20)
+    claimed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class Delivery(SQLModel, table=True):
+    """One channel and recipient of a run, with its outcome."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("run_id", "channel", "recipient", name="uq_delivery_target"),
+        _enum_check("delivery", "status", DeliveryStatus),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="digest_run.id", index=True)
+    channel: str = Field(max_length=20)  # "file" or "email"
+    recipient: str = Field(max_length=1000)  # a file path or an e-mail address
+    owner_id: int | None = Field(default=None, foreign_key="owner.id")
+    status: str = Field(default=DeliveryStatus.PENDING, max_length=20)
+    attempts: int = 0
+    last_error: str | None = None
+    message_id: str | None = Field(default=None, max_length=300)
+    delivered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
