@@ -5,16 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from tracker.db import Database
-
-_PACKAGE = Path(__file__).resolve().parent
+from tracker.resources import bundled
 
 
 def migrations_dir() -> Path:
-    """Installed wheels carry the revisions in tracker/_data; a source checkout has them on top."""
-    for candidate in (_PACKAGE / "_data" / "migrations", _PACKAGE.parent / "migrations"):
-        if (candidate / "env.py").is_file():
-            return candidate
-    raise FileNotFoundError("the migrations folder is missing from this installation")
+    return bundled("migrations", "env.py")
 
 
 def _config(connection: object) -> object:

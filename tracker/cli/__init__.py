@@ -49,9 +49,9 @@ def cli(ctx: click.Context, database_url: str | None, actor: str | None, debug: 
 
 
 def _register() -> None:
-    from tracker.cli import commitments, setup
+    from tracker.cli import commitments, digest, setup
 
-    for module in (setup, commitments):
+    for module in (setup, commitments, digest):
         for command in module.COMMANDS:
             cli.add_command(command)
 
