@@ -11,7 +11,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def bundled(name: str, marker: str) -> Path:
-    """The folder `name` (migrations, templates) holding `marker`, wherever this install keeps it."""
+    """The folder `name` (migrations, templates) holding `marker`, wherever it is installed."""
     for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parent / name):
         if (candidate / marker).is_file():
             return candidate
