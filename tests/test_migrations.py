@@ -99,3 +99,55 @@ def test_sqlite_write_transactions_begin_immediate(sqlite_url: str) -> None:
             other.close()
     finally:
         db.close()
+
+
+def _upgrade_keeps_rows(url: str) -> None:
+    """A database filled at the first revision keeps every row when upgraded to head."""
+    db = Database(url)
+    try:
+        upgrade(db, "0001_initial")
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO meeting (slug, title, date, participants, created_at) "
+                    "VALUES ('m', 'Meeting', '2017-05-16', '[]', '2017-05-16 10:00:00')"
+                )
+            )
+            conn.execute(
+                sa.text("INSERT INTO owner (name, kind) VALUES ('Ministry of Finance', 'body')")
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO commitment (title, due, priority, status, tags, created_at, "
+                    "updated_at, owner_id, meeting_id, key) VALUES ('Find funds', '2017-11-16', "
+                    "'high', 'open', '[\"x\"]', '2017-05-16 10:00:00', '2017-05-16 10:00:00', "
+                    "1, 1, 'funds')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO event (commitment_id, at, actor, kind) "
+                    "VALUES (1, '2017-05-16 10:00:00', 'tester', 'created')"
+                )
+            )
+        before = {t: _rows(db, t) for t in ("meeting", "owner", "commitment", "event")}
+        assert upgrade(db) == ("0001_initial", SCHEMA_HEAD)
+        after = {t: _rows(db, t) for t in ("meeting", "owner", "commitment", "event")}
+        assert after == before
+        assert all(len(rows) == 1 for rows in after.values())
+    finally:
+        db.close()
+
+
+def _rows(db: Database, table: str) -> list[tuple[object, ...]]:
+    with db.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.text(f"SELECT * FROM {table} ORDER BY id"))]
+
+
+def test_upgrade_from_first_revision_keeps_rows_sqlite(tmp_path: Path) -> None:
+    _upgrade_keeps_rows(f"sqlite:///{tmp_path / 'old.db'}")
+
+
+@pytest.mark.postgres
+def test_upgrade_from_first_revision_keeps_rows_postgresql(fresh_postgres: str) -> None:
+    _upgrade_keeps_rows(fresh_postgres)
