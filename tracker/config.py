@@ -53,9 +53,12 @@ class Settings:
     @classmethod
     def load(cls, *, database_url: str | None = None, actor: str | None = None) -> Settings:
         now_text = os.environ.get(ENV_NOW)
+        actor = " ".join((actor or os.environ.get(ENV_ACTOR) or default_actor()).split())
+        if not actor or len(actor) > 120:
+            raise InvalidInput("the actor name must be 1 to 120 characters")
         return cls(
             database_url=database_url or os.environ.get(ENV_DATABASE_URL) or default_database_url(),
-            actor=actor or os.environ.get(ENV_ACTOR) or default_actor(),
+            actor=actor,
             fixed_now=parse_now(now_text) if now_text else None,
         )
 

@@ -86,7 +86,25 @@ def _end_of_month(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+
+
 def parse_date(text: str, *, today: date) -> date:
+    """Parse a date as a person types it (see `_parse_date`), within 1900–2999: a follow-up
+    deadline or review date outside that range is a typing mistake."""
+    try:
+        value = _parse_date(text, today=today)
+    except (OverflowError, ValueError) as exc:
+        if isinstance(exc, InvalidInput):
+            raise
+        raise InvalidInput(f"date out of range: {text!r}") from None
+    if not EARLIEST <= value <= LATEST:
+        raise InvalidInput(f"date out of range: {text!r} (use a date from 1900 to 2999)")
+    return value
+
+
+def _parse_date(text: str, *, today: date) -> date:
     """Parse a date as a person types it; `today` anchors the relative forms.
 
     A weekday name means the next such day after today (Taskwarrior's reading), so `friday`

@@ -49,7 +49,8 @@ def create_engine(url: str) -> Engine:
     """An engine for `url`; refuses malformed URLs and unknown drivers with a DatabaseError."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+        parsed.port  # noqa: B018 - a non-numeric port fails here, not at connect time
+    except (ArgumentError, ValueError) as exc:
         raise DatabaseError(
             f"bad database URL {url!r}: expected sqlite:///PATH or "
             "postgresql+psycopg://USER@HOST/DB"
@@ -63,8 +64,12 @@ def create_engine(url: str) -> Engine:
     if backend == "sqlite":
         if parsed.database in (None, "", ":memory:"):
             raise DatabaseError("an in-memory SQLite database keeps nothing: give a file path")
-        folder = Path(parsed.database).expanduser().resolve().parent
-        if not folder.is_dir():
+        try:
+            folder = Path(parsed.database).expanduser().resolve().parent
+            exists = folder.is_dir()
+        except (RuntimeError, OSError, ValueError) as exc:
+            raise DatabaseError(f"not a usable SQLite path {parsed.database!r}: {exc}") from exc
+        if not exists:
             raise DatabaseError(f"folder for the database does not exist: {folder}")
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S}
     else:
@@ -119,9 +124,16 @@ class Database:
         if self._checked:
             return
         path = self.sqlite_path()
-        if path is not None and not path.exists():
-            # Checked before connecting: opening a missing SQLite file would create it.
-            raise DatabaseError(f"no database at {path}: run `tracker init`")
+        if path is not None:
+            # Checked before connecting: opening a missing or empty SQLite file would write it.
+            try:
+                size = path.stat().st_size
+            except FileNotFoundError:
+                raise DatabaseError(f"no database at {path}: run `tracker init`") from None
+            except OSError as exc:
+                raise DatabaseError(f"cannot open database {path}: {exc.strerror}") from None
+            if size == 0:
+                raise DatabaseError(f"database {path} is empty: run `tracker init`")
         try:
             revision = self.schema_revision()
         except SADBAPIError as exc:

@@ -112,6 +112,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise MeetingFileError("not UTF-8 text", path=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise MeetingFileError(f"malformed TOML: {exc}", path=str(path)) from None
+    except (ValueError, RecursionError) as exc:  # huge integers, absurd nesting
+        raise MeetingFileError(f"malformed TOML: {type(exc).__name__}", path=str(path)) from None
 
 
 def _text(value: Any, where: str, problems: _Problems, *, required: bool, limit: int) -> str | None:
@@ -157,9 +159,12 @@ def _source(
     name = _text(meeting.get("source"), "meeting.source", problems, required=True, limit=500)
     if name is None:
         return None
-    source_path = (path.parent / name).resolve()
     try:
+        source_path = (path.parent / name).resolve()
         raw = source_path.read_bytes()
+    except ValueError:  # a NUL byte in the name
+        problems.add("meeting.source", "not a file name")
+        return None
     except OSError:
         problems.add("meeting.source", f"cannot read the readout {source_path}")
         return None
@@ -231,7 +236,7 @@ def _owners(raw: Any, problems: _Problems) -> list[OwnerSpec]:
         if email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
             problems.add(f"{where}.email", f"not an e-mail address: {email!r}")
         kind = item.get("kind", OwnerKind.BODY)
-        if kind not in {k.value for k in OwnerKind}:
+        if not isinstance(kind, str) or kind not in {k.value for k in OwnerKind}:
             problems.add(f"{where}.kind", "must be 'body' or 'person'")
         if name:
             if name.lower() in seen:
@@ -275,7 +280,7 @@ def _commitments(
             problems.add(f"{where}.due", "missing")
         area = _text(item.get("area"), f"{where}.area", problems, required=False, limit=60)
         priority = item.get("priority", Priority.NORMAL)
-        if priority not in {p.value for p in Priority}:
+        if not isinstance(priority, str) or priority not in {p.value for p in Priority}:
             problems.add(f"{where}.priority", "must be high, normal or low")
         tags = item.get("tags", [])
         if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):

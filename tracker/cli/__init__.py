@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 
 import click
@@ -49,9 +50,9 @@ def cli(ctx: click.Context, database_url: str | None, actor: str | None, debug: 
 
 
 def _register() -> None:
-    from tracker.cli import commitments, digest, setup
+    from tracker.cli import commitments, digest, schedules, setup
 
-    for module in (setup, commitments, digest):
+    for module in (setup, commitments, digest, schedules):
         for command in module.COMMANDS:
             cli.add_command(command)
 
@@ -80,6 +81,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the command, turn every error into `Error: …` and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or os.environ.get("TRACKER_DEBUG") == "1"
+    if not debug:
+        # Library warnings (SQLAlchemy's about URL arguments, say) would break the one-line rule.
+        warnings.simplefilter("ignore")
     try:
         code = cli.main(args=args, prog_name="tracker", standalone_mode=False)
     except click.exceptions.Exit as exc:

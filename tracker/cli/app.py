@@ -77,7 +77,7 @@ class IdParam(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         text = str(value).strip().lstrip("#")
-        if not text.isdigit() or int(text) < 1 or len(text) > 18:
+        if not (text.isascii() and text.isdigit()) or int(text) < 1 or len(text) > 18:
             self.fail(f"not a commitment id: {value!r} (a number such as 3)", param, ctx)
         return int(text)
 

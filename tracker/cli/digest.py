@@ -58,7 +58,7 @@ def digest(
 
     formats = _formats(format_)
     as_of = as_of or app.today()
-    since = since or date.fromordinal(as_of.toordinal() - 7)
+    since = since or date.fromordinal(max(as_of.toordinal() - 7, 1))
     if since > as_of:
         raise InvalidInput(f"--since {since.isoformat()} is after the digest date {as_of}")
     with app.db.read() as session:

@@ -45,6 +45,13 @@ def clean_text(text: str | None, *, what: str) -> str:
     return cleaned
 
 
+def clean_counterpart(counterpart: str | None) -> str | None:
+    cleaned = " ".join((counterpart or "").split()) or None
+    if cleaned and len(cleaned) > 200:
+        raise InvalidInput("counterpart is longer than 200 characters")
+    return cleaned
+
+
 def clean_area(area: str | None) -> str | None:
     if area is None:
         return None
@@ -83,7 +90,8 @@ def clean_tags(tags: list[str]) -> list[str]:
 
 
 def get_commitment(session: Session, commitment_id: int) -> Commitment:
-    commitment = session.get(Commitment, commitment_id)
+    # Ids are 32-bit on PostgreSQL: a larger number cannot name a commitment.
+    commitment = session.get(Commitment, commitment_id) if commitment_id < 2**31 else None
     if commitment is None:
         raise NotFound(f"no commitment #{commitment_id}")
     return commitment
@@ -145,7 +153,7 @@ def add_commitment(
         area=clean_area(data.area),
         due=data.due,
         priority=clean_priority(data.priority),
-        counterpart=(data.counterpart or "").strip() or None,
+        counterpart=clean_counterpart(data.counterpart),
         meeting_id=meeting.id if meeting else None,
         key=data.key,
         owner_id=owner.id,
@@ -223,7 +231,7 @@ def update_commitment(
             change(EventKind.CHANGED, "priority", commitment.priority, priority)
             commitment.priority = priority
     if "counterpart" in given:
-        counterpart = given["counterpart"].strip() or None
+        counterpart = clean_counterpart(given["counterpart"])
         if counterpart != commitment.counterpart:
             change(EventKind.CHANGED, "counterpart", commitment.counterpart, counterpart)
             commitment.counterpart = counterpart

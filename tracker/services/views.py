@@ -8,7 +8,7 @@ meeting held earlier); their later changes are undone all the same.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -88,8 +88,9 @@ def _iso(value: datetime | None) -> str | None:
 
 def end_of_day(day: date) -> datetime:
     """The instant day D ends where the user is, as an aware datetime."""
-    local = datetime.combine(day + timedelta(days=1), time.min).astimezone()
-    return local
+    if day >= date.max - timedelta(days=1):  # the calendar's last days: nothing can be later
+        return datetime.max.replace(tzinfo=UTC) - timedelta(days=2)
+    return datetime.combine(day + timedelta(days=1), time.min).astimezone()
 
 
 @dataclass(frozen=True)
