@@ -41,6 +41,16 @@ def digest_for_period(
     return Rendered(digest, {fmt: render(digest, fmt) for fmt in formats})  # type: ignore[arg-type]
 
 
+def _read_umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+# Read once at import: os.umask can only be read by setting it, which races with other threads.
+_UMASK = _read_umask()
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder, fsync, then rename over the target:
     a reader sees the old file or the new one, never half of one."""
@@ -49,6 +59,7 @@ def write_atomically(path: Path, text: str) -> None:
         raise InvalidInput(f"no such folder: {folder}")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; a digest is meant to be read
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
