@@ -1,0 +1,144 @@
+"""Draft commitments from a meeting readout: the library behind `tracker extract`.
+
+Deterministic and offline: rules and vocabularies written in this package, no models.
+
+- `read_readout(path)` reads a readout as text and refuses what is not one (empty, binary,
+  not UTF-8, too large) with an `ExtractError`.
+- `extract(text, meeting_date=...)` returns a `Draft`: the meeting fields and a `Candidate` per
+  commitment, each with a verbatim quote, a guessed owner (and counterpart), a deadline (stated
+  in the text and resolved against the meeting date, else a default by kind of commitment),
+  an area, the cue that made it a commitment and a confidence.
+- `draft_to_toml(draft)` renders the draft as a meeting file for review and `tracker import`.
+
+How sentences become commitments is documented in `rules.py`; the words it knows are in
+`vocab.py` (cues, vetoes, kinds, bodies, areas), `when.py` (time expressions), `owners.py`
+(bodies and governments) and `places.py` (countries).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+
+from tracker.dates import add_months
+from tracker.extract.draft import (
+    Candidate,
+    Draft,
+    draft_to_toml,
+    guess_place,
+    guess_title,
+    make_slug,
+)
+from tracker.extract.owners import meeting_countries
+from tracker.extract.rules import find_commitments
+from tracker.extract.vocab import DEFAULT_MONTHS
+from tracker.extract.wording import KeyMaker, dominant_area
+
+__all__ = ["Candidate", "Draft", "ExtractError", "draft_to_toml", "extract", "read_readout"]
+
+MAX_BYTES = 64 * 1024 * 1024
+# The meeting's countries are read from the head of the text: enough for any readout, and
+# a constant cost for a huge file.
+_HEAD = 20_000
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+class ExtractError(ValueError):
+    """A readout that cannot be used; `str()` is a one-line message for the user."""
+
+
+def read_readout(path: str | os.PathLike[str]) -> str:
+    """The text of a readout file, with newlines normalised; ExtractError if it is unusable."""
+    name = os.fspath(path)
+    try:
+        size = os.path.getsize(name)
+        if size > MAX_BYTES:
+            raise ExtractError(
+                f"{name}: the readout is too large ({size / 2**20:.0f} MiB; "
+                f"the limit is {MAX_BYTES // 2**20} MiB)"
+            )
+        with open(name, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        raise ExtractError(f"{name}: cannot read the readout ({error.strerror})") from error
+    if b"\x00" in data:
+        raise ExtractError(f"{name}: this is a binary file (it contains NUL bytes), not a text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ExtractError(
+            f"{name}: not UTF-8 text (invalid byte 0x{data[error.start]:02x} at offset "
+            f"{error.start}); convert it to UTF-8 first"
+        ) from error
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _check_text(text, name)
+    return text
+
+
+def _check_text(text: str, name: str = "readout") -> None:
+    if not text.strip():
+        raise ExtractError(f"{name}: the readout is empty")
+    if "\x00" in text:
+        raise ExtractError(f"{name}: this is a binary file (it contains NUL bytes), not a text")
+    if _SURROGATE.search(text):
+        raise ExtractError(f"{name}: not UTF-8 text (it holds undecodable bytes)")
+
+
+def extract(
+    text: str,
+    *,
+    meeting_date: date,
+    title: str | None = None,
+    place: str | None = None,
+    source: str = "readout.txt",
+    min_confidence: float = 0.0,
+) -> Draft:
+    """Draft the commitments of a readout held at `meeting_date`.
+
+    Identical sentences yield one candidate. Candidates below `min_confidence` are left out;
+    a text without commitments gives a draft with an empty list.
+    """
+    _check_text(text)
+    title = title or guess_title(text) or f"Meeting of {meeting_date.isoformat()}"
+    place = place or guess_place(text)
+    head = text[:_HEAD]
+    countries, area = meeting_countries(head), dominant_area(head)
+    seen: set[str] = set()
+    keys = KeyMaker()
+    candidates: list[Candidate] = []
+    for finding in find_commitments(text, meeting_date, countries, area):
+        quote = " ".join(text[finding.start : finding.end].split())
+        if quote in seen or finding.confidence < min_confidence:
+            continue
+        seen.add(quote)
+        if finding.deadline is not None:
+            due, basis = finding.deadline.resolved, f"stated: {finding.deadline.phrase}"
+        else:
+            months = DEFAULT_MONTHS[finding.kind]
+            due = add_months(meeting_date, months)
+            basis = f"default +{months}m for kind '{finding.kind}'"
+        candidates.append(
+            Candidate(
+                key=keys.make(finding.title),
+                title=finding.title,
+                quote=quote,
+                owner=finding.parties.owner,
+                counterpart=finding.parties.counterpart,
+                due=due,
+                due_basis=basis,
+                area=finding.area,
+                priority=finding.priority,
+                kind=finding.kind,
+                cue=finding.cue,
+                confidence=finding.confidence,
+            )
+        )
+    return Draft(
+        slug=make_slug(title, place, meeting_date),
+        title=title,
+        date=meeting_date,
+        place=place,
+        source=source,
+        commitments=candidates,
+    )

@@ -1,0 +1,141 @@
+"""Cues in a sentence and the clauses they govern.
+
+`cue_hits` finds the commitment cues of `vocab.CUES` in a sentence, keeps the valid ones (an
+instruction needs someone instructed, a signature needs a document) and drops overlaps.
+`clauses` cuts the sentence into one clause per commitment: between cues of different verbs
+joined by "and" or ";" ("agreed to A and instructed B to C"), and at "and to VERB" when the
+second action has an object of its own ("to organise a forum and to launch a programme", but
+not "to create a group and to hold its first meeting"). A clause starts after the ";" or
+", and" before its cue, so "X did this; the Indonesian side promised to ..." quotes only the
+promise. The same verb repeated ("will build ... and will start") stays one commitment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tracker.extract.vocab import COORDINATOR, CUES, DOCUMENT_NOUNS, PURPOSE_NOUNS, Cue, word_set
+
+_DETERMINERS = word_set("the a an this that these those its their his her our all any some such")
+_INSTRUCTEE_END = re.compile(r"\s(?:to|with)\s+(?!(?:the|a|an)\b)")
+_DOC_WINDOW = 12
+_CLAUSE_START = re.compile(r";\s+|,\s+(?:and|but|while|whereas)\s+")
+_AND_TO = re.compile(r",?\s+and\s+to\s+(?=[a-z])")
+_BACK_REFERENCE = word_set("it its them their this these those")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A cue found in a sentence: its offsets, the cue and the matched text."""
+
+    start: int
+    end: int
+    cue: Cue
+    text: str
+
+
+def cue_hits(text: str) -> list[Hit]:
+    """The valid cues of a sentence, in order, without overlaps (the longest cue wins)."""
+    lowered = " ".join(text.lower().split())
+    cues = [cue for cue in CUES if cue.may_match(lowered)]
+    raw = [
+        Hit(m.start(), m.end(), cue, m.group()) for cue in cues for m in cue.pattern.finditer(text)
+    ]
+    raw.sort(key=lambda hit: (hit.start, hit.start - hit.end))
+    accepted: list[Hit] = []
+    for hit in raw:
+        if accepted and hit.start < accepted[-1].end:
+            continue
+        if _valid(text, hit):
+            accepted.append(hit)
+    return accepted
+
+
+def _next_words(text: str, start: int, count: int) -> list[str]:
+    return re.findall(r"[\w’'-]+", text[start : start + 200])[:count]
+
+
+def _valid(text: str, hit: Hit) -> bool:
+    family = hit.cue.family
+    following = _next_words(text, hit.end, _DOC_WINDOW)
+    if family == "verb_after":
+        if re.match(r"(?:is|are)\s", hit.text) and _word_before(text, hit.start) in PURPOSE_NOUNS:
+            return False  # "the aim is to ..."
+        return bool(following) and following[0].lower() not in _DETERMINERS
+    if family == "instruct":
+        return instructee(text, hit) is not None
+    if family == "document":
+        if re.match(r"(?i)(?:agreed|decided|reached)", hit.text):
+            return True
+        window = (
+            following[:8] if hit.text.lower().startswith(("resulted", "culminated")) else following
+        )
+        return any(word.lower() in DOCUMENT_NOUNS for word in window)
+    if family == "document_passive":
+        before = re.findall(r"[\w’'-]+", text[max(0, hit.start - 200) : hit.start])[-14:]
+        return any(word.lower() in DOCUMENT_NOUNS for word in before)
+    return bool(following)
+
+
+def _word_before(text: str, position: int) -> str:
+    words = text[max(0, position - 40) : position].split()
+    return words[-1].lower() if words else ""
+
+
+def instructee(text: str, hit: Hit) -> tuple[str, int] | None:
+    """The body instructed and where its task starts, for "instructed Y to VERB"."""
+    end = _INSTRUCTEE_END.search(text, hit.end, hit.end + 250)
+    if end is None:
+        return None
+    who = text[hit.end : end.start()].strip()
+    first = who.split()[0].lower() if who else ""
+    if not first or first in ("at", "against", "towards", "toward", "by", "in", "on", "from"):
+        return None  # "directed at", "requested by": no one is instructed
+    return who, end.end()
+
+
+def clauses(text: str, hits: list[Hit]) -> Iterator[tuple[int, int, Hit]]:
+    """Clauses of a sentence, one per commitment: split between cues of different verbs, and
+    at "and to VERB" with an object of its own; each starts after a ";" or ", and" before it."""
+    if not hits:
+        return
+    spans: list[tuple[int, int, Hit]] = []
+    start, current = 0, hits[0]
+    for nxt in hits[1:]:
+        gap = text[current.end : nxt.start]
+        coordinators = list(COORDINATOR.finditer(gap))
+        if not coordinators or (_verb_of(nxt) == _verb_of(current) and ";" not in gap):
+            continue
+        split = coordinators[-1]
+        spans.append((start, current.end + split.start(), current))
+        start, current = current.end + split.end(), nxt
+    spans.append((start, len(text), current))
+    for start, end, hit in spans:
+        boundaries = list(_CLAUSE_START.finditer(text, start, hit.start))
+        if boundaries:
+            start = boundaries[-1].end()
+        yield from _infinitives(text, start, end, hit)
+
+
+def _infinitives(text: str, start: int, end: int, hit: Hit) -> Iterator[tuple[int, int, Hit]]:
+    """Split "agreed to organise a conference and to launch a programme" in two, unless the
+    second action refers back to the first ("to create a group and to hold its meeting")."""
+    if hit.cue.family != "verb_after":
+        yield start, end, hit
+        return
+    for match in _AND_TO.finditer(text, hit.end, end):
+        first_action = text[hit.end : match.start()].split()
+        second = text[match.end() : end].split()[:8]
+        if len(first_action) >= 3 and not any(w.lower() in _BACK_REFERENCE for w in second):
+            yield start, match.start(), hit
+            to = match.start() + match.group().index("to")
+            yield to, end, Hit(to, match.end(), hit.cue, hit.text)
+            return
+    yield start, end, hit
+
+
+def _verb_of(hit: Hit) -> str:
+    words = [w for w in hit.text.lower().split() if w not in ("have", "has", "is", "are", "been")]
+    return words[0] if words else ""

@@ -1,0 +1,245 @@
+"""Who is accountable: named bodies in an actor phrase, else the governments of the sides.
+
+A body is a head noun (Ministry, Council, Secretariat, Railways, working group, ...) with the
+capitalised words or known modifiers before it and its of/for/on-phrases after it ("State
+Secretariat of the Security Council of Belarus"). The first body named is the owner and the
+second, if any, the counterpart. Without a body, a country or demonym ("the Belarusian side")
+names that government, and "the sides", "the parties", "the heads of state" stand for the
+governments of the meeting's countries, the first (most often mentioned) one accountable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tracker.extract.places import countries_in, find_countries
+from tracker.extract.vocab import (
+    BODY_HEADS,
+    BODY_MODIFIERS,
+    GENERIC_ACTORS,
+    PRONOUN_SUBJECT,
+    word_set,
+)
+
+_TOKEN = re.compile(r"[^\W\d_][\w’'\-]*|\d[\d,.]*|[,;:()“”\"]")
+_LEFT_STOP = word_set(
+    """The A An In At On For Of By With And This That These Those Both Each Under Following
+    Opening Having It Its Their Our His Her After Before During Also As While"""
+)
+_OF = frozenset(("of", "for", "on"))
+_PLACEHOLDER = re.compile(r"\b(?:of\s+)?(?:the\s+two|both)\s+countries\b", re.IGNORECASE)
+_INTRO = re.compile(
+    r"^(?:in|at|on|during|following|after|before|under|within|having|opening|speaking|for"
+    r"|according|also|besides|moreover|furthermore|meanwhile|in\s+addition)\b[^,]*,\s*",
+    re.IGNORECASE,
+)
+_RELATIVE = re.compile(r",\s+(?:which|that|whom)\s+|\s+which\s+")  # "that" alone introduces speech
+_REPORTED = re.compile(
+    r"^.*\b(?:said|says|noted|stressed|emphasi[sz]ed|underlined|underscored|pointed\s+out|added"
+    r"|announced|stated|informed\s+\w+(?:\s+\w+)?)\s+that\s+",
+    re.IGNORECASE,
+)
+_ANTECEDENT = re.compile(r"\b(?:to|in|at|for|on|with|from|by|into|of)\s+")
+_ROLES = frozenset(("minister", "ministers"))
+_NAME_LIMIT = 200  # what a meeting file accepts for an owner
+_LOWER_STOP = word_set("to with and or the a an will shall are is was were that which who")
+
+
+@dataclass(frozen=True)
+class Parties:
+    """The accountable owner, the other side (if any), and whether a body was named."""
+
+    owner: str
+    counterpart: str | None
+    named: bool
+
+
+def find_bodies(text: str) -> list[str]:
+    """Names of the bodies mentioned in `text`, in order."""
+    tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    words = [token for token, _, _ in tokens]
+    bodies: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word.lower() not in BODY_HEADS:
+            i += 1
+            continue
+        first = _extend_left(words, i)
+        last = _extend_right(words, i)
+        bare = first == i and last == i
+        if (not word[0].isupper() and bare) or (
+            word.lower() in _ROLES and not _role(words, i, last)
+        ):
+            i += 1  # a bare common noun ("the government") or a bare title names no one
+            continue
+        bodies.append(text[tokens[first][1] : tokens[last][2]])
+        i = last + 1
+    return bodies
+
+
+def _role(words: list[str], head: int, last: int) -> bool:
+    """ "the transport ministers", "Minister of Foreign Affairs" name a role; "Prime
+    Ministers" or "the Ministers" alone are the meeting's principals."""
+    return last > head or (head > 0 and words[head - 1].lower() in BODY_MODIFIERS)
+
+
+def _extend_left(words: list[str], head: int) -> int:
+    first = head
+    j = head - 1
+    while j >= 0:
+        word = words[j]
+        if word.lower() in BODY_MODIFIERS or (word[0].isupper() and word not in _LEFT_STOP):
+            if not word[0].isalpha():
+                break
+            first = j
+        elif word == "and" and j > 0 and words[j - 1].lower() in BODY_MODIFIERS:
+            first = j  # "oil and gas companies"
+        else:
+            break
+        j -= 1
+    return first
+
+
+def _extend_right(words: list[str], head: int) -> int:
+    last = head
+    k = head + 1
+    capitalised = words[head][0].isupper()
+    while k < len(words) and words[k] in _OF:
+        k += 1
+        if k < len(words) and words[k] == "the":
+            k += 1
+        if k + 1 < len(words) and words[k] in ("two", "both") and words[k + 1] == "countries":
+            last = k + 1
+            k += 2
+            continue
+        if k < len(words) and words[k] == "participating" and k + 1 < len(words):
+            last = k + 1
+            k += 2
+            continue
+        end = _capitalised_run(words, k)
+        if end < k and not capitalised:
+            end = _lowercase_run(words, k)
+        if end < k:
+            break
+        last = end
+        k = end + 1
+    return last
+
+
+def _capitalised_run(words: list[str], k: int) -> int:
+    """Last index of a run of capitalised words from k ("Trade, Economic and Technical ..."),
+    or k - 1 if there is none."""
+    last = k - 1
+    while k < len(words) and words[k][0].isupper() and words[k][0].isalpha():
+        last = k
+        k += 1
+        if k + 1 < len(words) and words[k] in (",", "and") and words[k + 1][0].isupper():
+            if words[k + 1] in _LEFT_STOP:
+                break
+            if words[k] == "," and (k + 2 >= len(words) or words[k + 2] not in (",", "and")):
+                break
+            k += 1
+    return last
+
+
+def _lowercase_run(words: list[str], k: int) -> int:
+    """Last index of up to three lowercase words from k ("on the cross-border electricity
+    grid"), or k - 1 if there is none."""
+    last = k - 1
+    for index in range(k, min(k + 3, len(words))):
+        word = words[index]
+        if not (word.replace("-", "").isalpha() and word.islower()) or word in _LOWER_STOP:
+            break
+        last = index
+    return last
+
+
+def actor_of(subject: str) -> tuple[str, str | None]:
+    """Who acts in a subject phrase, and the antecedent of a relative clause if any.
+
+    The introductory phrase and the reporting clause go ("In the energy sector, the sides",
+    "The minister said that the Ministry"); in "the forum, which the Centre will organise"
+    the Centre acts on the forum; in "a council, which will meet" the council acts."""
+    actor = _REPORTED.sub("", subject.strip())
+    actor = _INTRO.sub("", actor) or actor or subject
+    relatives = list(_RELATIVE.finditer(actor))
+    if not relatives:
+        return actor, None
+    before, after = actor[: relatives[-1].start()], actor[relatives[-1].end() :]
+    if not after.strip():
+        return before, None
+    heads = list(_ANTECEDENT.finditer(before))
+    antecedent = before[heads[-1].end() :] if heads else before
+    return after, " ".join(antecedent.split()[-8:]) or None
+
+
+def meeting_countries(text: str) -> list[str]:
+    """The meeting's countries, most often mentioned first (the readout's own side leads)."""
+    counts: dict[str, int] = {}
+    for _, country in find_countries(text):
+        counts[country] = counts.get(country, 0) + 1
+    if not counts:
+        return []
+    order = list(counts)
+    ranked = sorted(order, key=lambda c: (-counts[c], order.index(c)))
+    top = counts[ranked[0]]
+    return [c for c in ranked if counts[c] * 4 >= top]  # passing mentions are not sides
+
+
+def _government(countries: list[str]) -> str:
+    if len(countries) == 1:
+        return f"Government of {countries[0]}"
+    name = "Governments of " + ", ".join(countries[:-1]) + " and " + countries[-1]
+    return name if len(name) <= _NAME_LIMIT else f"Governments of the {len(countries)} states"
+
+
+def joint_parties(countries: list[str]) -> Parties:
+    """The governments of the meeting's sides, the first accountable for a bilateral meeting."""
+    if not countries:
+        return Parties("Governments of the parties", None, False)
+    if len(countries) == 2:
+        return Parties(_government(countries[:1]), _government(countries[1:]), False)
+    return Parties(_government(countries), None, False)
+
+
+def resolve_parties(
+    actor: str, countries: list[str], previous: Parties | None = None
+) -> Parties | None:
+    """Owner and counterpart from an actor phrase; None when the phrase names no one."""
+    bodies = [_clean(body, countries) for body in find_bodies(actor)]
+    if bodies:
+        return Parties(bodies[0], bodies[1] if len(bodies) > 1 else None, True)
+    named = countries_in(actor)
+    if named:
+        counterpart = named[1] if len(named) > 1 else _other(named[0], countries)
+        return Parties(_government(named[:1]), counterpart and _government([counterpart]), False)
+    if PRONOUN_SUBJECT.search(actor.strip().rstrip(",")) or _bare_pronoun(actor):
+        return previous or joint_parties(countries)
+    if GENERIC_ACTORS.search(actor):
+        return joint_parties(countries)
+    return None
+
+
+def _bare_pronoun(actor: str) -> bool:
+    words = [w for w in actor.lower().split() if w not in ("also", "further", "then", "now")]
+    return len(words) == 1 and words[0] in ("they", "it", "he", "she", "we", "i")
+
+
+def _other(country: str, countries: list[str]) -> str | None:
+    if len(countries) == 2 and country in countries:
+        return countries[1 - countries.index(country)]
+    return None
+
+
+def _clean(body: str, countries: list[str]) -> str:
+    name = " ".join(body.split())
+    demonym = re.fullmatch(r"(?:[Tt]he\s+)?([A-Z][\w-]+)\s+(Government|Cabinet|Parliament)", name)
+    if demonym and countries_in(demonym.group(1)):
+        return f"{demonym.group(2)} of {countries_in(demonym.group(1))[0]}"
+    if len(countries) == 2:
+        name = _PLACEHOLDER.sub(f"of {countries[0]} and {countries[1]}", name)
+    if len(name) > _NAME_LIMIT:
+        name = name[: _NAME_LIMIT + 1].rsplit(" ", 1)[0]
+    return name[:1].upper() + name[1:]

@@ -1,0 +1,80 @@
+"""Country names and demonyms, used to name governments ("the Belarusian side" -> Belarus).
+
+Each entry is "Canonical name/alias/alias...": aliases are other names and adjectives that
+stand for the same country. Lookup is by capitalised word, so scanning a text is linear.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+_COUNTRIES = """
+Afghanistan/Afghan; Albania/Albanian; Algeria/Algerian; Andorra/Andorran; Angola/Angolan;
+Argentina/Argentine/Argentinian; Armenia/Armenian; Australia/Australian; Austria/Austrian;
+Azerbaijan/Azerbaijani/Azeri; Bahrain/Bahraini; Bangladesh/Bangladeshi; Belarus/Belarusian/
+Belarussian/Byelorussian; Belgium/Belgian; Benin/Beninese; Bhutan/Bhutanese; Bolivia/Bolivian;
+Bosnia and Herzegovina/Bosnian; Botswana; Brazil/Brazilian; Brunei; Bulgaria/Bulgarian;
+Burkina Faso; Burundi; Cambodia/Cambodian; Cameroon/Cameroonian; Canada/Canadian;
+Chad/Chadian; Chile/Chilean; China/Chinese/PRC; Colombia/Colombian; Congo/Congolese;
+Costa Rica/Costa Rican; Croatia/Croatian; Cuba/Cuban; Cyprus/Cypriot; Czech Republic/Czechia/
+Czech; Denmark/Danish; Djibouti; Dominican Republic/Dominican; Ecuador/Ecuadorian;
+Egypt/Egyptian; El Salvador/Salvadoran; Eritrea/Eritrean; Estonia/Estonian; Eswatini;
+Ethiopia/Ethiopian; Fiji/Fijian; Finland/Finnish; France/French; Gabon/Gabonese;
+Gambia/Gambian; Georgia/Georgian; Germany/German; Ghana/Ghanaian; Greece/Greek;
+Guatemala/Guatemalan; Guinea/Guinean; Guyana/Guyanese; Haiti/Haitian; Honduras/Honduran;
+Hungary/Hungarian; Iceland/Icelandic; India/Indian; Indonesia/Indonesian; Iran/Iranian;
+Iraq/Iraqi; Ireland/Irish; Israel/Israeli; Italy/Italian; Jamaica/Jamaican; Japan/Japanese;
+Jordan/Jordanian; Kazakhstan/Kazakh/Kazakhstani; Kenya/Kenyan; Kuwait/Kuwaiti;
+Kyrgyzstan/Kyrgyz; Laos/Lao/Laotian; Latvia/Latvian; Lebanon/Lebanese; Liberia/Liberian;
+Libya/Libyan; Liechtenstein; Lithuania/Lithuanian; Luxembourg; Madagascar/Malagasy;
+Malawi/Malawian; Malaysia/Malaysian; Maldives/Maldivian; Mali/Malian; Malta/Maltese;
+Mauritania/Mauritanian; Mauritius/Mauritian; Mexico/Mexican; Moldova/Moldovan; Monaco;
+Mongolia/Mongolian; Montenegro/Montenegrin; Morocco/Moroccan; Mozambique/Mozambican;
+Myanmar/Burmese; Namibia/Namibian; Nepal/Nepalese/Nepali; Netherlands/Dutch; New Zealand;
+Nicaragua/Nicaraguan; Niger; Nigeria/Nigerian; North Korea/DPRK; North Macedonia/Macedonian;
+Norway/Norwegian; Oman/Omani; Pakistan/Pakistani; Palestine/Palestinian; Panama/Panamanian;
+Paraguay/Paraguayan; Peru/Peruvian; Philippines/Philippine/Filipino; Poland/Polish;
+Portugal/Portuguese; Qatar/Qatari; Romania/Romanian; Russia/Russian/Russian Federation;
+Rwanda/Rwandan; Saudi Arabia/Saudi; Senegal/Senegalese; Serbia/Serbian; Seychelles;
+Sierra Leone; Singapore/Singaporean; Slovakia/Slovak; Slovenia/Slovenian; Somalia/Somali;
+South Africa/South African; South Korea/Republic of Korea/Korean; South Sudan; Spain/Spanish;
+Sri Lanka/Sri Lankan; Sudan/Sudanese; Suriname; Sweden/Swedish; Switzerland/Swiss;
+Syria/Syrian; Tajikistan/Tajik; Tanzania/Tanzanian; Thailand/Thai; Togo/Togolese;
+Tunisia/Tunisian; Turkey/Turkish/Türkiye; Turkmenistan/Turkmen; Uganda/Ugandan;
+Ukraine/Ukrainian; United Arab Emirates/UAE/Emirati; United Kingdom/British/UK/Britain;
+United States/American/USA; Uruguay/Uruguayan; Uzbekistan/Uzbek; Venezuela/Venezuelan;
+Vietnam/Vietnamese/Viet Nam; Yemen/Yemeni; Zambia/Zambian; Zimbabwe/Zimbabwean
+"""
+
+
+def _index() -> dict[str, list[tuple[str, str]]]:
+    """First word of every alias -> [(alias, canonical)], longest alias first."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for entry in " ".join(_COUNTRIES.split()).replace("/ ", "/").split(";"):
+        names = [name.strip() for name in entry.split("/") if name.strip()]
+        for alias in names:
+            index.setdefault(alias.split()[0], []).append((alias, names[0]))
+    for aliases in index.values():
+        aliases.sort(key=lambda pair: -len(pair[0]))
+    return index
+
+
+_INDEX = _index()
+_CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*")
+
+
+def find_countries(text: str) -> Iterator[tuple[int, str]]:
+    """Yield (offset, canonical country) for every country name or demonym in `text`."""
+    for match in _CAPITALISED.finditer(text):
+        word = match.group().removesuffix("’s").removesuffix("'s")
+        for alias, country in _INDEX.get(word, ()):
+            end = match.start() + len(alias)
+            if text.startswith(alias, match.start()) and not text[end : end + 1].isalnum():
+                yield match.start(), country
+                break
+
+
+def countries_in(text: str) -> list[str]:
+    """Distinct countries named in `text`, in order of first mention."""
+    return list(dict.fromkeys(country for _, country in find_countries(text)))

@@ -1,0 +1,389 @@
+"""The rules that turn sentences into commitment findings.
+
+A sentence is a candidate when it holds a cue from `vocab.CUES`; `clauses.py` cuts it into one
+clause per commitment. Each cue family says where the actor and the action are ("X agreed to
+VERB", "X instructed Y to VERB", "X signed an agreement on Z", "X is interested in Y"), which
+gives the owner (`owners.py`), an imperative title (`wording.py`), the kind of action and, from
+the clause's first time expression after the meeting, the deadline (`when.py`).
+
+What is not a commitment:
+- history: past perfect ("had signed"), "recalled", a date before the meeting next to a
+  document verb ("the treaty signed in 2011");
+- negation ("will not"), questions, documents that are not agreements ("signed a decree");
+- praise and opinion: a cue after "praised", "believe", "convinced" loses 0.4 confidence;
+- rhetoric: a cue inside quoted speech loses 0.2, and 0.3 more with a first-person subject, so
+  "We will analyze it at home" in a quoted compliment is dropped, while "A joint working group
+  ... will add a new impetus" (a named body acting) is kept;
+- predictions: "will" with no agent (a body, a country, the sides), with a verb that predicts
+  an effect ("will become", "will help") or with no object ("will continue to develop") loses
+  0.25 for each.
+A finding is kept at confidence >= FLOOR. An instruction about "the issue" right after a
+finding of the previous sentence merges with it into one commitment quoting both sentences.
+A sentence repeated verbatim is processed once: it could only repeat its commitments.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+
+from tracker.extract.clauses import Hit, clauses, cue_hits, instructee
+from tracker.extract.owners import (
+    Parties,
+    actor_of,
+    find_bodies,
+    joint_parties,
+    resolve_parties,
+)
+from tracker.extract.segment import Sentence, iter_sentences
+from tracker.extract.vocab import (
+    ANAPHORIC_OBJECT,
+    FIRST_PERSON,
+    HISTORY,
+    KIND_VERBS,
+    NEGATION,
+    OPINION,
+    PASSIVE_ACTIONS,
+    PRAISE,
+    PREDICTIVE_VERBS,
+    REPORTING,
+)
+from tracker.extract.when import TimeExpression, find_deadlines, mentions_past
+from tracker.extract.wording import (
+    area_of,
+    drop_phrase,
+    imperative,
+    lemma,
+    main_action,
+    noun_title,
+    shorten,
+)
+
+FLOOR = 0.5
+_IT_IS = re.compile(
+    r"\bit\s+is\s+(?:\w+\s+)?(?:essential|necessary|important|advisable|expedient|vital"
+    r"|crucial|appropriate|desirable|useful|reasonable)\s+to\s+",
+    re.IGNORECASE,
+)
+_THAT_MODAL = re.compile(r"\b(?:should|will|shall|must|would|need\s+to|are\s+to|is\s+to)\s+")
+_MODAL_CUE = re.compile(r"\b(?:will|shall|expected|due|set|going|about|poised|slated|scheduled)\b")
+_URGENT = re.compile(r"\b(?:priority|urgent(?:ly)?|without\s+delay|immediately)\b", re.IGNORECASE)
+_GENERIC_AIM = re.compile(
+    r"^(?:intensify|strengthen|deepen|develop|expand|promote|enhance|boost|step)\b.{0,40}"
+    r"\b(?:cooperation|relations|ties|interaction|partnership|dialogue|contacts)\b",
+    re.IGNORECASE,
+)
+_MEETING_OF = re.compile(r"\b(?:meeting|session|round|sitting)\s+of\b", re.IGNORECASE)
+_BUNDLE = re.compile(
+    r"\s*(?:a\s+)?(?:number|package|set|series|range)\s+of\s+(?:\w+\s+){0,2}?"
+    r"(?:documents|agreements)\s*,?\s+(?:including|among\s+them|in\s+particular)\s+",
+    re.IGNORECASE,
+)
+_VAGUE_ACTION = re.compile(r"^\s*(?:continue\s+to\s+)?\S+\s*\W*$", re.IGNORECASE)
+_TAKE_PLACE = re.compile(r"^take\s+place\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One commitment found in the text, before keys and defaults are assigned."""
+
+    start: int  # offsets of the quote in the whole text
+    end: int
+    cue: str
+    kind: str
+    title: str
+    parties: Parties
+    deadline: TimeExpression | None
+    area: str
+    priority: str
+    confidence: float
+    anaphoric: bool = False
+
+
+@dataclass
+class _Context:
+    meeting: date
+    countries: list[str]
+    area: str | None = None  # the document's dominant area, if any
+    previous_text: str = ""
+    subject_parties: Parties | None = None
+
+
+def find_commitments(
+    text: str, meeting: date, countries: list[str], area: str | None = None
+) -> Iterator[Finding]:
+    """Yield the commitments of `text` in order, one sentence at a time. `countries` are the
+    meeting's sides (first accountable), `area` the document's dominant area."""
+    context = _Context(meeting, countries, area)
+    pending: list[Finding] = []
+    pending_paragraph = -1
+    seen: set[str] = set()  # the sentences met so far, at most the size of the text
+    for sentence in iter_sentences(text):
+        if sentence.paragraph != pending_paragraph:
+            context.previous_text, context.subject_parties = "", None
+        # A sentence repeated verbatim would only repeat its commitments: process it once.
+        normalised = " ".join(sentence.text.split())
+        found = [] if normalised in seen else list(_sentence_findings(sentence, context))
+        seen.add(normalised)
+        if (
+            len(found) == 1
+            and found[0].anaphoric
+            and pending
+            and pending_paragraph == sentence.paragraph
+        ):
+            pending[-1] = _merge(pending[-1], found[0])
+            found = []
+        yield from pending
+        pending, pending_paragraph = found, sentence.paragraph
+        context.previous_text = sentence.text
+    yield from pending
+
+
+def _merge(first: Finding, second: Finding) -> Finding:
+    return replace(
+        first,
+        end=second.end,
+        cue=f"{first.cue}; {second.cue}",
+        kind=second.kind,
+        parties=second.parties if second.parties.named else first.parties,
+        deadline=second.deadline or first.deadline,
+        priority=second.priority if second.priority == "high" else first.priority,
+        confidence=max(first.confidence, second.confidence),
+    )
+
+
+def _sentence_findings(sentence: Sentence, context: _Context) -> Iterator[Finding]:
+    text = sentence.text
+    if text.rstrip('”"’ ').endswith("?"):
+        return
+    hits = cue_hits(text)
+    subject = ""
+    for start, end, hit in clauses(text, hits):
+        own_subject = text[start : hit.start]
+        if own_subject.strip():
+            subject = own_subject
+        finding = _finding(sentence, start, end, hit, subject, context)
+        if finding is not None:
+            yield finding
+
+
+def _finding(
+    sentence: Sentence, start: int, end: int, hit: Hit, subject: str, context: _Context
+) -> Finding | None:
+    text = sentence.text
+    clause = text[start:end]
+    family = hit.cue.family
+    cue_text = " ".join(hit.text.lower().split())
+    if NEGATION.search(text[hit.start : hit.end + 20]) or NEGATION.search(subject):
+        return None
+    if HISTORY.search(subject + hit.text):
+        return None
+    if family.startswith("document") and (
+        mentions_past(text[hit.end : hit.end + 60], context.meeting)
+        or mentions_past(subject, context.meeting)
+    ):
+        return None
+    deadline = next(iter(find_deadlines(clause, context.meeting)), None)
+    phrase = deadline.phrase if deadline else None
+    actor, antecedent = actor_of(subject)
+    subject_parties = _pronoun_parties(actor, context) or resolve_parties(
+        actor, context.countries, context.subject_parties
+    )
+    confidence = hit.cue.weight
+    action = text[hit.end : end]
+
+    if family == "instruct":
+        instructed, task_start = instructee(text, hit) or ("", hit.end)
+        action = text[task_start:end]
+        parties = resolve_parties(instructed, context.countries) or subject_parties
+        title, kind = imperative(action, without=phrase), _kind(action)
+    elif family == "that":
+        title, kind, parties = _that_clause(action, phrase, subject_parties, context)
+    elif family.startswith("document"):
+        kind, parties = "implement", subject_parties
+        obj = subject if family == "document_passive" else _document_object(action)
+        prefix = "Implement the agreement on" if cue_text.startswith("reached") else "Implement"
+        title = noun_title(prefix, actor_of(obj)[0], without=phrase)
+    elif family == "progressive":
+        gerund = list(re.finditer(r"\w+ing\b", hit.text))[-1]  # "are considering"
+        action = text[hit.start + gerund.start() : end]
+        title, kind = imperative(action, without=phrase), _kind(action)
+        parties = subject_parties
+    elif family == "interest":
+        title = shorten("Explore " + drop_phrase(action, phrase))
+        kind, parties = "explore", subject_parties
+    else:
+        title, kind, confidence, passive = _verb_after(
+            hit, action, actor, phrase, subject_parties, antecedent
+        )
+        # "A committee will be established": the subject is what is acted on, not who acts,
+        # except the body whose meeting will be held.
+        parties = None if passive and not _MEETING_OF.search(actor) else subject_parties
+
+    named = bool(parties and parties.named)
+    if sentence.in_speech(hit.start):
+        confidence -= 0.2
+        if FIRST_PERSON.match(actor.lstrip('“"« ')):
+            confidence -= 0.3
+    if OPINION.search(subject) or PRAISE.search(subject):
+        confidence -= 0.4
+    elif REPORTING.search(subject) and not sentence.speech:
+        confidence -= 0.05
+    if ANAPHORIC_OBJECT.search(clause.rstrip()) and family != "instruct":
+        confidence -= 0.15
+    confidence = round(confidence + 0.05 * bool(deadline) + 0.05 * named, 2)
+    if confidence < FLOOR:
+        return None
+    if subject_parties is not None and _names_someone(subject):
+        context.subject_parties = subject_parties
+    return Finding(
+        start=sentence.start + start,
+        end=sentence.start + end,
+        cue=cue_text,
+        kind=kind,
+        title=title,
+        parties=parties or joint_parties(context.countries),
+        deadline=deadline,
+        area=area_of((clause, text, context.previous_text), fallback=context.area),
+        priority=_priority(family, hit, action, clause),
+        confidence=min(confidence, 0.99),
+        anaphoric=family == "instruct" and bool(ANAPHORIC_OBJECT.search(clause.rstrip())),
+    )
+
+
+def _pronoun_parties(actor: str, context: _Context) -> Parties | None:
+    """In "It will report ...", "it" is the last body named in the sentence before."""
+    if actor.strip().lower() != "it":
+        return None
+    bodies = find_bodies(context.previous_text)
+    return Parties(_capitalised(bodies[-1]), None, True) if bodies else None
+
+
+def _capitalised(name: str) -> str:
+    name = " ".join(name.split())
+    return name[:1].upper() + name[1:]
+
+
+def _names_someone(subject: str) -> bool:
+    """True when a subject names someone (not only a pronoun), so later pronouns refer to it."""
+    return bool(subject.strip()) and not re.fullmatch(r"\W*(?:they|it|he|she)\W*", subject, re.I)
+
+
+def _kind(action: str) -> str:
+    words = main_action(action).split()
+    if not words:
+        return "deliver"
+    verb = lemma(words[0])
+    if verb == "be" and len(words) > 1:
+        verb = lemma(words[1])
+    return KIND_VERBS.get(verb, "deliver")
+
+
+def _verb_after(
+    hit: Hit,
+    action: str,
+    actor: str,
+    phrase: str | None,
+    parties: Parties | None,
+    antecedent: str | None = None,
+) -> tuple[str, str, float, bool]:
+    """Title, kind, confidence and passiveness for "X will/agreed to/is ready to VERB ..."."""
+    confidence = hit.cue.weight
+    words = action.split()
+    if antecedent and words:
+        words.insert(1, antecedent)
+        action = " ".join(words)
+    passive = _passive_title(action, actor, phrase)
+    if passive:
+        return passive[0], passive[1], confidence, True
+    verb = lemma(words[0]) if words else ""
+    kind = KIND_VERBS.get(verb, "deliver")
+    title = imperative(action, without=phrase)
+    if _MODAL_CUE.search(hit.text.lower()):
+        if verb in PREDICTIVE_VERBS and not (parties and parties.named):
+            confidence -= 0.25
+        if _VAGUE_ACTION.match(drop_phrase(action, phrase)):
+            confidence -= 0.25  # "the Union will continue to develop": a wish, no task
+        if parties is None:
+            confidence -= 0.25
+        if verb in PREDICTIVE_VERBS and parties and parties.named and _indefinite(actor):
+            title, kind = shorten(f"Set up {_noun_phrase(actor)}"), "establish"
+    return title, kind, confidence, False
+
+
+def _passive_title(
+    action: str, subject: str, phrase: str | None, *, any_participle: bool = False
+) -> tuple[str, str] | None:
+    """("Hold the next meeting in Astana", "event") for "[the next meeting] will be held in
+    Astana" or "will take place in Astana"; None when the action is not passive. After "will
+    be" only known actions count ("will be useful" is not one); `any_participle` accepts any
+    "-ed" form ("that the tractors should be assembled")."""
+    words = action.split()
+    participle = words[1].lower() if len(words) > 1 else ""
+    if any_participle and participle.endswith(("ed", "en")):
+        participle_ok = True
+    else:
+        participle_ok = participle in PASSIVE_ACTIONS
+    if _TAKE_PLACE.match(action):
+        done, rest = "hold", " ".join(words[2:])
+    elif words[:1] == ["be"] and participle_ok:
+        done, rest = lemma(words[1]), " ".join(words[2:])
+    else:
+        return None
+    title = shorten(f"{done} {_noun_phrase(subject)} {drop_phrase(rest, phrase)}")
+    return title, KIND_VERBS.get(done, "deliver")
+
+
+def _indefinite(actor: str) -> bool:
+    """True for "A joint working group ... will add impetus": the body is yet to be set up."""
+    return bool(re.match(r"(?i)\W*an?\s", actor))
+
+
+def _that_clause(
+    action: str, phrase: str | None, parties: Parties | None, context: _Context
+) -> tuple[str, str, Parties | None]:
+    """Title, kind and owner for "agreed that it is essential to ..." / "recommended that"."""
+    it_is = _IT_IS.search(action)
+    if it_is:
+        task = action[it_is.end() :]
+        return imperative(task, without=phrase), _kind(task), parties
+    modal = _THAT_MODAL.search(action)
+    inner_subject = action[: modal.start()] if modal else ""
+    inner = resolve_parties(inner_subject, context.countries) if inner_subject.strip() else None
+    owner = inner if inner and inner.named else parties
+    if modal:
+        rest = action[modal.end() :]
+        passive = _passive_title(rest, inner_subject, phrase, any_participle=True)
+        if passive:
+            return passive[0], passive[1], owner
+        return imperative(rest, without=phrase), _kind(rest), owner
+    bodies = find_bodies(action)
+    if bodies:
+        task = action[action.rfind(bodies[-1]) + len(bodies[-1]) :]
+        recommended = resolve_parties(
+            action[: action.rfind(bodies[-1]) + len(bodies[-1])], context.countries
+        )
+        return imperative(task, without=phrase), _kind(task), recommended or parties
+    return shorten(drop_phrase(action, phrase)), "deliver", parties
+
+
+def _document_object(action: str) -> str:
+    """What was signed: "the signing of X" -> X; "a number of documents, including X" -> X."""
+    obj = re.sub(r"^\s*(?:the\s+)?signing\s+of\s+", "", action, flags=re.IGNORECASE)
+    bundle = _BUNDLE.match(obj)
+    return obj[bundle.end() :] if bundle else obj
+
+
+def _noun_phrase(subject: str) -> str:
+    phrase = " ".join(subject.split()).strip('“”"« ,')
+    return re.sub(r"^(?:The|A|An)\b", lambda m: m.group().lower(), phrase)
+
+
+def _priority(family: str, hit: Hit, action: str, clause: str) -> str:
+    if family == "instruct" or _URGENT.search(clause):
+        return "high"
+    if family == "interest" or hit.cue.weight < 0.7 or _GENERIC_AIM.match(action.strip()):
+        return "low"
+    return "normal"

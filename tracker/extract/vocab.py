@@ -1,0 +1,327 @@
+"""Vocabularies of the readout extractor: commitment cues, vetoes, kinds, bodies and areas.
+
+Everything the rules in `rules.py` know about English readouts is data here, so that a reviewer
+can read, extend or correct it without touching control flow.
+
+- CUES: the phrases that make a sentence a commitment candidate, grouped in *families* that say
+  where the actor and the action are found ("X agreed to VERB", "X instructed Y to VERB",
+  "X signed an agreement on Z", ...), each with a base confidence.
+- Vetoes and penalties: praise, opinion, history and negation markers.
+- KIND_VERBS / DEFAULT_MONTHS: the kind of an action (sign, study, implement, ...) and the
+  deadline a follow-up unit sets when the text states none.
+- Bodies: head nouns and modifiers of named bodies (ministries, councils, companies, ...).
+- AREAS: keyword stems per area of cooperation, with weights.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ADV = (
+    r"(?:(?:also|further|jointly|now|then|both|again|actively|already|soon|all|each|duly|\w+ly)"
+    r"\s+){0,3}"
+)
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The whitespace-separated words of `text`: vocabularies read better as prose blocks."""
+    return frozenset(text.split())
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A commitment cue: `family` tells the rules where to find the actor and the action.
+
+    `anchors` are lowercase substrings of which one must occur for the pattern to match: a
+    cheap test that spares most sentences the regular expression."""
+
+    family: str
+    pattern: re.Pattern[str]
+    weight: float
+    anchors: tuple[str, ...]
+
+    def may_match(self, lowered: str) -> bool:
+        return any(anchor in lowered for anchor in self.anchors)
+
+
+def _cue(family: str, pattern: str, weight: float, anchors: str) -> Cue:
+    words = tuple(anchor.replace("_", " ") for anchor in anchors.split())  # "_" is a space
+    return Cue(family, re.compile(pattern, re.IGNORECASE), weight, words)
+
+
+# Families:
+#   verb_after  the action verb follows the match; the actor is the subject before it
+#   that        "agreed that ..."; the action is inside the that-clause
+#   instruct    "X instructed Y to VERB" / "tasked Y with VERBing"; the actor is Y
+#   document    a document signed or reached at the meeting; the action is to implement it
+#   progressive "are considering/discussing ..."; the progressive verb is the action
+#   interest    "shows interest in X"; the action is to explore X
+CUES: tuple[Cue, ...] = (
+    _cue(
+        "verb_after",
+        r"\b(?:have\s+|has\s+)?(?:agreed|decided|resolved|undertook|undertaken|pledged|vowed"
+        r"|promised|committed(?:\s+(?:themselves|itself))?)\s+" + _ADV + r"to\s+(?=[a-z])",
+        0.9,
+        "agreed decided resolved undert pledged vowed promised committed",
+    ),
+    _cue(
+        "verb_after",
+        r"\b(?:an?\s+)?(?:agreement|decision|understanding|consensus)\s+(?:was|has\s+been)\s+"
+        r"(?:reached|made|taken|adopted)\s+to\s+(?=[a-z])",
+        0.9,
+        "agreement decision understanding consensus",
+    ),
+    _cue("that", r"\b(?:agreed|decided|resolved)\s+that\b", 0.85, "agreed decided resolved"),
+    _cue("that", r"\brecommended\s+that\b", 0.75, "recommended"),
+    _cue(
+        "document",
+        r"\b(?:agreed|decided)\s+(?:up)?on\s+(?!the\s+following\b)(?=(?:a|an|the|new|joint)\s)",
+        0.8,
+        "agreed decided",
+    ),
+    _cue(
+        "document",
+        r"\breached\s+(?:an?\s+|the\s+)?(?:agreements?|understanding|arrangements?)\s+"
+        r"(?:on|to|that|regarding)\b",
+        0.85,
+        "reached",
+    ),
+    _cue(
+        "verb_after",
+        r"\b(?:will|shall|(?:is|are)\s+to)\s+" + _ADV + r"(?=[a-z])",
+        0.7,
+        "will shall is_to are_to",
+    ),
+    _cue(
+        "verb_after",
+        r"\b(?:are|is|am)\s+" + _ADV + r"(?:gearing\s+up|preparing|getting\s+ready|set|about"
+        r"|going|poised|planning|intending|working|scheduled|expected|due|slated)\s+to\s+",
+        0.8,
+        "gearing preparing ready set going about poised"
+        " planning intending working scheduled expected due slated",
+    ),
+    _cue(
+        "progressive",
+        r"\b(?:are|is|am)\s+" + _ADV + r"(?:considering|discussing|negotiating|studying"
+        r"|exploring|examining|drafting|finali[sz]ing|elaborating|preparing|weighing"
+        r"|working\s+(?:on|out)|looking\s+into)\b",
+        0.75,
+        "considering discussing negotiating studying exploring examining drafting"
+        " finalising finalizing elaborating preparing weighing working looking",
+    ),
+    _cue(
+        "verb_after",
+        r"\b(?:intends?|plans?|(?:has|have)\s+(?:the\s+)?intention)\s+to\s+(?=[a-z])",
+        0.7,
+        "intend plan intention",
+    ),
+    _cue(
+        "verb_after",
+        r"\b(?:(?:is|are|stands?)\s+" + _ADV + r"(?:ready|prepared)"
+        r"|offered|(?:expressed|confirmed|reaffirmed|reiterated)\s+(?:its\s+|their\s+|his\s+"
+        r"|her\s+)?(?:readiness|commitment|determination|intention))\s+to\s+(?=[a-z])",
+        0.65,
+        "ready prepared offered readiness commitment determination intention",
+    ),
+    _cue(
+        "interest",
+        r"\b(?:(?:shows?|showed|shown|expressed|has|have|displayed|confirmed|reaffirmed)\s+"
+        + _ADV
+        + r"(?:(?:its|their|his|her|a|an|great|keen|strong|particular|special|mutual)\s+){0,2}"
+        r"interest|(?:is|are|was|were)\s+" + _ADV + r"interested)\s+in\b",
+        0.65,
+        "interest",
+    ),
+    _cue(
+        "instruct",
+        r"\b(?:instructed|tasked|mandated|charged|directed|requested|commissioned|entrusted"
+        r"|ordered|obliged|authori[sz]ed|gave\s+(?:an?\s+)?instructions?\s+to)\b",
+        0.9,
+        "instructed tasked mandated charged directed requested"
+        " commissioned entrusted ordered obliged authorised authorized instructions",
+    ),
+    _cue(
+        "verb_after",
+        r"\b(?:is|are|was|were|has\s+been|have\s+been)\s+" + _ADV + r"(?:instructed|tasked"
+        r"|mandated|charged|requested|commissioned|entrusted|asked|authori[sz]ed)\s+"
+        r"(?:to|with)\s+",
+        0.85,
+        "instructed tasked mandated charged requested"
+        " commissioned entrusted asked authorised authorized",
+    ),
+    _cue(
+        "document",
+        r"\b(?:signed|concluded|initiall?ed|adopted|approved|endorsed|ratified)\b",
+        0.85,
+        "signed concluded initial adopted approved endorsed ratified",
+    ),
+    _cue("document", r"\b(?:resulted|culminated)\s+in\b", 0.85, "resulted culminated"),
+    _cue("document", r"\b(?:witnessed|saw)\s+the\s+signing\s+of\b", 0.85, "signing"),
+    _cue(
+        "document_passive",
+        r"\b(?:was|were|has\s+been|have\s+been)\s+(?:signed|concluded|initiall?ed|adopted"
+        r"|approved)\b",
+        0.85,
+        "signed concluded initial adopted approved",
+    ),
+)
+
+# A signed or adopted object must be one of these to count as a document to implement.
+DOCUMENT_NOUNS = word_set(
+    """agreement agreements memorandum memoranda memorandums protocol protocols programme
+    programmes program programs plan plans roadmap roadmaps road treaty treaties convention
+    conventions contract contracts accord accords charter arrangement arrangements concept
+    strategy documents package"""
+)
+
+# "The aim is to ...": subjects of "is/are to" that state a purpose, not a task.
+PURPOSE_NOUNS = word_set("aim aims goal goals purpose objective objectives idea point task tasks")
+# Verbs after "will" that predict an effect rather than commit an actor to an action.
+PREDICTIVE_VERBS = word_set(
+    """be become add contribute help give allow enable serve bring benefit boost remain carry
+    lead mean need depend last grow increase rise fall open make"""
+)
+# Participles after "will be" that describe a scheduled action (no agent needed).
+PASSIVE_ACTIONS = word_set(
+    """held signed organised organized convened launched opened established created completed
+    prepared submitted adopted considered discussed implemented introduced set hosted built
+    sent presented finalised finalized concluded approved"""
+)
+
+# Negation right after the cue or around it: the sentence denies a commitment.
+NEGATION = re.compile(
+    r"\b(?:will|shall)\s+(?:not|never)\b|\bwon't\b|\b(?:did|do|does)\s+not\s+agree"
+    r"|\bfailed\s+to\b|\brefused\s+to\b|\bno\s+agreement\b",
+    re.IGNORECASE,
+)
+# Said before the cue, these make the clause praise, an opinion or a recollection.
+OPINION = re.compile(
+    r"\b(?:believes?|believed|convinced|confident|sure|certain|hopes?|hoped|thinks?|thought"
+    r"|in\s+(?:my|our|his|her|their)\s+(?:view|opinion)|perhaps|probably)\b",
+    re.IGNORECASE,
+)
+PRAISE = re.compile(
+    r"\b(?:praised|thanked|congratulated|commended|admired|welcomed|appreciated"
+    r"|expressed\s+(?:(?:his|her|their|its)\s+)?(?:gratitude|appreciation|thanks|satisfaction)"
+    r"|(?:was|were|is|are|am)\s+(?:glad|pleased|proud|delighted|happy))\b",
+    re.IGNORECASE,
+)
+HISTORY = re.compile(
+    r"\b(?:recalled|recalling|had\s+(?:\w+ly\s+)?(?:been\s+)?\w+(?:ed|en|wn|t)"
+    r"|before\s+the\s+(?:visit|talks|meeting)|prior\s+to\s+the\s+(?:visit|talks|meeting)"
+    r"|last\s+(?:year|month|week)|previously|in\s+the\s+past|ago)\b",
+    re.IGNORECASE,
+)
+# Subjects that speak in the first person: in quoted speech these are rhetoric, not commitments.
+FIRST_PERSON = re.compile(r"^(?:we|i|our|my|us)\b", re.IGNORECASE)
+PRONOUN_SUBJECT = re.compile(r"\b(they|it|he|she|we|i)\s*$", re.IGNORECASE)
+# An instruction whose object refers back to the previous sentence ("to consider the issue").
+ANAPHORIC_OBJECT = re.compile(
+    r"\b(?:the|this|that|these|those)\s+(?:issues?|matters?|questions?|proposals?|ideas?"
+    r"|initiatives?|possibility|options?)\s*[.;]?$|\bit\s*[.;]?$",
+    re.IGNORECASE,
+)
+COORDINATOR = re.compile(r";\s+|,?\s+and\s+|,\s+while\s+|,\s+whereas\s+|,\s+but\s+")
+REPORTING = re.compile(
+    r"\b(?:said|says|noted|stressed|emphasi[sz]ed|underlined|underscored|pointed\s+out|added"
+    r"|told)\b",
+    re.IGNORECASE,
+)
+
+# Kind of action -> default deadline in months from the meeting when none is stated.
+DEFAULT_MONTHS: dict[str, int] = {
+    "sign": 3,
+    "prepare": 3,
+    "study": 6,
+    "explore": 6,
+    "establish": 6,
+    "event": 6,
+    "implement": 12,
+    "continue": 12,
+    "deliver": 12,
+}
+KIND_VERBS: dict[str, str] = {
+    verb: kind
+    for kind, verbs in {
+        "sign": "sign conclude initial finalise finalize negotiate",
+        "prepare": "prepare draw draft submit present circulate send compile elaborate report",
+        "study": "consider study explore examine analyse analyze discuss review assess evaluate"
+        " weigh look",
+        "establish": "establish create set open launch introduce found form start",
+        "event": "hold host convene organise organize meet visit conduct",
+        "continue": "continue maintain keep sustain",
+        "implement": "implement execute fulfil fulfill carry ratify",
+    }.items()
+    for verb in verbs.split()
+}
+
+# Subjects that stand for "both sides" rather than a named body.
+GENERIC_ACTORS = re.compile(
+    r"\b(?:sides?|parties|countries|states|leaders|heads\s+of\s+(?:state|government)"
+    r"|presidents|prime\s+ministers|ministers|governments|delegations|co-chairs|talks"
+    r"|participants|members|president|prime\s+minister|minister|chancellor|ambassador|governor"
+    r"|mayor|secretary|chair(?:man|woman|person)?|director|commissioner|envoy|mr|mrs|ms|dr)\b",
+    re.IGNORECASE,
+)
+
+# Named bodies: a head noun, optionally with modifiers before and of/for/on-phrases after.
+BODY_HEADS = word_set(
+    """ministry ministries council councils secretariat committee committees commission
+    commissions agency agencies government governments bank banks administration
+    administrations office service services authority authorities corporation corporations
+    company companies group groups fund chamber centre center board department departments
+    directorate academy university institute parliament assembly association works railways
+    holding concern union organisation organization cabinet customs inspectorate court
+    embassy embassies mission bodies forces park zone minister ministers"""
+)
+# Lowercase words that may precede a head noun inside a body's name ("competent bodies").
+BODY_MODIFIERS = word_set(
+    """national state joint working competent relevant respective oil gas railway port
+    customs foreign central regional local city municipal border financial transport energy
+    executive development investment intergovernmental interagency interdepartmental
+    governmental public private business police interior economy defence finance education
+    health agriculture justice culture trade industry environment"""
+)
+# Areas: keyword stems matched at a word start, case-insensitively. "stem:2" weighs 2 (default
+# 1, "stem:0.5" half); "_" stands for a space; a stem ending in "=" is a whole word with an
+# optional s/ed/ing/er ending ("import=" is not "important").
+_AREA_STEMS = {
+    "tourism": "touris:2 visa:2 travel hotel resort",
+    "finance": "financ:2 credit:2 loan=:2 fund= money:2 allocat budget investment currenc"
+    " payment banking",
+    "industry": "industr:2 plant= factory= factories manufactur:2 assembl machinery:2 equipment"
+    " tractor:2 truck= elevator production textile:2 park=",
+    "energy": "energy:2 oil= gas= hydrocarbon:2 refiner electricity:2 nuclear:2 renewable:2"
+    " power_plant:2 transmission grid=:2 pipeline:2 fuel coal=",
+    "security": "security:2 terroris:2 extremis:2 separatis:2 police:2 crime:2 criminal:2"
+    " investigat migration border_control:2 special_forces:2 revolution cyber trafficking:2"
+    " law_enforcement:2",
+    "defence": "defence:2 defense:2 military:2 weapon:2 arms=:2 armoured:2 armored:2 missile:2"
+    " rocket:2 army=:2 armed_forces:2",
+    "transport": "transport:2 cargo:2 freight:2 rail:2 logistic:2 port= shipping:2 vessel:2"
+    " air_link:2 flight:2 airline:2 aviation:2 road= transit:2 container consignment:2 route="
+    " tariff",
+    "housing": "housing:3 apartment:2 residential:2 dwelling:2",
+    "trade": "trade:2 export:2 import=:2 turnover:2 market= supplies commerc business_forum:2"
+    " business_council:2 goods= customs",
+    "culture": "cultur:2 museum:2 art= film= heritage:2 theatre:2 festival:2 sport= youth",
+    "education": "educat:2 universit student:2 scholarship:2 school:2 diploma=:2 academic"
+    " training lecturer:2 teach=",
+    "health": "health:2 medic:2 pharma:2 hospital=:2 vaccin:2 doctor epidemi:2",
+    "agriculture": "agricultur:2 farm=:2 veterinar:2 phytosanitar:2 wheat:2 grain=:2 dairy:2"
+    " meat=:2 beef=:2 poultry:2 seafood:2 food= foodstuff fertili:2 citrus:2 crop=:2 livestock:2"
+    " cotton",
+    "science": "scien:2 research:2 technolog innovat:2 space= laborator:2 digitali",
+    "diplomacy": "diplomat:2 embass:2 consul=:2 consulate:2 united_nations:2 candidatur:2"
+    " international_organi:2 summit visit=:0.5 intergovernmental_commission political"
+    " cooperation:0.5 relations:0.5 interaction:0.5 partnership:0.5 dialogue:0.5",
+}
+
+
+def _weights(stems: str) -> dict[str, float]:
+    pairs = (item.partition(":") for item in stems.split())
+    return {stem.replace("_", " "): float(weight or 1) for stem, _, weight in pairs}
+
+
+AREAS: dict[str, dict[str, float]] = {area: _weights(s) for area, s in _AREA_STEMS.items()}
