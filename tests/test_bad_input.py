@@ -83,6 +83,10 @@ def empty_file_db(folder: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def bug(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(reason=f"BUG: {reason}", strict=True)
+
+
 CASES = [
     # --- commitment ids -----------------------------------------------------------------
     pytest.param(Bad(("show", "99"), NOT_FOUND, "no commitment #99"), id="unknown-id-show"),
@@ -186,6 +190,19 @@ CASES = [
     pytest.param(
         Bad(("digest", "--as-of", "0001-01-03"), USAGE, "date out of range"),
         id="digest-in-the-first-week-of-the-calendar",
+    ),
+    pytest.param(
+        Bad(
+            ("schedule", "add", "weekly", "--cron", "0 9 * * 1", "--dir", "~nobody-here/d"), INVALID
+        ),
+        id="schedule-dir-unknown-home",
+    ),
+    pytest.param(
+        Bad(
+            ("schedule", "add", "weekly", "--cron", "0 9 * * 1", "--dir", "{tmp}/" + "d" * 300),
+            INVALID,
+        ),
+        id="schedule-dir-name-too-long",
     ),
     # --- owners ---------------------------------------------------------------------------
     pytest.param(

@@ -1,0 +1,278 @@
+"""Delivery channels for rendered digests: files written atomically into a folder, and e-mail.
+
+Each function delivers one thing to one place and reports an `Outcome`; recording it is the
+caller's business. Nothing here reads the database or the clock.
+
+The SMTP password is only ever passed to `login()`: it is kept out of reprs, and scrubbed from
+every error message that leaves this module (those end up in the database and the logs).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import secrets
+import smtplib
+import ssl
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+from tracker.errors import InvalidInput
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+FILE = "file"
+EMAIL = "email"
+SMTP_ATTEMPTS = 4
+SMTP_BACKOFF_S = 2.0  # waits of 2, 4 and 8 s between the four attempts
+_MAX_ERROR = 500
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one delivery: `attempts` counts the tries made this time."""
+
+    delivered: bool
+    attempts: int
+    error: str | None = None
+    message_id: str | None = None
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "owner"
+
+
+def file_name(schedule: str, period_key: str, fmt: str, owner_slug: str | None = None) -> str:
+    """The same schedule, period, audience and format always give the same name, so a retried
+    delivery overwrites its own file instead of adding a second one."""
+    suffix = f"-{owner_slug}" if owner_slug else ""
+    return f"{schedule}-{period_key.replace(':', '')}{suffix}.{fmt}"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write through a temporary file in the same folder, fsync it, rename it over `path`, then
+    fsync the folder: a reader (or a crash) sees the old file or the new one, never a part."""
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    # Not mkstemp: its files are 0600, and digests are for the people who share the folder.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)  # makes the rename itself durable
+    finally:
+        os.close(dir_fd)
+
+
+def deliver_file(path: Path, text: str) -> Outcome:
+    try:
+        write_atomically(path, text)
+    except OSError as exc:
+        return Outcome(False, 1, _clip(f"cannot write {path}: {exc.strerror or exc}"))
+    return Outcome(True, 1)
+
+
+# --- e-mail -------------------------------------------------------------------------------
+
+
+def _env_flag(environ: Mapping[str, str], name: str) -> bool:
+    value = environ.get(name, "0").strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise InvalidInput(f"{name} must be 1 or 0, not {value!r}")
+
+
+def _env_number(environ: Mapping[str, str], name: str, default: float) -> float:
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise InvalidInput(f"{name} must be a number, not {text!r}") from None
+    if value <= 0:
+        raise InvalidInput(f"{name} must be positive, not {text!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int = 25
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    sender: str = "tracker@localhost"
+    starttls: bool = False
+    timeout: float = 10.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> SmtpSettings | None:
+        """Settings from TRACKER_SMTP_*; None when no host is set (e-mail is then refused)."""
+        host = environ.get("TRACKER_SMTP_HOST", "").strip()
+        if not host:
+            return None
+        port = _env_number(environ, "TRACKER_SMTP_PORT", 25)
+        if port != int(port) or port > 65535:
+            raise InvalidInput(f"TRACKER_SMTP_PORT is not a port: {environ['TRACKER_SMTP_PORT']}")
+        return cls(
+            host=host,
+            port=int(port),
+            user=environ.get("TRACKER_SMTP_USER") or None,
+            password=environ.get("TRACKER_SMTP_PASSWORD") or None,
+            sender=environ.get("TRACKER_SMTP_FROM") or "tracker@localhost",
+            starttls=_env_flag(environ, "TRACKER_SMTP_STARTTLS"),
+            timeout=_env_number(environ, "TRACKER_SMTP_TIMEOUT", 10.0),
+        )
+
+    def scrub(self, text: str) -> str:
+        return text.replace(self.password, "***") if self.password else text
+
+
+def message_id(schedule: str, period_key: str, recipient: str) -> str:
+    """The same for every attempt at one run and recipient: a mail system that got a message
+    twice (a crash between the server's 250 and our record of it) can tell it is one."""
+    period = re.sub(r"[^A-Za-z0-9.]", "", period_key.removesuffix("+00:00"))
+    digest = hashlib.sha1(recipient.strip().lower().encode()).hexdigest()[:12]
+    return f"<digest.{schedule}.{period}.{digest}@tracker>"
+
+
+def build_message(
+    *,
+    sender: str,
+    recipient: str,
+    subject: str,
+    text: str,
+    html: str,
+    msg_id: str,
+    sent_at: datetime,
+) -> EmailMessage:
+    """A multipart/alternative message: plain text first, HTML preferred by mail readers."""
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = recipient
+    message["Date"] = format_datetime(sent_at)
+    message["Message-ID"] = msg_id
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+class _Transient(Exception):
+    """A failure worth another try: a 4xx reply, a refused or dropped connection, a timeout."""
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    detail = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {' '.join(detail.split())}"
+
+
+def _send_once(settings: SmtpSettings, message: EmailMessage) -> None:
+    """One connection, one message; raises `_Transient` or `smtplib.SMTPException`."""
+    client = smtplib.SMTP(timeout=settings.timeout)
+    try:
+        try:
+            code, banner = client.connect(settings.host, settings.port)
+        except OSError as exc:
+            raise _Transient(f"cannot connect to {settings.host}:{settings.port}: {exc}") from exc
+        if code != 220:
+            raise smtplib.SMTPConnectError(code, banner)
+        if settings.starttls:
+            client.starttls(context=ssl.create_default_context())
+        if settings.user:
+            client.login(settings.user, settings.password or "")
+        client.send_message(message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        code, text = next(iter(exc.recipients.values()))
+        if 400 <= code < 500:
+            raise _Transient(_reply(code, text)) from exc
+        raise
+    except smtplib.SMTPResponseException as exc:
+        if 400 <= exc.smtp_code < 500:
+            raise _Transient(_reply(exc.smtp_code, exc.smtp_error)) from exc
+        raise
+    except smtplib.SMTPServerDisconnected as exc:  # how a read timeout shows, among others
+        raise _Transient(f"server disconnected: {exc}") from exc
+    except smtplib.SMTPException:  # SMTPException is an OSError: keep it from the next clause
+        raise
+    except OSError as exc:  # a reset connection, a write timeout
+        raise _Transient(f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        _close(client)
+
+
+def _close(client: smtplib.SMTP) -> None:
+    # QUIT after the message was accepted must not turn a delivery into a failure (and a retry
+    # into a duplicate), so its errors are ignored.
+    try:
+        if client.sock is not None:
+            client.quit()
+    except (smtplib.SMTPException, OSError):
+        client.close()
+
+
+def send_email(
+    settings: SmtpSettings | None,
+    message: EmailMessage,
+    *,
+    attempts: int = SMTP_ATTEMPTS,
+    backoff: float = SMTP_BACKOFF_S,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Outcome:
+    """Send `message`; retry transient failures with exponential backoff (`backoff`, twice
+    that, …) up to `attempts` tries; a 5xx reply is final at once."""
+    msg_id = str(message["Message-ID"])
+    recipient = str(message["To"])
+    if settings is None:
+        return Outcome(False, 0, "no SMTP server: set TRACKER_SMTP_HOST", msg_id)
+    error = ""
+    for attempt in range(1, attempts + 1):
+        try:
+            _send_once(settings, message)
+            return Outcome(True, attempt, None, msg_id)
+        except _Transient as exc:
+            error = _clip(settings.scrub(str(exc)))
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, text = next(iter(exc.recipients.values()))
+            return Outcome(False, attempt, _clip(settings.scrub(_reply(code, text))), msg_id)
+        except smtplib.SMTPResponseException as exc:
+            reply = _reply(exc.smtp_code, exc.smtp_error)
+            return Outcome(False, attempt, _clip(settings.scrub(reply)), msg_id)
+        except smtplib.SMTPException as exc:  # e.g. the server offers no STARTTLS or AUTH
+            return Outcome(False, attempt, _clip(settings.scrub(str(exc))), msg_id)
+        if attempt < attempts:
+            wait = backoff * 2 ** (attempt - 1)
+            log.warning(
+                "e-mail to %s: attempt %d failed (%s); retrying in %.3g s",
+                recipient,
+                attempt,
+                error,
+                wait,
+            )
+            sleep(wait)
+    return Outcome(False, attempts, error, msg_id)
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_ERROR else text[: _MAX_ERROR - 1] + "…"

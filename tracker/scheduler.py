@@ -1,0 +1,393 @@
+"""The scheduler daemon: APScheduler jobs made from the schedule rows, one daemon per database.
+
+The database is the truth. Jobs live in APScheduler's in-memory store and are plain
+module-level functions that open their own database handle; a sync job rebuilds the schedule
+jobs from the rows every few seconds, so `tracker schedule add/remove` take effect without a
+restart. What has run is decided by the DigestRun rows (see `tracker.services.runs`), so a
+job that fires twice, late, or after a crash does no harm.
+
+One daemon per database: an exclusive lock beside a SQLite file, an advisory lock held on a
+dedicated connection on PostgreSQL. The OS or the server drops either when the process dies,
+so a daemon killed with -9 can be restarted at once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import functools
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ParamSpec, Protocol
+
+import sqlalchemy as sa
+from apscheduler.events import EVENT_SCHEDULER_STARTED, SchedulerEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlmodel import select
+
+from tracker import cron
+from tracker.config import Settings
+from tracker.db import Database
+from tracker.delivery import SmtpSettings
+from tracker.errors import Conflict, DatabaseError, DeliveryError, InvalidInput
+from tracker.models import DigestSchedule
+from tracker.services.runs import DeliveryOptions, RunResult
+from tracker.services.schedules import run_due
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_S = 300
+# A fire missed by less than this (a busy pool, a suspended machine) still runs at once; past
+# it, the catch-up job claims the period anyway, so nothing is lost either way.
+MISFIRE_GRACE_S = 3600
+WORKERS = 4
+# The PostgreSQL advisory lock key: b"tracker" as a number; any constant unique to tracker.
+ADVISORY_LOCK_KEY = int.from_bytes(b"tracker", "big")
+_SCHEDULE_JOB = "schedule-"
+P = ParamSpec("P")
+
+
+# --- one daemon per database --------------------------------------------------------------
+
+
+class SchedulerLock(Protocol):
+    def held(self) -> bool: ...
+
+    def release(self) -> None: ...
+
+
+class _FileLock:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise DatabaseError(f"cannot open the scheduler lock {path}: {exc.strerror}") from None
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(self._fd, 32, 0).decode(errors="replace").strip() or "?"
+            os.close(self._fd)
+            raise Conflict(
+                f"a scheduler is already running on this database (pid {holder}, lock {path})"
+            ) from None
+        # The pid is only for the message above; the lock is the flock, not the file's content
+        # (the file stays: removing it would let two daemons lock two different files).
+        os.ftruncate(self._fd, 0)
+        os.pwrite(self._fd, f"{os.getpid()}\n".encode(), 0)
+
+    def held(self) -> bool:
+        return True
+
+    def release(self) -> None:
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        os.close(self._fd)
+
+
+class _AdvisoryLock:
+    def __init__(self, db: Database) -> None:
+        conn = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        query = sa.text("SELECT pg_try_advisory_lock(:key)")
+        if not conn.execute(query, {"key": ADVISORY_LOCK_KEY}).scalar():
+            conn.close()
+            raise Conflict("a scheduler is already running on this database (advisory lock)")
+        self._conn = conn
+
+    def held(self) -> bool:
+        """False once the connection holding the lock is gone (a server restart)."""
+        try:
+            self._conn.execute(sa.text("SELECT 1"))
+        except sa.exc.DBAPIError:
+            return False
+        return True
+
+    def release(self) -> None:
+        try:
+            unlock = sa.text("SELECT pg_advisory_unlock(:key)")
+            self._conn.execute(unlock, {"key": ADVISORY_LOCK_KEY})
+        except sa.exc.DBAPIError:
+            pass  # the connection is gone, and the lock with it
+        finally:
+            self._conn.close()
+
+
+@contextmanager
+def scheduler_lock(db: Database) -> Iterator[SchedulerLock]:
+    """Hold the database's scheduler lock, or raise Conflict if another process holds it."""
+    path = db.sqlite_path()
+    lock: SchedulerLock
+    if path is not None:
+        lock = _FileLock(Path(f"{path.resolve()}.scheduler.lock"))
+    else:
+        lock = _AdvisoryLock(db)
+    try:
+        yield lock
+    finally:
+        lock.release()
+
+
+# --- logging ------------------------------------------------------------------------------
+
+
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is when a record comes (the test runner swaps it)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
+@contextmanager
+def event_log() -> Iterator[None]:
+    """One line per event on stderr, UTC timestamps, for as long as the command runs (tests
+    run commands in-process: the next one must not inherit the handler). APScheduler's own
+    chatter is muted: its 'skipped' and 'missed' warnings are expected here, and our lines say
+    what happened."""
+    logger, apscheduler = logging.getLogger("tracker"), logging.getLogger("apscheduler")
+    levels = logger.level, apscheduler.level
+    handler = _Stderr()
+    formatter = logging.Formatter(
+        "%(asctime)s %(levelname)s %(message)s", datefmt="%Y-%m-%dT%H:%M:%SZ"
+    )
+    formatter.converter = time.gmtime
+    handler.setFormatter(formatter)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    apscheduler.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(levels[0])
+        apscheduler.setLevel(levels[1])
+
+
+# --- jobs: module-level functions, each with its own database handle ------------------------
+
+
+def _delivery_options() -> DeliveryOptions:
+    return DeliveryOptions(smtp=SmtpSettings.from_env(os.environ))
+
+
+def _report(results: list[RunResult]) -> None:
+    for result in results:
+        if result.failed:
+            log.warning(
+                "run %s %s: %s, %d of %d deliveries failed",
+                result.schedule,
+                result.period_key,
+                result.status,
+                len(result.failed),
+                len(result.deliveries),
+            )
+
+
+def _one_line_errors(job: Callable[P, None]) -> Callable[P, None]:
+    """A failing pass (the database restarting, a bug in one digest) must not end the daemon,
+    nor print a traceback: it says what went wrong in one line, and the next pass tries again."""
+
+    @functools.wraps(job)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            job(*args, **kwargs)
+        except Exception as exc:
+            detail = " ".join(str(exc).split())
+            log.error("%s failed: %s: %s", job.__name__, type(exc).__name__, detail)
+
+    return run
+
+
+def due_work(database_url: str, schedule_id: int | None = None) -> list[RunResult]:
+    """Claim and deliver what is due (for one schedule, or all), resume what a crash left."""
+    settings = Settings.load(database_url=database_url)
+    db = Database(database_url)
+    try:
+        results = run_due(
+            db, clock=settings.now, options=_delivery_options(), schedule_id=schedule_id
+        )
+    finally:
+        db.close()
+    _report(results)
+    return results
+
+
+@_one_line_errors
+def fire_schedule(database_url: str, schedule_id: int, name: str) -> None:
+    log.info("job fired: %s", name)
+    due_work(database_url, schedule_id)
+
+
+@_one_line_errors
+def catch_up(database_url: str) -> None:
+    due_work(database_url)
+
+
+@_one_line_errors
+def sync_jobs(scheduler: BaseScheduler, database_url: str) -> None:
+    """Make the schedule jobs match the enabled schedule rows."""
+    db = Database(database_url)
+    try:
+        with db.read() as session:
+            rows = session.exec(
+                select(DigestSchedule).where(DigestSchedule.enabled == sa.true())
+            ).all()
+    finally:
+        db.close()
+    wanted = {f"{_SCHEDULE_JOB}{row.id}": row for row in rows}
+    current = {job.id: job for job in scheduler.get_jobs() if job.id.startswith(_SCHEDULE_JOB)}
+    for job_id in current.keys() - wanted.keys():
+        scheduler.remove_job(job_id)
+        log.info("unscheduled %s", current[job_id].args[2])
+    for job_id, row in wanted.items():
+        label = f"{row.name} [{row.cron} {row.timezone}]"
+        if job_id in current and current[job_id].name == label:
+            continue
+        try:
+            trigger = cron.trigger(row.cron, row.timezone)
+        except InvalidInput as exc:
+            log.error("schedule %s: %s", row.name, exc)
+            continue
+        job = scheduler.add_job(
+            fire_schedule,
+            trigger,
+            args=[database_url, row.id, row.name],
+            id=job_id,
+            name=label,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=MISFIRE_GRACE_S,
+        )
+        log.info("scheduled %s, next at %s", label, _next_run(job))
+
+
+def _next_run(job: Any) -> str:
+    # A job added before the scheduler starts has no next run time yet.
+    when = getattr(job, "next_run_time", None)
+    return when.astimezone(UTC).isoformat(timespec="seconds") if when else "start"
+
+
+@dataclass
+class _State:
+    lost_lock: bool = False
+    stopper: threading.Thread | None = None
+
+
+@_one_line_errors
+def heartbeat(scheduler: BaseScheduler, lock: SchedulerLock, state: _State) -> None:
+    if not lock.held():
+        log.error("lost the scheduler lock (database connection gone): stopping")
+        state.lost_lock = True
+        os.kill(os.getpid(), signal.SIGTERM)  # the main thread's handler shuts down cleanly
+        return
+    jobs = [j for j in scheduler.get_jobs() if j.id.startswith(_SCHEDULE_JOB)]
+    upcoming = min((j.next_run_time for j in jobs if j.next_run_time), default=None)
+    nxt = upcoming.astimezone(UTC).isoformat(timespec="seconds") if upcoming else "none"
+    log.info("heartbeat: %d schedules, next fire %s", len(jobs), nxt)
+
+
+# --- the daemon ---------------------------------------------------------------------------
+
+
+def run_once(settings: Settings) -> list[RunResult]:
+    """Take the lock, do what is due at the settings' clock, let go: for cron users and tests."""
+    options = _delivery_options()  # refuses bad TRACKER_SMTP_* before anything is taken
+    db = Database(settings.database_url)
+    try:
+        db.require_schema()
+        with scheduler_lock(db):
+            results = run_due(db, clock=settings.now, options=options)
+    finally:
+        db.close()
+    _report(results)
+    failed = sum(len(r.failed) for r in results)
+    if failed:
+        raise DeliveryError(f"{failed} deliveries failed (see the log lines above)")
+    return results
+
+
+def run_daemon(settings: Settings, *, sync_seconds: int) -> None:
+    """Run until SIGTERM or SIGINT; then finish the jobs in hand and return."""
+    _delivery_options()  # refuses bad TRACKER_SMTP_* now rather than at the first e-mail
+    state = _State()
+    db = Database(settings.database_url)
+    try:
+        db.require_schema()
+        with scheduler_lock(db) as lock:
+            _serve(settings.database_url, lock, state, sync_seconds=sync_seconds)
+    finally:
+        db.close()
+    if state.lost_lock:
+        raise DatabaseError("the scheduler lost its database lock and stopped")
+
+
+def _serve(database_url: str, lock: SchedulerLock, state: _State, *, sync_seconds: int) -> None:
+    scheduler = BlockingScheduler(timezone=UTC, executors={"default": ThreadPoolExecutor(WORKERS)})
+    now = datetime.now(UTC)
+    every = {"trigger": "interval", "coalesce": True, "max_instances": 1}
+    scheduler.add_job(
+        sync_jobs,
+        **every,
+        seconds=sync_seconds,
+        args=[scheduler, database_url],
+        id="sync",
+        next_run_time=now,
+    )
+    # Also the start-up catch-up: it runs at once, then keeps finishing leftovers.
+    scheduler.add_job(
+        catch_up,
+        **every,
+        seconds=sync_seconds,
+        args=[database_url],
+        id="catch-up",
+        next_run_time=now,
+    )
+    scheduler.add_job(
+        heartbeat, **every, seconds=HEARTBEAT_S, args=[scheduler, lock, state], id="heartbeat"
+    )
+
+    def on_started(_event: SchedulerEvent) -> None:
+        # Installed only once the scheduler runs (this listener runs in the main thread), so
+        # that the handler always has a running scheduler to stop.
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, on_signal)
+        log.info("started: pid %d, sync every %d s", os.getpid(), sync_seconds)
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        if state.stopper is not None:
+            log.info("%s: already stopping", signal.Signals(signum).name)
+            return
+        log.info("%s: stopping after the jobs in hand", signal.Signals(signum).name)
+        # shutdown(wait=True) joins the worker threads; a handler must not block the main
+        # loop it interrupts, so a thread of its own does it, and the loop ends after.
+        state.stopper = threading.Thread(
+            target=scheduler.shutdown, kwargs={"wait": True}, name="tracker-stop"
+        )
+        state.stopper.start()
+
+    scheduler.add_listener(on_started, EVENT_SCHEDULER_STARTED)
+    previous = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        scheduler.start()
+    finally:
+        if state.stopper is not None:
+            state.stopper.join()
+        elif scheduler.running:  # start() ended by an exception: still finish the jobs
+            scheduler.shutdown(wait=True)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    log.info("stopped")

@@ -1,0 +1,413 @@
+"""Digest schedules: add, list and remove them; work out which period is due; run digests.
+
+A schedule fires on its cron expression in its own time zone. The run of a fire time F has the
+period key F (UTC ISO), covers the changes in (previous fire time, F] (a catch-up after missed
+periods: since the last digest's period) and is dated F's local calendar day. `run_due` is the
+scheduler's one entry point: it claims and delivers the latest due period of each schedule, and
+finishes deliveries that a dead process left pending.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from tracker import cron
+from tracker.db import Database
+from tracker.errors import Conflict, InvalidInput, NotFound, TrackerError
+from tracker.models import Audience, Delivery, DigestRun, DigestSchedule, Owner
+from tracker.services import runs
+from tracker.services.owners import clean_email, resolve_owner
+from tracker.services.runs import MANUAL_PREFIX, Clock, DeliveryOptions, Period, RunResult
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+FORMATS = ("md", "html", "txt")
+DEFAULT_FORMATS = ("md", "html")
+# A run claimed later than this after its fire time is marked late (a catch-up).
+GRACE = timedelta(seconds=120)
+# Part of file names and Message-IDs: no dots (a Message-ID may not hold two in a row).
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}")
+
+
+# --- the schedule rows --------------------------------------------------------------------
+
+
+def clean_schedule_name(name: str) -> str:
+    name = name.strip()
+    if not _NAME.fullmatch(name):
+        raise InvalidInput(
+            f"bad schedule name {name!r}: up to 80 letters, digits, '_' or '-' "
+            "(it is part of file names)"
+        )
+    return name
+
+
+def clean_formats(formats: Iterable[str]) -> list[str]:
+    chosen = list(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if not chosen or unknown:
+        bad = ", ".join(unknown) or "(none)"
+        raise InvalidInput(f"bad format {bad}: choose from md, html, txt")
+    return chosen
+
+
+def add_schedule(
+    session: Session,
+    *,
+    name: str,
+    cron_expr: str,
+    timezone: str = "UTC",
+    owner: str | None = None,
+    per_owner: bool = False,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    directory: Path | None = None,
+    emails: Sequence[str] = (),
+    now: datetime,
+) -> DigestSchedule:
+    """A new schedule. Its first period is the first fire time after `now`: it never owes a
+    digest for the time before it existed."""
+    name = clean_schedule_name(name)
+    zone = cron.zone(timezone).key
+    trigger = cron.trigger(cron_expr, zone)
+    if cron.first_fire_at_or_after(trigger, now) is None:
+        raise InvalidInput(f"cron expression {cron_expr!r} never fires")
+    if owner and per_owner:
+        raise InvalidInput("--owner and --per-owner exclude each other")
+    addresses = list(dict.fromkeys(a for a in (clean_email(e) for e in emails) if a))
+    if per_owner and addresses:
+        raise InvalidInput("--per-owner sends each digest to its owner: drop --email")
+    if directory is not None:
+        if not directory.is_absolute():
+            raise InvalidInput(f"the digest folder must be an absolute path, not {directory}")
+        try:
+            not_a_folder = directory.exists() and not directory.is_dir()
+        except OSError as exc:  # a name too long, a folder we may not look into
+            raise InvalidInput(f"unusable folder {directory}: {exc.strerror}") from None
+        if not_a_folder:
+            raise InvalidInput(f"not a folder: {directory}")
+    if directory is None and not addresses and not per_owner:
+        raise InvalidInput("a schedule needs somewhere to deliver: --dir PATH or --email ADDR")
+    owner_row = resolve_owner(session, owner) if owner else None
+    if _find(session, name) is not None:
+        raise Conflict(f"a schedule named {name!r} exists already")
+    schedule = DigestSchedule(
+        name=name,
+        cron=" ".join(cron_expr.split()),
+        timezone=zone,
+        audience=(
+            Audience.PER_OWNER if per_owner else Audience.OWNER if owner_row else Audience.EVERYONE
+        ),
+        owner_id=owner_row.id if owner_row else None,
+        formats=clean_formats(formats),
+        directory=str(directory) if directory else None,
+        emails=addresses,
+        enabled=True,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(schedule)
+    try:
+        session.flush()
+    except IntegrityError:  # added by another process since the check above
+        raise Conflict(f"a schedule named {name!r} exists already") from None
+    return schedule
+
+
+def _find(session: Session, name: str, *, for_update: bool = False) -> DigestSchedule | None:
+    query = select(DigestSchedule).where(sa.func.lower(DigestSchedule.name) == name.strip().lower())
+    if for_update:
+        query = query.with_for_update()
+    return session.exec(query).first()
+
+
+def get_schedule(session: Session, name: str, *, for_update: bool = False) -> DigestSchedule:
+    schedule = _find(session, name, for_update=for_update)
+    if schedule is None:
+        raise NotFound(f"no schedule named {name!r} (see `tracker schedule list`)")
+    return schedule
+
+
+def remove_schedule(session: Session, *, name: str) -> int:
+    """Remove the schedule with its runs and their deliveries; the number of runs removed.
+    Files already delivered stay where they are."""
+    # Row-locked on PostgreSQL: a claim in flight (its run references the row) commits first
+    # and its run is removed too; one that comes after finds no schedule. (SQLite's write
+    # transactions are serialised anyway.)
+    schedule = get_schedule(session, name, for_update=True)
+    run_ids = sa.select(DigestRun.id).where(DigestRun.schedule_id == schedule.id)
+    session.execute(sa.delete(Delivery).where(Delivery.run_id.in_(run_ids)))
+    removed = session.execute(sa.delete(DigestRun).where(DigestRun.schedule_id == schedule.id))
+    session.delete(schedule)
+    session.flush()
+    return removed.rowcount or 0
+
+
+@dataclass(frozen=True)
+class LastRun:
+    period_key: str
+    status: str
+    late: bool
+    claimed_at: datetime
+    finished_at: datetime | None
+    delivered: int
+    failed: int
+    pending: int
+
+
+@dataclass(frozen=True)
+class ScheduleSummary:
+    name: str
+    cron: str
+    timezone: str
+    audience: str
+    owner: str | None
+    formats: list[str]
+    directory: str | None
+    emails: list[str]
+    enabled: bool
+    created_at: datetime
+    next_run: datetime | None
+    last_run: LastRun | None
+
+    def to_json(self) -> dict[str, object]:
+        last = self.last_run
+        return {
+            "name": self.name,
+            "cron": self.cron,
+            "timezone": self.timezone,
+            "audience": self.audience,
+            "owner": self.owner,
+            "formats": self.formats,
+            "directory": self.directory,
+            "emails": self.emails,
+            "enabled": self.enabled,
+            "created_at": _iso(self.created_at),
+            "next_run": _iso(self.next_run),
+            "last_run": None
+            if last is None
+            else {
+                "period": last.period_key,
+                "status": last.status,
+                "late": last.late,
+                "claimed_at": _iso(last.claimed_at),
+                "finished_at": _iso(last.finished_at),
+                "delivered": last.delivered,
+                "failed": last.failed,
+                "pending": last.pending,
+            },
+        }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
+
+
+def list_schedules(session: Session, *, now: datetime) -> list[ScheduleSummary]:
+    owners = dict(session.execute(sa.select(Owner.id, Owner.name)).tuples().all())
+    summaries = []
+    for schedule in session.exec(select(DigestSchedule).order_by(DigestSchedule.name)):
+        try:
+            next_run = cron.next_fire_after(cron.trigger(schedule.cron, schedule.timezone), now)
+        except InvalidInput:  # a row written by hand, or a zone this system no longer knows
+            next_run = None
+        summaries.append(
+            ScheduleSummary(
+                name=schedule.name,
+                cron=schedule.cron,
+                timezone=schedule.timezone,
+                audience=schedule.audience,
+                owner=owners.get(schedule.owner_id) if schedule.owner_id else None,
+                formats=list(schedule.formats),
+                directory=schedule.directory,
+                emails=list(schedule.emails),
+                enabled=schedule.enabled,
+                created_at=schedule.created_at,
+                next_run=next_run if schedule.enabled else None,
+                last_run=_last_run(session, schedule),
+            )
+        )
+    return summaries
+
+
+def _last_run(session: Session, schedule: DigestSchedule) -> LastRun | None:
+    run = session.exec(
+        select(DigestRun)
+        .where(DigestRun.schedule_id == schedule.id)
+        .order_by(DigestRun.claimed_at.desc(), DigestRun.id.desc())  # type: ignore[union-attr]
+        .limit(1)
+    ).first()
+    if run is None:
+        return None
+    counts = dict(
+        session.execute(
+            sa.select(Delivery.status, sa.func.count())
+            .where(Delivery.run_id == run.id)
+            .group_by(Delivery.status)
+        )
+        .tuples()
+        .all()
+    )
+    return LastRun(
+        period_key=run.period_key,
+        status=run.status,
+        late=run.late,
+        claimed_at=run.claimed_at,
+        finished_at=run.finished_at,
+        delivered=counts.get("delivered", 0),
+        failed=counts.get("failed", 0),
+        pending=counts.get("pending", 0),
+    )
+
+
+# --- periods ------------------------------------------------------------------------------
+
+
+def period_key(fire: datetime) -> str:
+    return fire.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def due_fire_time(schedule: DigestSchedule, now: datetime) -> datetime | None:
+    """The latest fire time <= now since the schedule was created: the one period a scheduler
+    owes, however many it slept through."""
+    trigger = cron.trigger(schedule.cron, schedule.timezone)
+    return cron.latest_fire_at_or_before(trigger, now, after=schedule.created_at)
+
+
+def scheduled_period(session: Session, schedule: DigestSchedule, fire: datetime) -> Period:
+    """The period ending at `fire`. It starts where the schedule's last period ended: the
+    previous fire time — except after periods missed while no scheduler ran, when the one
+    catch-up digest covers every change since the last digest rather than lose some."""
+    last_end = session.exec(
+        select(DigestRun.period_end)
+        .where(
+            DigestRun.schedule_id == schedule.id,
+            DigestRun.period_end < fire,
+            sa.not_(DigestRun.period_key.startswith(MANUAL_PREFIX)),
+        )
+        .order_by(DigestRun.period_end.desc())  # type: ignore[attr-defined]
+        .limit(1)
+    ).first()
+    if last_end is not None:
+        start = last_end
+    else:  # the start of the schedule's first period, which may be this one
+        trigger = cron.trigger(schedule.cron, schedule.timezone)
+        first = cron.next_fire_after(trigger, schedule.created_at) or fire
+        start = cron.previous_fire(trigger, first) or schedule.created_at
+    return Period(
+        key=period_key(fire),
+        start=start,
+        end=fire,
+        as_of=fire.astimezone(cron.zone(schedule.timezone)).date(),
+    )
+
+
+def manual_period(schedule: DigestSchedule, *, now: datetime, as_of: date | None) -> Period:
+    """An on-demand run: as of `as_of` (default: today in the schedule's zone), covering the
+    changes since the schedule's last fire time before the end of that day (or now)."""
+    zone = cron.zone(schedule.timezone)
+    until = now
+    if as_of is not None:
+        until = min(now, datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=zone))
+    trigger = cron.trigger(schedule.cron, schedule.timezone)
+    since = cron.latest_fire_at_or_before(trigger, until - timedelta(seconds=1))
+    if since is None:
+        since = until - timedelta(days=7)
+    return Period(
+        key=MANUAL_PREFIX + now.astimezone(UTC).isoformat(timespec="microseconds"),
+        start=since,
+        end=until,
+        as_of=as_of or now.astimezone(zone).date(),
+    )
+
+
+# --- running ------------------------------------------------------------------------------
+
+
+def run_due(
+    db: Database, *, clock: Clock, options: DeliveryOptions, schedule_id: int | None = None
+) -> list[RunResult]:
+    """Claim and deliver the due period of every enabled schedule (or of one), then finish the
+    deliveries that a dead process left pending. Call it only while holding the scheduler lock:
+    the pending deliveries it picks up must have no other live owner."""
+    now = clock()
+    query = select(DigestSchedule).where(DigestSchedule.enabled == sa.true())
+    if schedule_id is not None:
+        query = query.where(DigestSchedule.id == schedule_id)
+    with db.read() as session:
+        schedules = session.exec(query.order_by(DigestSchedule.id)).all()
+    results: list[RunResult | None] = []
+    for schedule in schedules:
+        try:
+            results.append(_run_period(db, schedule, now=now, clock=clock, options=options))
+        except TrackerError as exc:  # one bad row must not stop the other schedules
+            log.error("schedule %s: %s", schedule.name, exc)
+    done = {result.run_id for result in results if result is not None}
+    for run_id in runs.unfinished(db, schedule_id=schedule_id):
+        if run_id in done:  # still claimed: another thread of this process is delivering it
+            continue
+        log.info("resuming run %d: deliveries left pending", run_id)
+        results.append(runs.deliver(db, run_id, clock=clock, options=options))
+    return [result for result in results if result is not None]
+
+
+def _run_period(
+    db: Database, schedule: DigestSchedule, *, now: datetime, clock: Clock, options: DeliveryOptions
+) -> RunResult | None:
+    fire = due_fire_time(schedule, now)
+    if fire is None:
+        return None
+    key = period_key(fire)
+    with db.read() as session:
+        taken = session.exec(
+            select(DigestRun.id).where(
+                DigestRun.schedule_id == schedule.id, DigestRun.period_key == key
+            )
+        ).first()
+        if taken is not None:
+            return None
+        period = scheduled_period(session, schedule, fire)
+    late = now - fire > GRACE
+    assert schedule.id is not None
+    run_id = runs.claim(db, schedule.id, period, late=late, now=clock())
+    if run_id is None:
+        return None
+    late_note = f" (catch-up, {_ago(now - fire)} late)" if late else ""
+    log.info("claimed %s %s%s", schedule.name, key, late_note)
+    return runs.deliver(db, run_id, clock=clock, options=options)
+
+
+def _ago(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    if seconds >= 2 * 86400:
+        return f"{seconds // 86400}d"
+    if seconds >= 2 * 3600:
+        return f"{seconds // 3600}h"
+    return f"{seconds // 60}m" if seconds >= 120 else f"{seconds}s"
+
+
+def run_now(
+    db: Database, *, name: str, as_of: date | None, clock: Clock, options: DeliveryOptions
+) -> RunResult:
+    """One digest now through the schedule's channels, outside its periods."""
+    now = clock()
+    with db.read() as session:
+        schedule = get_schedule(session, name)
+    period = manual_period(schedule, now=now, as_of=as_of)
+    assert schedule.id is not None
+    run_id = runs.claim(db, schedule.id, period, late=False, now=now)
+    if run_id is None:
+        raise Conflict(f"schedule {schedule.name!r} has a run at {period.key} already")
+    result = runs.deliver(db, run_id, clock=clock, options=options)
+    if result is None:
+        raise NotFound(f"schedule {schedule.name!r} was removed while it ran")
+    return result
