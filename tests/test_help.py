@@ -23,6 +23,8 @@ COMMAND_PATHS = _walk(cli)
 
 def test_the_tree_has_every_documented_command() -> None:
     expected = {
+        ("extract",),
+        ("digest",),
         ("init",),
         ("import",),
         ("add",),

@@ -50,9 +50,9 @@ def cli(ctx: click.Context, database_url: str | None, actor: str | None, debug: 
 
 
 def _register() -> None:
-    from tracker.cli import commitments, digest, schedules, setup
+    from tracker.cli import commitments, digest, extract, schedules, setup
 
-    for module in (setup, commitments, digest, schedules):
+    for module in (setup, extract, commitments, digest, schedules):
         for command in module.COMMANDS:
             cli.add_command(command)
 
