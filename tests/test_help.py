@@ -25,6 +25,12 @@ def test_the_tree_has_every_documented_command() -> None:
     expected = {
         ("extract",),
         ("digest",),
+        ("schedule",),
+        ("schedule", "add"),
+        ("schedule", "list"),
+        ("schedule", "remove"),
+        ("schedule", "run"),
+        ("scheduler",),
         ("init",),
         ("import",),
         ("add",),

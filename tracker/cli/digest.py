@@ -54,7 +54,7 @@ def digest(
       tracker digest --as-of 2017-09-11 --format md,html --out digests/
       tracker digest --owner "Foreign Affairs" --format html --out mfa.html
     """
-    from tracker.digest.service import digest_for_period, write_atomically
+    from tracker.digest.service import digest_for_period, write_output
 
     formats = _formats(format_)
     as_of = as_of or app.today()
@@ -78,7 +78,7 @@ def digest(
     else:
         targets = {formats[0]: out}
     for fmt, path in targets.items():
-        write_atomically(path, rendered[fmt])
+        write_output(path, rendered[fmt])
         click.echo(f"Wrote {path}")
 
 

@@ -49,7 +49,7 @@ def extract(
       tracker extract seeds/by-cn-2017-05-16.txt --meeting-date 2017-05-16 --out draft.toml
       tracker import draft.toml
     """
-    from tracker.digest.service import write_atomically
+    from tracker.digest.service import write_output
     from tracker.extract import ExtractError, draft_to_toml, read_readout
     from tracker.extract import extract as extract_draft
 
@@ -74,7 +74,7 @@ def extract(
     else:
         if out.exists() and out.resolve() == readout.resolve():
             raise InvalidInput("--out would overwrite the readout")
-        write_atomically(out, rendered)
+        write_output(out, rendered)
     found = len(draft.commitments)
     if not found:
         click.echo(f"No commitments found in {readout}: the draft lists none.", err=True)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from sqlmodel import Session
 
+from tracker.delivery import slugify, write_atomically
 from tracker.digest.data import Digest, build_digest
 from tracker.digest.render import render
 from tracker.errors import InvalidInput
@@ -26,10 +24,6 @@ class Rendered(dict[str, str]):
         self.slug = slugify(digest.owner) if digest.owner else ""
 
 
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
-
-
 def digest_for_period(
     session: Session, *, as_of: date, since: date, owner: str | None, formats: list[str]
 ) -> Rendered:
@@ -41,41 +35,9 @@ def digest_for_period(
     return Rendered(digest, {fmt: render(digest, fmt) for fmt in formats})  # type: ignore[arg-type]
 
 
-def _read_umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-# Read once at import: os.umask can only be read by setting it, which races with other threads.
-_UMASK = _read_umask()
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder, fsync, then rename over the target:
-    a reader sees the old file or the new one, never half of one."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InvalidInput(f"no such folder: {folder}")
+def write_output(path: Path, text: str) -> None:
+    """Write a file the user asked for, atomically; a path that cannot be written is bad input."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        write_atomically(path, text)
     except OSError as exc:
-        raise InvalidInput(f"cannot write in {folder}: {exc.strerror}") from None
-    try:
-        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; a digest is meant to be read
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
