@@ -24,6 +24,7 @@ COMMAND_PATHS = _walk(cli)
 def test_the_tree_has_every_documented_command() -> None:
     expected = {
         ("extract",),
+        ("export",),
         ("digest",),
         ("schedule",),
         ("schedule", "add"),

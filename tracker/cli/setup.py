@@ -191,3 +191,52 @@ def owner_list(app: App, as_json: bool) -> None:
 
 
 COMMANDS = [init, db, import_, owner]
+
+
+@click.command("export")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="json: everything with history; csv: one row per item.",
+)
+@click.option("--meeting", help="Only this meeting (slug).")
+@click.option("--as-of", type=DATE, help="Derived fields (overdue, health) as of this date.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to this file (default: standard output).",
+)
+@pass_app
+def export(
+    app: App, format_: str, meeting: str | None, as_of: date | None, out: Path | None
+) -> None:
+    """Export meetings, owners and commitments (with their history) as JSON, or CSV.
+
+    \b
+    Example:
+      tracker export --out backup.json
+      tracker export --format csv --meeting by-cn-2017-05-16 --out commitments.csv
+    """
+    import json
+
+    from tracker.digest.service import write_output
+    from tracker.services.export import export_csv, export_json
+
+    as_of = as_of or app.today()
+    with app.db.read() as session:
+        if format_ == "csv":
+            text = export_csv(session, as_of=as_of, meeting=meeting)
+        else:
+            data = export_json(session, as_of=as_of, meeting=meeting)
+            text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_output(out, text)
+        click.echo(f"Wrote {out}", err=True)
+
+
+COMMANDS.append(export)

@@ -1,0 +1,108 @@
+"""Exports: everything (or one meeting) as JSON with full history, or commitments as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from tracker.models import Event, Meeting, Owner
+from tracker.services.commitments import find_meeting
+from tracker.services.views import Filters, fetch_commitments
+
+CSV_FIELDS = [
+    "id",
+    "meeting",
+    "key",
+    "title",
+    "owner",
+    "counterpart",
+    "area",
+    "priority",
+    "tags",
+    "status",
+    "due",
+    "overdue",
+    "days_overdue",
+    "health",
+    "slips",
+    "created_at",
+    "closed_at",
+    "resolution",
+    "evidence",
+    "quote",
+]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def export_json(session: Session, *, as_of: date, meeting: str | None = None) -> dict[str, Any]:
+    """Meetings, owners and commitments, each commitment with its whole history."""
+    meeting_row = find_meeting(session, meeting) if meeting else None
+    filters = Filters(meeting_id=meeting_row.id if meeting_row else None)
+    views = fetch_commitments(session, as_of=as_of, filters=filters)
+    ids = [v.id for v in views]
+    history: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if ids:
+        events = session.exec(
+            select(Event).where(Event.commitment_id.in_(ids)).order_by(Event.at, Event.id)  # type: ignore[attr-defined]
+        )
+        for e in events:
+            history[e.commitment_id].append(
+                {
+                    "at": _iso(e.at),
+                    "actor": e.actor,
+                    "kind": e.kind,
+                    "field": e.field,
+                    "old": e.old_value,
+                    "new": e.new_value,
+                    "text": e.text,
+                }
+            )
+    meetings_query = select(Meeting).order_by(Meeting.date, Meeting.slug)
+    if meeting_row is not None:
+        meetings_query = meetings_query.where(Meeting.id == meeting_row.id)
+    meetings = [
+        {
+            "slug": m.slug,
+            "title": m.title,
+            "date": m.date.isoformat(),
+            "place": m.place,
+            "participants": m.participants,
+            "source_file": m.source_file,
+            "source_sha256": m.source_sha256,
+        }
+        for m in session.exec(meetings_query)
+    ]
+    owner_names = {v.owner for v in views}
+    owners = [
+        {"name": o.name, "email": o.email, "kind": o.kind}
+        for o in session.exec(select(Owner).order_by(Owner.name))
+        if meeting_row is None or o.name in owner_names
+    ]
+    return {
+        "as_of": as_of.isoformat(),
+        "meetings": meetings,
+        "owners": owners,
+        "commitments": [v.to_json() | {"history": history[v.id]} for v in views],
+    }
+
+
+def export_csv(session: Session, *, as_of: date, meeting: str | None = None) -> str:
+    """One row per commitment, for a spreadsheet."""
+    meeting_id = find_meeting(session, meeting).id if meeting else None
+    views = fetch_commitments(session, as_of=as_of, filters=Filters(meeting_id=meeting_id))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for view in views:
+        row = view.to_json()
+        row["tags"] = " ".join(row["tags"])
+        writer.writerow(row)
+    return out.getvalue()
