@@ -132,3 +132,55 @@ def test_problems_name_the_commitment_and_field(run: Runner, tmp_path: Path, db_
     )
     assert "(and 1 more problems)" in result.stderr
     assert snapshot(db_url) == before
+
+
+def test_missing_quotes_finds_exactly_the_absent_ones() -> None:
+    from tracker.meetingfile import missing_quotes, normalise
+
+    source = normalise(
+        "The parties agreed to build a bridge. The parties agreed to build a road by May. "
+        "The parties agreed to build   a port. Ministries will report monthly."
+    )
+    quotes = [
+        "The parties agreed to build a bridge.",  # shares a long prefix with the next two
+        "The parties agreed to build a road by May.",
+        "The parties agreed to build a port.",  # whitespace differs from the source
+        "arties agreed to build a road",  # starts inside a word
+        "report",  # shorter than the indexed prefix
+        "The parties agreed to build a tunnel.",  # not there
+        "Ministries will report weekly.",  # not there
+    ]
+    assert missing_quotes(source, quotes) == {
+        "The parties agreed to build a tunnel.",
+        "Ministries will report weekly.",
+    }
+
+
+def test_large_meeting_file_imports_in_bulk(run: Runner, tmp_path: Path) -> None:
+    sentences = [
+        f"The Ministry number {i % 7} agreed to deliver item {i} on time." for i in range(600)
+    ]
+    (tmp_path / "big.txt").write_text(" ".join(sentences))
+    parts = ['[meeting]\nslug = "big"\ntitle = "Big"\ndate = 2020-01-01\nsource = "big.txt"\n']
+    for i, sentence in enumerate(sentences):
+        parts.append(
+            f'[[commitments]]\nkey = "c{i}"\ntitle = "Item {i}"\nquote = "{sentence}"\n'
+            f'owner = "Ministry {i % 7}"\ndue = "+{i}d"\n'
+        )
+    path = tmp_path / "big.toml"
+    path.write_text("\n".join(parts))
+    result = run("import", path, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert len(result.json()["created"]) == 600
+    rows = run("list", "--json", "--meeting", "big").json()
+    assert len(rows) == 600
+    assert {r["key"]: r["due"] for r in rows}["c599"] == "2021-08-22"
+    assert run("owner", "list", "--json").json()[0]["total"] in (85, 86)
+    history = run("show", str(rows[-1]["id"]), "--json").json()["history"]
+    assert [e["kind"] for e in history] == ["created"]
+    assert run("import", path, "--json").json()["unchanged"] == 600
+    bad = path.read_text().replace("deliver item 599 on time", "deliver item 599 late")
+    path.write_text(bad)
+    refused = run("import", path)
+    assert refused.exit_code == 6
+    assert "commitment 'c599'.quote: not found verbatim" in refused.stderr

@@ -37,6 +37,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")  # durable across process kills in WAL mode
+        cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: large imports touch many pages
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -167,3 +168,37 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+
+def bulk_insert(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows with one driver-level executemany (on SQLite).
+
+    The values go through each column type's own bind processor (dates, JSON, UTC times), as
+    `session.execute(insert(table), rows)` would do, but without building SQLAlchemy's
+    per-row parameter dictionaries, which dominate the cost of a 100,000-row import.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        # psycopg needs SQLAlchemy's bind casts (JSON); its batched insert is fast already.
+        session.execute(sa.insert(table), rows)
+        return
+    names = list(rows[0])
+    columns = [table.c[name] for name in names]
+    processors = [column.type.bind_processor(dialect) for column in columns]
+    quote = dialect.identifier_preparer.quote
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+        f"VALUES ({', '.join(marker for _ in names)})"
+    )
+    params = [
+        tuple(
+            process(row[name]) if process is not None else row[name]
+            for name, process in zip(names, processors, strict=True)
+        )
+        for row in rows
+    ]
+    connection.exec_driver_sql(sql, params)

@@ -6,6 +6,7 @@ Lifecycle: open ⇄ in_progress ⇄ blocked, then `close` (done, with a resoluti
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from sqlmodel import Session, select
@@ -78,11 +79,14 @@ def clean_status(status: str) -> str:
         raise InvalidInput(f"unknown status {status!r} ({names})") from None
 
 
+_TAG = re.compile(r"^[^\s,]{1,40}$")
+
+
 def clean_tags(tags: list[str]) -> list[str]:
     out: list[str] = []
     for tag in tags:
         cleaned = tag.strip().lower().lstrip("+")
-        if not cleaned or any(ch.isspace() or ch == "," for ch in cleaned) or len(cleaned) > 40:
+        if not _TAG.match(cleaned):
             raise InvalidInput(f"not a tag: {tag!r} (one word, no commas)")
         if cleaned not in out:
             out.append(cleaned)

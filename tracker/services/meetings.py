@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from tracker.db import bulk_insert
 from tracker.meetingfile import CommitmentSpec, MeetingSpec
-from tracker.models import Commitment, CommitmentCreate, EventKind, Meeting, Owner
-from tracker.services.commitments import add_commitment, record
+from tracker.models import Commitment, Event, EventKind, Meeting, Owner, Status
+from tracker.services.commitments import clean_tags, record
 from tracker.services.owners import find_exact
 
 
@@ -47,6 +50,9 @@ class ImportReport:
 def import_meeting(
     session: Session, spec: MeetingSpec, *, actor: str, now: datetime
 ) -> ImportReport:
+    """Bring the database in line with the file: new commitments are inserted in bulk (a
+    meeting of 100,000 commitments is a few set-based statements), changed ones are updated
+    one by one with an event per changed field, unchanged ones are not touched."""
     report = ImportReport(
         slug=spec.slug,
         title=spec.title,
@@ -56,21 +62,48 @@ def import_meeting(
         quotes_verified=len(spec.commitments),
     )
     meeting = _upsert_meeting(session, spec, now, report)
-    _upsert_owners(session, spec, report)
+    owner_ids = _upsert_owners(session, spec, report)
+    c = Commitment.__table__.c
     existing = {
-        c.key: c
-        for c in session.exec(select(Commitment).where(Commitment.meeting_id == meeting.id)).all()
+        row.key: row
+        for row in session.execute(
+            sa.select(
+                c.id,
+                c.key,
+                c.title,
+                c.quote,
+                c.area,
+                c.priority,
+                c.description,
+                c.counterpart,
+                c.tags,
+                c.owner_id,
+                c.due,
+            ).where(c.meeting_id == meeting.id)
+        )
     }
-    origin = f"imported from {spec.path.name}"
+    new: list[CommitmentSpec] = []
     for item in spec.commitments:
-        current = existing.pop(item.key, None)
-        if current is None:
-            add_commitment(session, _create(item, spec.slug), actor=actor, now=now, source=origin)
-            report.created.append(item.key)
-        elif _apply_changes(session, current, item, actor=actor, now=now, origin=spec.path.name):
+        row = existing.pop(item.key, None)
+        if row is None:
+            new.append(item)
+        elif _differs(row, item, owner_ids[item.owner.lower()]):
+            current = session.get(Commitment, row.id)
+            assert current is not None
+            _apply_changes(session, current, item, actor=actor, now=now, origin=spec.path.name)
             report.updated.append(item.key)
         else:
             report.unchanged += 1
+    _insert_new(
+        session,
+        new,
+        meeting_id=meeting.id,
+        owner_ids=owner_ids,
+        actor=actor,
+        now=now,
+        origin=f"imported from {spec.path.name}",
+    )  # type: ignore[arg-type]
+    report.created = [item.key for item in new]
     report.not_in_file = sorted(k for k in existing if k)
     report.owners_total = len(
         {c.owner.lower() for c in spec.commitments} | {o.name.lower() for o in spec.owners}
@@ -78,20 +111,80 @@ def import_meeting(
     return report
 
 
-def _create(item: CommitmentSpec, meeting_slug: str) -> CommitmentCreate:
-    return CommitmentCreate(
-        title=item.title,
-        owner=item.owner,
-        due=item.due,
-        area=item.area,
-        priority=item.priority,
-        tags=list(item.tags),
-        description=item.description,
-        quote=item.quote,
-        counterpart=item.counterpart,
-        meeting=meeting_slug,
-        key=item.key,
+def _differs(row: sa.Row[Any], item: CommitmentSpec, owner_id: int) -> bool:
+    return (
+        row.title,
+        row.quote,
+        row.area,
+        row.priority,
+        row.description,
+        row.counterpart,
+        list(row.tags),
+        row.owner_id,
+        row.due,
+    ) != (
+        item.title,
+        item.quote,
+        item.area,
+        item.priority,
+        item.description,
+        item.counterpart,
+        list(item.tags),
+        owner_id,
+        item.due,
     )
+
+
+def _insert_new(
+    session: Session,
+    items: list[CommitmentSpec],
+    *,
+    meeting_id: int,
+    owner_ids: dict[str, int],
+    actor: str,
+    now: datetime,
+    origin: str,
+) -> None:
+    """Set-based inserts: the commitments (ids returned in order), then their created events."""
+    if not items:
+        return
+    rows = [
+        {
+            "title": item.title,
+            "description": item.description,
+            "quote": item.quote,
+            "area": item.area,
+            "due": item.due,
+            "priority": item.priority,
+            "counterpart": item.counterpart,
+            "meeting_id": meeting_id,
+            "key": item.key,
+            "owner_id": owner_ids[item.owner.lower()],
+            "status": Status.OPEN,
+            "tags": clean_tags(list(item.tags)),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for item in items
+    ]
+    table = Commitment.__table__
+    bulk_insert(session, table, rows)
+    # Keys are unique within a meeting, so they give back the new ids: cheaper than RETURNING,
+    # which SQLite can only keep in order one row per statement.
+    query = sa.select(table.c.key, table.c.id).where(table.c.meeting_id == meeting_id)
+    ids = {key: cid for key, cid in session.execute(query)}
+    events = [
+        {
+            "commitment_id": ids[row["key"]],
+            "at": now,
+            "actor": actor,
+            "kind": EventKind.CREATED,
+            "new_value": row["title"],
+            "text": origin,
+        }
+        for row in rows
+    ]
+    bulk_insert(session, Event.__table__, events)
 
 
 def _upsert_meeting(
@@ -119,13 +212,24 @@ def _upsert_meeting(
     return meeting
 
 
-def _upsert_owners(session: Session, spec: MeetingSpec, report: ImportReport) -> None:
+def _upsert_owners(session: Session, spec: MeetingSpec, report: ImportReport) -> dict[str, int]:
+    """Create the owners the file names and the database lacks; update declared e-mails and
+    kinds. Returns every named owner's id by lower-cased name."""
     declared = {o.name.lower(): o for o in spec.owners}
+    known = {
+        name.lower(): (oid, email, kind)
+        for oid, name, email, kind in session.execute(
+            sa.select(Owner.id, Owner.name, Owner.email, Owner.kind)
+        )
+    }
+    ids: dict[str, int] = {}
     names = [o.name for o in spec.owners] + [c.owner for c in spec.commitments]
     for name in names:
-        owner = find_exact(session, name)
-        wanted = declared.get(name.lower())
-        if owner is None:
+        lower = name.lower()
+        if lower in ids:
+            continue
+        wanted = declared.get(lower)
+        if lower not in known:
             owner = Owner(
                 name=name,
                 email=wanted.email if wanted else None,
@@ -134,10 +238,15 @@ def _upsert_owners(session: Session, spec: MeetingSpec, report: ImportReport) ->
             session.add(owner)
             session.flush()
             report.owners_created.append(name)
-        elif wanted is not None and (owner.email, owner.kind) != (wanted.email, wanted.kind):
-            owner.email, owner.kind = wanted.email, wanted.kind
-            session.add(owner)
-            session.flush()
+            ids[lower] = owner.id  # type: ignore[assignment]
+            continue
+        oid, email, kind = known[lower]
+        ids[lower] = oid
+        if wanted is not None and (email, kind) != (wanted.email, wanted.kind):
+            session.execute(
+                sa.update(Owner).where(Owner.id == oid).values(email=wanted.email, kind=wanted.kind)
+            )
+    return ids
 
 
 def _apply_changes(
