@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from tracker.models import ACTIVE_STATUSES, Status
 
+_ACTIVE = frozenset(s.value for s in ACTIVE_STATUSES)  # plain strings: hashed, not compared
 AT_RISK_WINDOW_DAYS = 14
 STALE_AFTER_DAYS = 30
 
@@ -39,7 +40,7 @@ def assess(
     at_risk_window_days: int = AT_RISK_WINDOW_DAYS,
 ) -> Assessment:
     days_left = (due - as_of).days
-    active = status in ACTIVE_STATUSES
+    active = status in _ACTIVE
     overdue = active and days_left < 0
     stale = (
         active

@@ -6,6 +6,7 @@ Only light modules are imported here: `tracker --help` must not pay for SQLAlche
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -86,4 +87,7 @@ COMMITMENT_ID = IdParam()
 
 
 def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """Indented for a person at a terminal; compact for a pipe, where the C encoder makes
+    100,000 rows several times faster."""
+    indent = 2 if sys.stdout.isatty() else None
+    click.echo(json.dumps(data, ensure_ascii=False, indent=indent))

@@ -188,7 +188,8 @@ def fetch_commitments(
             query = query.where(c.due > filters.due_after)
         if filters.overdue:
             query = query.where(c.status.in_(ACTIVE_STATUSES), c.due < as_of)
-    rows = session.execute(query).all()
+    # Through the connection, not the ORM session: plain rows, without ORM result handling.
+    rows = session.connection().execute(query).all()
     views = [_row_to_view(row, as_of) for row in rows]
     if not history_after_cut:
         return views
