@@ -6,9 +6,10 @@ No formatting here; `tracker.digest.render` turns a `Digest` into Markdown, HTML
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -49,6 +50,12 @@ class Capped(Generic[T]):
     @classmethod
     def of(cls, items: list[T], cap: int) -> Capped[T]:
         return cls(items=items[:cap], total=len(items))
+
+    def offer(self, cap: int, make: Callable[[], T]) -> None:
+        """Count an entry; build it only while there is room (a busy period has thousands)."""
+        self.total += 1
+        if len(self.items) < cap:
+            self.items.append(make())
 
 
 @dataclass(frozen=True)
@@ -179,9 +186,22 @@ def _overdue_groups(views: list[CommitmentView], cap: int) -> tuple[list[OwnerGr
 
 def _events(
     session: Session, *, since: datetime, until: datetime, owner_id: int | None
-) -> list[tuple[Event, str, str]]:
+) -> list[tuple[Any, str, str]]:
+    """The period's events as plain rows (a busy period has one per commitment imported)."""
+    e = Event.__table__.c
     query = (
-        sa.select(Event, Commitment.title, Owner.name)
+        sa.select(
+            e.commitment_id,
+            e.kind,
+            e.field,
+            e.old_value,
+            e.new_value,
+            e.text,
+            e.actor,
+            e.at,
+            Commitment.title,
+            Owner.name,
+        )
         .join(Commitment, Commitment.id == Event.commitment_id)
         .join(Owner, Owner.id == Commitment.owner_id)
         .where(Event.at > since, Event.at <= until)
@@ -189,10 +209,10 @@ def _events(
     )
     if owner_id is not None:
         query = query.where(Commitment.owner_id == owner_id)
-    return [(row[0], row[1], row[2]) for row in session.execute(query)]
+    return [(row, row[8], row[9]) for row in session.connection().execute(query)]
 
 
-def _summary(event: Event) -> str:
+def _summary(event: Any) -> str:
     if event.kind == EventKind.CREATED:
         return "added" + (f" ({event.text})" if event.text else "")
     if event.kind == EventKind.NOTE:
@@ -224,17 +244,20 @@ def build_digest(
         (v for v in active if 0 <= v.assessment.days_left <= AT_RISK_WINDOW_DAYS),
         key=lambda v: (v.due, v.id),
     )
-    at_risk = []
+    at_risk: Capped[Item] = Capped([], 0)
     for view in sorted(active, key=lambda v: (v.due, v.id)):
         reason = _risk_reason(view, stale_after_days)
         if reason:
-            at_risk.append(_item(view, reason))
+            at_risk.offer(cap, lambda view=view, reason=reason: _item(view, reason))
 
-    slips, changes, delivered = [], [], []
+    slips: Capped[Slip] = Capped([], 0)
+    changes: Capped[Change] = Capped([], 0)
+    delivered: Capped[Delivered] = Capped([], 0)
     for event, title, owner_name in _events(session, since=since, until=until, owner_id=owner_id):
         if event.kind == EventKind.DUE:
-            slips.append(
-                Slip(
+            slips.offer(
+                cap,
+                lambda event=event, title=title, owner_name=owner_name: Slip(
                     id=event.commitment_id,
                     title=title,
                     owner=owner_name,
@@ -243,21 +266,23 @@ def build_digest(
                     reason=event.text,
                     actor=event.actor,
                     at=event.at,
-                )
+                ),
             )
         elif event.kind == EventKind.CLOSED:
-            delivered.append(
-                Delivered(
+            delivered.offer(
+                cap,
+                lambda event=event, title=title, owner_name=owner_name: Delivered(
                     id=event.commitment_id,
                     title=title,
                     owner=owner_name,
                     at=event.at,
                     resolution=event.text,
-                )
+                ),
             )
         else:
-            changes.append(
-                Change(
+            changes.offer(
+                cap,
+                lambda event=event, title=title, owner_name=owner_name: Change(
                     id=event.commitment_id,
                     title=title,
                     owner=owner_name,
@@ -265,7 +290,7 @@ def build_digest(
                     summary=_summary(event),
                     actor=event.actor,
                     at=event.at,
-                )
+                ),
             )
 
     areas: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -281,8 +306,8 @@ def build_digest(
         blocked=sum(1 for v in views if v.status == Status.BLOCKED),
         overdue=sum(1 for v in views if v.assessment.overdue),
         due_soon=len(due_soon),
-        delivered=len(delivered),
-        slipped=len(slips),
+        delivered=delivered.total,
+        slipped=slips.total,
     )
     return Digest(
         as_of=as_of,
@@ -293,10 +318,10 @@ def build_digest(
         overdue=overdue,
         overdue_more=overdue_more,
         due_soon=Capped.of([_item(v) for v in due_soon], cap),
-        at_risk=Capped.of(at_risk, cap),
-        slipped=Capped.of(slips, cap),
-        changes=Capped.of(changes, cap),
-        delivered=Capped.of(delivered, cap),
+        at_risk=at_risk,
+        slipped=slips,
+        changes=changes,
+        delivered=delivered,
         areas=area_counts,
         stale_after_days=stale_after_days,
     )
