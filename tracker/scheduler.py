@@ -50,7 +50,11 @@ HEARTBEAT_S = 300
 # A fire missed by less than this (a busy pool, a suspended machine) still runs at once; past
 # it, the catch-up job claims the period anyway, so nothing is lost either way.
 MISFIRE_GRACE_S = 3600
-WORKERS = 4
+# Deliveries can be slow (an SMTP server that takes its timeout, four times over), so they
+# run in their own pool, large enough that a few slow schedules do not hold up the others;
+# the sync pass and the heartbeat have a pool of their own and are never queued behind them.
+DELIVERY_WORKERS = 16
+HOUSEKEEPING_WORKERS = 2
 # The PostgreSQL advisory lock key: b"tracker" as a number; any constant unique to tracker.
 ADVISORY_LOCK_KEY = int.from_bytes(b"tracker", "big")
 _SCHEDULE_JOB = "schedule-"
@@ -336,7 +340,13 @@ def run_daemon(settings: Settings, *, sync_seconds: int) -> None:
 
 
 def _serve(database_url: str, lock: SchedulerLock, state: _State, *, sync_seconds: int) -> None:
-    scheduler = BlockingScheduler(timezone=UTC, executors={"default": ThreadPoolExecutor(WORKERS)})
+    scheduler = BlockingScheduler(
+        timezone=UTC,
+        executors={
+            "default": ThreadPoolExecutor(DELIVERY_WORKERS),
+            "housekeeping": ThreadPoolExecutor(HOUSEKEEPING_WORKERS),
+        },
+    )
     now = datetime.now(UTC)
     every = {"trigger": "interval", "coalesce": True, "max_instances": 1}
     scheduler.add_job(
@@ -345,6 +355,7 @@ def _serve(database_url: str, lock: SchedulerLock, state: _State, *, sync_second
         seconds=sync_seconds,
         args=[scheduler, database_url],
         id="sync",
+        executor="housekeeping",
         next_run_time=now,
     )
     # Also the start-up catch-up: it runs at once, then keeps finishing leftovers.
@@ -357,7 +368,12 @@ def _serve(database_url: str, lock: SchedulerLock, state: _State, *, sync_second
         next_run_time=now,
     )
     scheduler.add_job(
-        heartbeat, **every, seconds=HEARTBEAT_S, args=[scheduler, lock, state], id="heartbeat"
+        heartbeat,
+        **every,
+        seconds=HEARTBEAT_S,
+        args=[scheduler, lock, state],
+        id="heartbeat",
+        executor="housekeeping",
     )
 
     def on_started(_event: SchedulerEvent) -> None:

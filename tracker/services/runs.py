@@ -212,6 +212,12 @@ def _holding(run_id: int) -> Iterator[bool]:
                 _in_hand.discard(run_id)
 
 
+def in_hand() -> frozenset[int]:
+    """The runs a thread of this process is delivering right now."""
+    with _in_hand_lock:
+        return frozenset(_in_hand)
+
+
 def deliver(
     db: Database, run_id: int, *, clock: Clock, options: DeliveryOptions
 ) -> RunResult | None:

@@ -353,7 +353,9 @@ def run_due(
             log.error("schedule %s: %s", schedule.name, exc)
     done = {result.run_id for result in results if result is not None}
     for run_id in runs.unfinished(db, schedule_id=schedule_id):
-        if run_id in done:  # still claimed: another thread of this process is delivering it
+        # Still claimed because this pass, or another thread of this daemon, is delivering it:
+        # not left by a dead process, so not to be resumed (nor reported as resumed).
+        if run_id in done or run_id in runs.in_hand():
             continue
         log.info("resuming run %d: deliveries left pending", run_id)
         results.append(runs.deliver(db, run_id, clock=clock, options=options))
