@@ -59,7 +59,21 @@ def missing_quotes(normalised_source: str, quotes: list[str]) -> set[str]:
     prefix, or that begin inside a word, fall back to a plain substring search.
     """
     text = normalised_source
-    wanted = {normalise(q) for q in quotes}
+    # Quotes mostly follow the readout's order: look for each after the previous one first,
+    # which reads the readout about once. Quotes found out of order go to the index below,
+    # and so do all the rest once too many have been (each such search reads to the end).
+    in_order: set[str] = set()
+    cursor, misses = 0, 0
+    for quote in dict.fromkeys(normalise(q) for q in quotes):
+        if misses > _MAX_ORDER_MISSES:
+            break
+        at = text.find(quote, cursor)
+        if at >= 0:
+            in_order.add(quote)
+            cursor = at
+        else:
+            misses += 1
+    wanted = {normalise(q) for q in quotes} - in_order
     short = {q for q in wanted if len(q) < _PREFIX}
     prefixes = {q[:_PREFIX] for q in wanted if len(q) >= _PREFIX}
     positions: dict[str, list[int]] = {}
@@ -82,6 +96,7 @@ def missing_quotes(normalised_source: str, quotes: list[str]) -> set[str]:
 
 
 _PREFIX = 24
+_MAX_ORDER_MISSES = 64
 
 
 @dataclass(frozen=True)

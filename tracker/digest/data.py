@@ -236,7 +236,7 @@ def build_digest(
     """The digest for `as_of`, covering changes in (since, until], for everyone or one owner."""
     owner = session.get(Owner, owner_id) if owner_id is not None else None
     filters = Filters(owner_ids=(owner_id,) if owner_id is not None else ())
-    views = fetch_commitments(session, as_of=as_of, filters=filters)
+    views = fetch_commitments(session, as_of=as_of, filters=filters, with_text=False)
     active = [v for v in views if v.status in ACTIVE_STATUSES]
 
     overdue, overdue_more = _overdue_groups(views, cap)

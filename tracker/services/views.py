@@ -105,9 +105,9 @@ class Filters:
     overdue: bool = False
 
 
-def _stats_subquery(cut: datetime) -> sa.Subquery:
+def _stats_subquery(cut: datetime, ids: tuple[int, ...] = ()) -> sa.Subquery:
     """Per commitment up to the cut: deadline changes (slips) and the latest activity."""
-    return (
+    query = (
         sa.select(
             Event.commitment_id.label("cid"),
             sa.func.sum(sa.case((Event.field == "due", 1), else_=0)).label("slips"),
@@ -115,8 +115,10 @@ def _stats_subquery(cut: datetime) -> sa.Subquery:
         )
         .where(Event.at < cut)
         .group_by(Event.commitment_id)
-        .subquery("stats")
     )
+    if ids:  # one commitment (`show`): do not aggregate the whole history
+        query = query.where(Event.commitment_id.in_(ids))
+    return query.subquery("stats")
 
 
 def _undone_after(session: Session, cut: datetime) -> dict[tuple[int, str], str]:
@@ -132,22 +134,29 @@ def _undone_after(session: Session, cut: datetime) -> dict[tuple[int, str], str]
 
 
 def fetch_commitments(
-    session: Session, *, as_of: date, filters: Filters = Filters()
+    session: Session, *, as_of: date, filters: Filters = Filters(), with_text: bool = True
 ) -> list[CommitmentView]:
-    """Commitments matching `filters` as they stood at the end of `as_of`, ordered by due, id."""
+    """Commitments matching `filters` as they stood at the end of `as_of`, ordered by due, id.
+
+    `with_text=False` leaves out the long texts (description, quote, resolution, evidence) for
+    callers that only count and list titles, such as the digest of 100,000 commitments."""
     cut = end_of_day(as_of)
     history_after_cut = session.execute(
         sa.select(sa.exists().where(Event.at >= cut, Event.field.in_(("status", "due"))))
     ).scalar()
-    stats = _stats_subquery(cut)
+    stats = _stats_subquery(cut, filters.ids)
     c = Commitment.__table__.c
+
+    def text(column: sa.Column[Any]) -> Any:
+        return column if with_text else sa.null().label(column.name)
+
     query = (
         sa.select(
             c.id,
             c.key,
             c.title,
-            c.description,
-            c.quote,
+            text(c.description),
+            text(c.quote),
             Owner.name,
             Owner.email,
             c.counterpart,
@@ -160,8 +169,8 @@ def fetch_commitments(
             c.created_at,
             c.updated_at,
             c.closed_at,
-            c.resolution,
-            c.evidence,
+            text(c.resolution),
+            text(c.evidence),
             sa.func.coalesce(stats.c.slips, 0),
             stats.c.last_activity,
         )
