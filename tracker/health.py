@@ -21,7 +21,7 @@ class Health(StrEnum):
     DROPPED = "dropped"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assessment:
     overdue: bool
     days_overdue: int

@@ -18,7 +18,7 @@ from tracker.health import Assessment, assess
 from tracker.models import ACTIVE_STATUSES, Commitment, Event, Meeting, Owner
 
 
-@dataclass
+@dataclass(slots=True)
 class CommitmentView:
     id: int
     key: str | None
