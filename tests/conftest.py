@@ -189,3 +189,21 @@ def snapshot(db_url: str) -> dict[str, list[tuple[Any, ...]]]:
             }
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def daemons(tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """Start `tracker scheduler` subprocesses (tests/test_scheduler.Daemon); all are stopped
+    at the end, so a failed test never leaves a daemon holding the database's lock."""
+    from test_scheduler import Daemon
+
+    started: list[Daemon] = []
+
+    def start(db_url: str, **env: str) -> Daemon:
+        daemon = Daemon(db_url, tmp_path / f"daemon-{len(started)}.log", env)
+        started.append(daemon)
+        return daemon
+
+    yield start
+    for daemon in started:
+        daemon.close()

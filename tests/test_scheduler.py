@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -92,20 +92,6 @@ class Daemon:
         if self.proc.poll() is None:
             self.kill()
         self._log.close()
-
-
-@pytest.fixture
-def daemons(tmp_path: Path) -> Iterator[Callable[..., Daemon]]:
-    started: list[Daemon] = []
-
-    def start(db_url: str, **env: str) -> Daemon:
-        daemon = Daemon(db_url, tmp_path / f"daemon-{len(started)}.log", env)
-        started.append(daemon)
-        return daemon
-
-    yield start
-    for daemon in started:  # a failed test must not leave a daemon holding the lock
-        daemon.close()
 
 
 def _runs(db_url: str) -> list[DigestRun]:

@@ -15,7 +15,7 @@ import logging
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,20 +33,6 @@ from tracker.services.schedules import add_schedule, run_due
 
 SMTP_TIMEOUT_S = 1
 SLOW_DATA_S = 3.0  # the server's answer to DATA takes longer than the client waits for it
-
-
-@pytest.fixture
-def daemons(tmp_path: Path) -> Iterator[Callable[..., Daemon]]:
-    started: list[Daemon] = []
-
-    def start(db_url: str, **env: str) -> Daemon:
-        daemon = Daemon(db_url, tmp_path / f"daemon-{len(started)}.log", env)
-        started.append(daemon)
-        return daemon
-
-    yield start
-    for daemon in started:  # a failed test must not leave a daemon holding the lock
-        daemon.close()
 
 
 def _now() -> datetime:
