@@ -53,8 +53,6 @@ class Bad:
     readout: bytes | None = None  # replaces the readout beside {meeting}
     db: Callable[[Path], str] | None = None  # the case's own database URL, given a folder
     env: dict[str, str] = field(default_factory=dict)
-    xfail_on: str | None = None  # a backend ("sqlite", "postgresql") where this is a known bug
-    xfail_reason: str = ""
 
 
 def edit(old: str, new: str) -> Callable[[str], str]:
@@ -657,11 +655,7 @@ def test_bad_input_is_refused(
     seeded: Callable[..., Result],
     db_url: str,
     tmp_path: Path,
-    request: pytest.FixtureRequest,
 ) -> None:
-    backend = request.node.callspec.params["db_url"]
-    if case.xfail_on == backend:
-        request.applymarker(pytest.mark.xfail(reason=f"BUG: {case.xfail_reason}", strict=True))
     for step in case.setup:
         done = seeded(*step)
         assert done.exit_code == 0, done.stderr
