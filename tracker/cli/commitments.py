@@ -162,12 +162,13 @@ def show(app: App, commitment_id: int, as_of: date | None, as_json: bool) -> Non
       tracker show 3 --as-of 2017-09-11
     """
     from tracker.services.listing import commitment_with_history
+    from tracker.services.views import event_to_json
 
     as_of = as_of or app.today()
     with app.db.read() as session:
         view, events = commitment_with_history(session, commitment_id, as_of=as_of)
     if as_json:
-        print_json(view.to_json() | {"history": [render.event_json(e) for e in events]})
+        print_json(view.to_json() | {"history": [event_to_json(e) for e in events]})
     else:
         click.echo(render.detail(view, events))
 

@@ -144,16 +144,3 @@ def detail(view: CommitmentView, events: Sequence[Event]) -> str:
     lines.append("History")
     lines += [event_line(e) for e in events] or ["  (none)"]
     return "\n".join(lines)
-
-
-def event_json(event: Event) -> dict[str, object]:
-    return {
-        "id": event.id,
-        "at": event.at.isoformat().replace("+00:00", "Z"),
-        "actor": event.actor,
-        "kind": event.kind,
-        "field": event.field,
-        "old": event.old_value,
-        "new": event.new_value,
-        "text": event.text,
-    }

@@ -6,7 +6,6 @@ No formatting here; `tracker.digest.render` turns a `Digest` into Markdown, HTML
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
@@ -51,11 +50,11 @@ class Capped(Generic[T]):
     def of(cls, items: list[T], cap: int) -> Capped[T]:
         return cls(items=items[:cap], total=len(items))
 
-    def offer(self, cap: int, make: Callable[[], T]) -> None:
-        """Count an entry; build it only while there is room (a busy period has thousands)."""
+    def count(self, cap: int) -> bool:
+        """Count one more entry; True while it should also be built and listed (a busy period
+        has thousands of entries, of which a digest shows the first few)."""
         self.total += 1
-        if len(self.items) < cap:
-            self.items.append(make())
+        return len(self.items) < cap
 
 
 @dataclass(frozen=True)
@@ -247,51 +246,51 @@ def build_digest(
     at_risk: Capped[Item] = Capped([], 0)
     for view in sorted(active, key=lambda v: (v.due, v.id)):
         reason = _risk_reason(view, stale_after_days)
-        if reason:
-            at_risk.offer(cap, lambda view=view, reason=reason: _item(view, reason))
+        if reason and at_risk.count(cap):
+            at_risk.items.append(_item(view, reason))
 
     slips: Capped[Slip] = Capped([], 0)
     changes: Capped[Change] = Capped([], 0)
     delivered: Capped[Delivered] = Capped([], 0)
     for event, title, owner_name in _events(session, since=since, until=until, owner_id=owner_id):
         if event.kind == EventKind.DUE:
-            slips.offer(
-                cap,
-                lambda event=event, title=title, owner_name=owner_name: Slip(
-                    id=event.commitment_id,
-                    title=title,
-                    owner=owner_name,
-                    old_due=event.old_value,
-                    new_due=event.new_value,
-                    reason=event.text,
-                    actor=event.actor,
-                    at=event.at,
-                ),
-            )
+            if slips.count(cap):
+                slips.items.append(
+                    Slip(
+                        id=event.commitment_id,
+                        title=title,
+                        owner=owner_name,
+                        old_due=event.old_value,
+                        new_due=event.new_value,
+                        reason=event.text,
+                        actor=event.actor,
+                        at=event.at,
+                    )
+                )
         elif event.kind == EventKind.CLOSED:
-            delivered.offer(
-                cap,
-                lambda event=event, title=title, owner_name=owner_name: Delivered(
-                    id=event.commitment_id,
-                    title=title,
-                    owner=owner_name,
-                    at=event.at,
-                    resolution=event.text,
-                ),
-            )
+            if delivered.count(cap):
+                delivered.items.append(
+                    Delivered(
+                        id=event.commitment_id,
+                        title=title,
+                        owner=owner_name,
+                        at=event.at,
+                        resolution=event.text,
+                    )
+                )
         else:
-            changes.offer(
-                cap,
-                lambda event=event, title=title, owner_name=owner_name: Change(
-                    id=event.commitment_id,
-                    title=title,
-                    owner=owner_name,
-                    kind=event.kind,
-                    summary=_summary(event),
-                    actor=event.actor,
-                    at=event.at,
-                ),
-            )
+            if changes.count(cap):
+                changes.items.append(
+                    Change(
+                        id=event.commitment_id,
+                        title=title,
+                        owner=owner_name,
+                        kind=event.kind,
+                        summary=_summary(event),
+                        actor=event.actor,
+                        at=event.at,
+                    )
+                )
 
     areas: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for view in views:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, select
 
 from tracker.models import Event, Meeting, Owner
 from tracker.services.commitments import find_meeting
-from tracker.services.views import Filters, fetch_commitments
+from tracker.services.views import Filters, event_to_json, fetch_commitments
 
 CSV_FIELDS = [
     "id",
@@ -38,10 +38,6 @@ CSV_FIELDS = [
 ]
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
-
-
 def export_json(session: Session, *, as_of: date, meeting: str | None = None) -> dict[str, Any]:
     """Meetings, owners and commitments, each commitment with its whole history."""
     meeting_row = find_meeting(session, meeting) if meeting else None
@@ -54,17 +50,7 @@ def export_json(session: Session, *, as_of: date, meeting: str | None = None) ->
             select(Event).where(Event.commitment_id.in_(ids)).order_by(Event.at, Event.id)  # type: ignore[attr-defined]
         )
         for e in events:
-            history[e.commitment_id].append(
-                {
-                    "at": _iso(e.at),
-                    "actor": e.actor,
-                    "kind": e.kind,
-                    "field": e.field,
-                    "old": e.old_value,
-                    "new": e.new_value,
-                    "text": e.text,
-                }
-            )
+            history[e.commitment_id].append(event_to_json(e))
     meetings_query = select(Meeting).order_by(Meeting.date, Meeting.slug)
     if meeting_row is not None:
         meetings_query = meetings_query.where(Meeting.id == meeting_row.id)

@@ -27,6 +27,7 @@ from tracker.models import Audience, Delivery, DigestRun, DigestSchedule, Owner
 from tracker.services import runs
 from tracker.services.owners import clean_email, resolve_owner
 from tracker.services.runs import MANUAL_PREFIX, Clock, DeliveryOptions, Period, RunResult
+from tracker.services.views import iso_utc
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -191,25 +192,21 @@ class ScheduleSummary:
             "directory": self.directory,
             "emails": self.emails,
             "enabled": self.enabled,
-            "created_at": _iso(self.created_at),
-            "next_run": _iso(self.next_run),
+            "created_at": iso_utc(self.created_at),
+            "next_run": iso_utc(self.next_run),
             "last_run": None
             if last is None
             else {
                 "period": last.period_key,
                 "status": last.status,
                 "late": last.late,
-                "claimed_at": _iso(last.claimed_at),
-                "finished_at": _iso(last.finished_at),
+                "claimed_at": iso_utc(last.claimed_at),
+                "finished_at": iso_utc(last.finished_at),
                 "delivered": last.delivered,
                 "failed": last.failed,
                 "pending": last.pending,
             },
         }
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
 def list_schedules(session: Session, *, now: datetime) -> list[ScheduleSummary]:

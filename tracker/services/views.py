@@ -73,17 +73,31 @@ class CommitmentView:
             "stale": a.stale,
             "health": a.health.value,
             "slips": self.slips,
-            "last_activity": _iso(self.last_activity),
-            "created_at": _iso(self.created_at),
-            "updated_at": _iso(self.updated_at),
-            "closed_at": _iso(self.closed_at),
+            "last_activity": iso_utc(self.last_activity),
+            "created_at": iso_utc(self.created_at),
+            "updated_at": iso_utc(self.updated_at),
+            "closed_at": iso_utc(self.closed_at),
             "resolution": self.resolution,
             "evidence": self.evidence,
         }
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
+def iso_utc(value: datetime | None) -> str | None:
+    """An instant as ISO 8601 in UTC with a Z, the form every JSON output uses."""
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
+
+
+def event_to_json(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "at": iso_utc(event.at),
+        "actor": event.actor,
+        "kind": event.kind,
+        "field": event.field,
+        "old": event.old_value,
+        "new": event.new_value,
+        "text": event.text,
+    }
 
 
 def end_of_day(day: date) -> datetime:
