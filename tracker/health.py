@@ -1,14 +1,21 @@
-"""Derived state of a commitment at a date: overdue, days late, stale, health. Never stored."""
+"""Derived state of a commitment at a date: overdue, days late, stale, health. Never stored.
+
+The rules are written once, as SQL over a commitment's status, deadline and latest activity, so
+the database computes them for every listed row (`tracker.services.views`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
-from tracker.models import ACTIVE_STATUSES, Status
+import sqlalchemy as sa
 
-_ACTIVE = frozenset(s.value for s in ACTIVE_STATUSES)  # plain strings: hashed, not compared
+from tracker.dbtypes import UTCDateTime
+from tracker.sqlexpr import SQL, Expr
+from tracker.vocabulary import ACTIVE_STATUSES, Status
+
 AT_RISK_WINDOW_DAYS = 14
 STALE_AFTER_DAYS = 30
 
@@ -30,37 +37,57 @@ class Assessment:
     health: Health
 
 
-def assess(
+@dataclass(frozen=True)
+class Derived:
+    """SQL expressions of the derived state; each is a boolean or a whole number."""
+
+    active: Expr
+    days_left: Expr
+    due_soon: Expr  # due within the at-risk window (or before)
+    overdue: Expr
+    days_overdue: Expr
+    stale: Expr
+    health: Expr
+
+
+def derived(
+    sql: SQL,
     *,
-    status: str,
-    due: date,
+    status: Expr,
+    due: Expr,
+    last_activity: Expr,
     as_of: date,
-    last_activity: datetime | None,
     stale_after_days: int = STALE_AFTER_DAYS,
     at_risk_window_days: int = AT_RISK_WINDOW_DAYS,
-) -> Assessment:
-    days_left = (due - as_of).days
-    active = status in _ACTIVE
-    overdue = active and days_left < 0
-    stale = (
-        active
-        and last_activity is not None
-        and (as_of - last_activity.date()).days >= stale_after_days
+) -> Derived:
+    """The derived state at the end of `as_of`.
+
+    The conditions compare with constants (a deadline before `as_of`, latest activity before
+    the first quiet day) rather than computing day counts: on SQLite a count is a date
+    function call, and a listing evaluates these for every row, several times."""
+    active = status.in_([s.value for s in ACTIVE_STATUSES])
+    days_left = sql.days_between(due, sql.day(as_of))
+    overdue = sa.and_(active, due < sql.day(as_of))
+    # Quiet for `stale_after_days` days: the latest activity's UTC day is that long before.
+    quiet_since = datetime.combine(as_of - timedelta(days=stale_after_days - 1), time.min, UTC)
+    stale = sa.and_(active, last_activity < sa.literal(quiet_since, UTCDateTime()))
+    due_soon = due <= sql.day(as_of + timedelta(days=at_risk_window_days))
+    health = sa.case(
+        (status == Status.DONE.value, Health.DONE.value),
+        (status == Status.DROPPED.value, Health.DROPPED.value),
+        (sa.or_(overdue, status == Status.BLOCKED.value), Health.OFF_TRACK.value),
+        (
+            sa.or_(stale, sa.and_(status == Status.OPEN.value, due_soon)),
+            Health.AT_RISK.value,
+        ),
+        else_=Health.ON_TRACK.value,
     )
-    if status == Status.DONE:
-        health = Health.DONE
-    elif status == Status.DROPPED:
-        health = Health.DROPPED
-    elif overdue or status == Status.BLOCKED:
-        health = Health.OFF_TRACK
-    elif stale or (status == Status.OPEN and days_left <= at_risk_window_days):
-        health = Health.AT_RISK
-    else:
-        health = Health.ON_TRACK
-    return Assessment(
-        overdue=overdue,
-        days_overdue=-days_left if overdue else 0,
+    return Derived(
+        active=active,
         days_left=days_left,
+        due_soon=due_soon,
+        overdue=overdue,
+        days_overdue=sa.case((overdue, -days_left), else_=0),
         stale=stale,
         health=health,
     )

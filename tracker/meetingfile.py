@@ -16,7 +16,7 @@ from typing import Any
 
 from tracker.dates import apply_offset, is_offset, parse_iso
 from tracker.errors import InvalidInput, MeetingFileError
-from tracker.models import OwnerKind, Priority
+from tracker.vocabulary import OwnerKind, Priority
 
 try:  # the compiled tomli parses a large meeting file about three times faster than tomllib
     import tomli as toml_parser

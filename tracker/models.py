@@ -1,74 +1,29 @@
-"""The tables (SQLModel) and the small vocabularies they use.
+"""The tables (SQLModel).
 
-Vocabularies are stored as plain strings guarded by CHECK constraints (not database enum types),
-so adding a value is a one-line migration on both backends.
+Vocabularies (`tracker.vocabulary`) are stored as plain strings guarded by CHECK constraints (not
+database enum types), so adding a value is a one-line migration on both backends.
 
 Schema changes go through Alembic revisions in `migrations/`; nothing here creates tables.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.types import TypeDecorator
 from sqlmodel import JSON, Column, Field, SQLModel
 
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Stores UTC as a naive timestamp and hands back aware datetimes on every backend.
-
-    SQLite has no time zone type; storing naive UTC on both backends keeps one code path.
-    """
-
-    impl = sa.DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=UTC)
-
-
-class Status(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    BLOCKED = "blocked"
-    DONE = "done"
-    DROPPED = "dropped"
-
-
-ACTIVE_STATUSES = (Status.OPEN, Status.IN_PROGRESS, Status.BLOCKED)
-CLOSED_STATUSES = (Status.DONE, Status.DROPPED)
-
-
-class Priority(StrEnum):
-    HIGH = "high"
-    NORMAL = "normal"
-    LOW = "low"
-
-
-class OwnerKind(StrEnum):
-    BODY = "body"
-    PERSON = "person"
-
-
-class EventKind(StrEnum):
-    CREATED = "created"
-    CHANGED = "changed"  # a field other than status, due or owner
-    STATUS = "status"
-    DUE = "due"  # a deadline change: a slip (or a pull-in), always with a reason
-    OWNER = "owner"
-    NOTE = "note"
-    CLOSED = "closed"
-    REOPENED = "reopened"
-    DROPPED = "dropped"
+from tracker.dbtypes import UTCDateTime
+from tracker.vocabulary import (
+    Audience,
+    DeliveryStatus,
+    EventKind,
+    OwnerKind,
+    Priority,
+    RunStatus,
+    Status,
+)
 
 
 def _enum_check(table: str, column: str, enum: type[StrEnum]) -> sa.CheckConstraint:
@@ -134,10 +89,14 @@ class Commitment(CommitmentBase, table=True):
 class Event(SQLModel, table=True):
     """Append-only history: one row per change, never updated or deleted."""
 
-    __table_args__ = (_enum_check("event", "kind", EventKind),)
+    __table_args__ = (
+        _enum_check("event", "kind", EventKind),
+        # A commitment's history up to a date, read from the index alone (migration 0003).
+        sa.Index("ix_event_history", "commitment_id", "at", "field"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    commitment_id: int = Field(foreign_key="commitment.id", index=True)
+    commitment_id: int = Field(foreign_key="commitment.id")
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
     actor: str = Field(max_length=120)
     kind: str = Field(max_length=20)
@@ -176,24 +135,6 @@ class CommitmentUpdate(SQLModel):
     counterpart: str | None = None
     add_tags: list[str] | None = None
     remove_tags: list[str] | None = None
-
-
-class Audience(StrEnum):
-    EVERYONE = "everyone"  # one digest of every commitment
-    OWNER = "owner"  # one digest of one owner's commitments
-    PER_OWNER = "per_owner"  # one digest per owner, each of their own commitments
-
-
-class RunStatus(StrEnum):
-    CLAIMED = "claimed"  # the period is taken; deliveries may still be pending
-    DELIVERED = "delivered"
-    FAILED = "failed"  # at least one delivery failed for good
-
-
-class DeliveryStatus(StrEnum):
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    FAILED = "failed"
 
 
 class DigestSchedule(SQLModel, table=True):

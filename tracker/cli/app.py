@@ -91,3 +91,14 @@ def print_json(data: Any) -> None:
     100,000 rows several times faster."""
     indent = 2 if sys.stdout.isatty() else None
     click.echo(json.dumps(data, ensure_ascii=False, indent=indent))
+
+
+def print_json_objects(objects: list[str]) -> None:
+    """A JSON array of objects the database wrote as text: passed through as they are to a
+    pipe (one object a line), indented for a person at a terminal."""
+    if sys.stdout.isatty():
+        print_json([json.loads(text) for text in objects])
+    elif objects:
+        click.echo("[\n" + ",\n".join(objects) + "\n]")
+    else:
+        click.echo("[]")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import click
 
 from tracker.cli import render
-from tracker.cli.app import COMMITMENT_ID, DATE, App, pass_app, print_json
+from tracker.cli.app import COMMITMENT_ID, DATE, App, pass_app, print_json, print_json_objects
 
 # Services are imported inside the commands: `tracker --help` stays free of SQLAlchemy.
 
@@ -20,13 +21,11 @@ JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def _show_one(app: App, commitment_id: int, as_json: bool) -> None:
     """After a change, print the commitment as it now stands (JSON), or nothing."""
     if as_json:
-        from tracker.services.views import Filters, fetch_commitments
+        from tracker.services.listing import commitment_json
 
-        with app.db.read() as session:
-            (view,) = fetch_commitments(
-                session, as_of=app.today(), filters=Filters(ids=(commitment_id,))
-            )
-        print_json(view.to_json())
+        with app.db.connect() as conn:
+            text = commitment_json(conn, commitment_id, as_of=app.today())
+        print_json(json.loads(text or "null"))
 
 
 @click.command()
@@ -125,24 +124,24 @@ def list_(
     Example:
       tracker list --owner "Foreign Affairs" --status open --as-of 2017-09-11
     """
-    from tracker.services.listing import list_commitments
+    from tracker.services.listing import list_commitments, list_commitments_json
 
     as_of = as_of or app.today()
-    with app.db.read() as session:
-        views = list_commitments(
-            session,
-            as_of=as_of,
-            statuses=statuses,
-            owner=owner,
-            area=area,
-            meeting=meeting,
-            due_before=due_before,
-            due_after=due_after,
-            overdue=overdue,
-        )
-    if as_json:
-        print_json([v.to_json() for v in views])
-    elif not views:
+    criteria = dict(
+        statuses=statuses,
+        owner=owner,
+        area=area,
+        meeting=meeting,
+        due_before=due_before,
+        due_after=due_after,
+        overdue=overdue,
+    )
+    with app.db.connect() as conn:
+        if as_json:
+            print_json_objects(list_commitments_json(conn, as_of=as_of, **criteria))
+            return
+        views = list_commitments(conn, as_of=as_of, **criteria)
+    if not views:
         click.echo(f"No commitments match (as of {as_of.isoformat()}).")
     else:
         click.echo(render.commitments_table(views))
@@ -161,16 +160,21 @@ def show(app: App, commitment_id: int, as_of: date | None, as_json: bool) -> Non
     Example:
       tracker show 3 --as-of 2017-09-11
     """
-    from tracker.services.listing import commitment_with_history
-    from tracker.services.views import event_to_json
+    from tracker.services.commitments import history
+    from tracker.services.listing import commitment_json, commitment_view
+    from tracker.services.views import end_of_day, event_to_json
 
     as_of = as_of or app.today()
     with app.db.read() as session:
-        view, events = commitment_with_history(session, commitment_id, as_of=as_of)
-    if as_json:
-        print_json(view.to_json() | {"history": [event_to_json(e) for e in events]})
-    else:
-        click.echo(render.detail(view, events))
+        events = history(session, commitment_id, until=end_of_day(as_of))  # refuses unknown ids
+        conn = session.connection()
+        if as_json:
+            text = commitment_json(conn, commitment_id, as_of=as_of)
+            print_json(json.loads(text or "null") | {"history": [event_to_json(e) for e in events]})
+            return
+        view = commitment_view(conn, commitment_id, as_of=as_of)
+    assert view is not None  # history() found it in this transaction
+    click.echo(render.detail(view, events))
 
 
 @click.command()
@@ -337,14 +341,16 @@ def overdue(
       tracker overdue --as-of 2017-09-11
       tracker overdue --owner "Security Council" --json
     """
-    from tracker.services.listing import overdue_commitments
+    from tracker.services.listing import overdue_commitments, overdue_json
 
     as_of = as_of or app.today()
-    with app.db.read() as session:
-        views = overdue_commitments(session, as_of=as_of, owner=owner, area=area, meeting=meeting)
-    if as_json:
-        print_json([v.to_json() for v in views])
-    elif not views:
+    names = {"owner": owner, "area": area, "meeting": meeting}
+    with app.db.connect() as conn:
+        if as_json:
+            print_json_objects(overdue_json(conn, as_of=as_of, **names))
+            return
+        views = overdue_commitments(conn, as_of=as_of, **names)
+    if not views:
         click.echo(f"Nothing overdue as of {as_of.isoformat()}.")
     else:
         click.echo(render.overdue_table(views))

@@ -14,8 +14,9 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from tracker.health import AT_RISK_WINDOW_DAYS, STALE_AFTER_DAYS, Health
-from tracker.models import ACTIVE_STATUSES, Commitment, Event, EventKind, Owner, Status
-from tracker.services.views import CommitmentView, Filters, fetch_commitments
+from tracker.models import Commitment, Event, Owner
+from tracker.services.views import Filters, board_counts, board_list, board_overdue, day, instant
+from tracker.vocabulary import EventKind, Status
 
 DEFAULT_CAP = 20
 T = TypeVar("T")
@@ -136,51 +137,49 @@ class Digest:
     statuses: tuple[str, ...] = field(default=tuple(s.value for s in Status))
 
 
-def _item(view: CommitmentView, reason: str = "") -> Item:
-    a = view.assessment
+def _item(row: Any, reason: str = "") -> Item:
     return Item(
-        id=view.id,
-        title=view.title,
-        owner=view.owner,
-        due=view.due,
-        status=view.status,
-        area=view.area,
-        days_overdue=a.days_overdue,
-        days_left=a.days_left,
-        slips=view.slips,
+        id=row.id,
+        title=row.title,
+        owner=row.owner,
+        due=day(row.due),
+        status=row.status,
+        area=row.area,
+        days_overdue=row.days_overdue,
+        days_left=row.days_left,
+        slips=row.slips,
         reason=reason,
     )
 
 
-def _risk_reason(view: CommitmentView, stale_after_days: int) -> str | None:
-    a = view.assessment
-    if a.overdue or view.status not in ACTIVE_STATUSES:
-        return None
-    if view.status == Status.BLOCKED:
+def _risk_reason(row: Any, as_of: date) -> str | None:
+    """Why an active commitment that is not overdue is at risk, or None."""
+    if row.status == Status.BLOCKED:
         return "blocked"
-    if a.stale and view.last_activity is not None:
-        quiet = (view.as_of - view.last_activity.date()).days
+    if row.stale and row.last_activity is not None:
+        quiet = (as_of - instant(row.last_activity).date()).days  # type: ignore[union-attr]
         return f"no update for {quiet} days"
-    if a.health == Health.AT_RISK:
-        return f"not started, due in {a.days_left} days"
+    if row.health == Health.AT_RISK:
+        return f"not started, due in {row.days_left} days"
     return None
 
 
-def _overdue_groups(views: list[CommitmentView], cap: int) -> tuple[list[OwnerGroup], int]:
-    late = sorted(
-        (v for v in views if v.assessment.overdue), key=lambda v: (-v.assessment.days_overdue, v.id)
-    )
-    by_owner: dict[str, list[Item]] = defaultdict(list)
-    for view in late:  # owners in order of their latest item
-        by_owner[view.owner].append(_item(view))
+def _overdue_groups(rows: list[Any], cap: int) -> tuple[list[OwnerGroup], int]:
+    """Owner by owner, in the order of each owner's latest item, until `cap` items are shown;
+    `rows` are each owner's first `cap` (`board_overdue`). Returns the groups and how many
+    overdue items are shown."""
+    by_owner: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_owner[row.owner].append(row)
     groups, shown = [], 0
-    for owner, items in by_owner.items():
+    for owner, owned in by_owner.items():
         room = cap - shown
         if room <= 0:
             break
-        groups.append(OwnerGroup(owner=owner, items=items[:room], total=len(items)))
-        shown += len(items[:room])
-    return groups, len(late) - shown
+        items = [_item(row) for row in owned[:room]]
+        groups.append(OwnerGroup(owner=owner, items=items, total=owned[0].owner_total))
+        shown += len(items)
+    return groups, shown
 
 
 def _events(
@@ -235,19 +234,25 @@ def build_digest(
     """The digest for `as_of`, covering changes in (since, until], for everyone or one owner."""
     owner = session.get(Owner, owner_id) if owner_id is not None else None
     filters = Filters(owner_ids=(owner_id,) if owner_id is not None else ())
-    views = fetch_commitments(session, as_of=as_of, filters=filters, with_text=False)
-    active = [v for v in views if v.status in ACTIVE_STATUSES]
-
-    overdue, overdue_more = _overdue_groups(views, cap)
-    due_soon = sorted(
-        (v for v in active if 0 <= v.assessment.days_left <= AT_RISK_WINDOW_DAYS),
-        key=lambda v: (v.due, v.id),
+    conn = session.connection()
+    # Counted and cut in the database: a board of 100,000 commitments sends back a few rows.
+    statuses: dict[str, int] = defaultdict(int)
+    areas: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    late = due_soon_total = at_risk_total = 0
+    for row in board_counts(conn, as_of=as_of, filters=filters):
+        statuses[row.status] += row.n
+        areas[row.area or "unassigned"][row.status] += row.n
+        late += row.overdue * row.n
+        due_soon_total += row.due_soon * row.n
+        at_risk_total += row.at_risk * row.n
+    overdue, shown = _overdue_groups(
+        board_overdue(conn, as_of=as_of, filters=filters, cap=cap), cap
     )
-    at_risk: Capped[Item] = Capped([], 0)
-    for view in sorted(active, key=lambda v: (v.due, v.id)):
-        reason = _risk_reason(view, stale_after_days)
-        if reason and at_risk.count(cap):
-            at_risk.items.append(_item(view, reason))
+    listed = {"as_of": as_of, "filters": filters, "cap": cap}
+    soon = board_list(conn, which="due_soon", **listed)  # type: ignore[arg-type]
+    risky = board_list(conn, which="at_risk", **listed)  # type: ignore[arg-type]
+    due_soon = Capped([_item(r) for r in soon], due_soon_total)
+    at_risk = Capped([_item(r, _risk_reason(r, as_of) or "") for r in risky], at_risk_total)
 
     slips: Capped[Slip] = Capped([], 0)
     changes: Capped[Change] = Capped([], 0)
@@ -292,19 +297,16 @@ def build_digest(
                     )
                 )
 
-    areas: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for view in views:
-        areas[view.area or "unassigned"][view.status] += 1
     area_counts = [
         AreaCount(area=name, counts=dict(counts))
         for name, counts in sorted(areas.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
     ]
     headline = Headline(
-        open=sum(1 for v in views if v.status == Status.OPEN),
-        in_progress=sum(1 for v in views if v.status == Status.IN_PROGRESS),
-        blocked=sum(1 for v in views if v.status == Status.BLOCKED),
-        overdue=sum(1 for v in views if v.assessment.overdue),
-        due_soon=len(due_soon),
+        open=statuses[Status.OPEN],
+        in_progress=statuses[Status.IN_PROGRESS],
+        blocked=statuses[Status.BLOCKED],
+        overdue=late,
+        due_soon=due_soon.total,
         delivered=delivered.total,
         slipped=slips.total,
     )
@@ -315,8 +317,8 @@ def build_digest(
         owner=owner.name if owner else None,
         headline=headline,
         overdue=overdue,
-        overdue_more=overdue_more,
-        due_soon=Capped.of([_item(v) for v in due_soon], cap),
+        overdue_more=late - shown,
+        due_soon=due_soon,
         at_risk=at_risk,
         slipped=slips,
         changes=changes,

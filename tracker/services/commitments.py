@@ -12,20 +12,9 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from tracker.errors import InvalidInput, InvalidTransition, NotFound
-from tracker.models import (
-    ACTIVE_STATUSES,
-    CLOSED_STATUSES,
-    Commitment,
-    CommitmentCreate,
-    CommitmentUpdate,
-    Event,
-    EventKind,
-    Meeting,
-    Owner,
-    Priority,
-    Status,
-)
+from tracker.models import Commitment, CommitmentCreate, CommitmentUpdate, Event, Meeting, Owner
 from tracker.services.owners import resolve_owner
+from tracker.vocabulary import ACTIVE_STATUSES, CLOSED_STATUSES, EventKind, Priority, Status
 
 MAX_TITLE = 300
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import defaultdict
 from datetime import date
 from typing import Any
@@ -12,7 +13,7 @@ from sqlmodel import Session, select
 
 from tracker.models import Event, Meeting, Owner
 from tracker.services.commitments import find_meeting
-from tracker.services.views import Filters, event_to_json, fetch_commitments
+from tracker.services.views import Filters, commitments_json, event_to_json
 
 CSV_FIELDS = [
     "id",
@@ -42,8 +43,11 @@ def export_json(session: Session, *, as_of: date, meeting: str | None = None) ->
     """Meetings, owners and commitments, each commitment with its whole history."""
     meeting_row = find_meeting(session, meeting) if meeting else None
     filters = Filters(meeting_id=meeting_row.id if meeting_row else None)
-    views = fetch_commitments(session, as_of=as_of, filters=filters)
-    ids = [v.id for v in views]
+    rows = [
+        json.loads(text)
+        for text in commitments_json(session.connection(), as_of=as_of, filters=filters)
+    ]
+    ids = [row["id"] for row in rows]
     history: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if ids:
         events = session.exec(
@@ -66,7 +70,7 @@ def export_json(session: Session, *, as_of: date, meeting: str | None = None) ->
         }
         for m in session.exec(meetings_query)
     ]
-    owner_names = {v.owner for v in views}
+    owner_names = {row["owner"] for row in rows}
     owners = [
         {"name": o.name, "email": o.email, "kind": o.kind}
         for o in session.exec(select(Owner).order_by(Owner.name))
@@ -76,19 +80,21 @@ def export_json(session: Session, *, as_of: date, meeting: str | None = None) ->
         "as_of": as_of.isoformat(),
         "meetings": meetings,
         "owners": owners,
-        "commitments": [v.to_json() | {"history": history[v.id]} for v in views],
+        "commitments": [row | {"history": history[row["id"]]} for row in rows],
     }
 
 
 def export_csv(session: Session, *, as_of: date, meeting: str | None = None) -> str:
     """One row per commitment, for a spreadsheet."""
     meeting_id = find_meeting(session, meeting).id if meeting else None
-    views = fetch_commitments(session, as_of=as_of, filters=Filters(meeting_id=meeting_id))
+    texts = commitments_json(
+        session.connection(), as_of=as_of, filters=Filters(meeting_id=meeting_id)
+    )
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    for view in views:
-        row = view.to_json()
+    for text in texts:
+        row = json.loads(text)
         row["tags"] = " ".join(row["tags"])
         writer.writerow(row)
     return out.getvalue()

@@ -1,33 +1,59 @@
-"""Read services: lists, the overdue review and one commitment with its history."""
+"""Read services: lists, the overdue review and one commitment with its history.
+
+They take a plain connection (`Database.connect`); the ORM is imported only to resolve an
+owner's or a meeting's name, so that `tracker overdue` does not pay for it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
-from sqlmodel import Session
+import sqlalchemy as sa
 
-from tracker.models import Event
-from tracker.services.commitments import find_meeting, get_commitment, history
-from tracker.services.owners import resolve_owner
-from tracker.services.views import CommitmentView, Filters, end_of_day, fetch_commitments
+from tracker.services.views import (
+    CommitmentView,
+    Filters,
+    Order,
+    commitments_json,
+    fetch_commitments,
+)
 
 
-def _filters(
-    session: Session, *, owner: str | None, area: str | None, meeting: str | None, **rest: object
+def filters_for(
+    conn: sa.Connection,
+    *,
+    owner: str | None = None,
+    area: str | None = None,
+    meeting: str | None = None,
+    **rest: Any,
 ) -> Filters:
+    """Filters from what a person typed: names resolved (or refused) against the database."""
+    owner_ids: tuple[int, ...] = ()
+    meeting_id = None
+    if owner or meeting:
+        from sqlmodel import Session
+
+        from tracker.services.commitments import find_meeting
+        from tracker.services.owners import resolve_owner
+
+        session = Session(bind=conn)
+        if owner:
+            owner_ids = (resolve_owner(session, owner).id,)  # type: ignore[assignment]
+        if meeting:
+            meeting_id = find_meeting(session, meeting).id
     return Filters(
-        owner_ids=(resolve_owner(session, owner).id,) if owner else (),  # type: ignore[arg-type]
+        owner_ids=owner_ids,
         areas=(area.strip().lower(),) if area else (),
-        meeting_id=find_meeting(session, meeting).id if meeting else None,
-        **rest,  # type: ignore[arg-type]
+        meeting_id=meeting_id,
+        **rest,
     )
 
 
-def list_commitments(
-    session: Session,
+def list_filters(
+    conn: sa.Connection,
     *,
-    as_of: date,
     statuses: Sequence[str] = (),
     owner: str | None = None,
     area: str | None = None,
@@ -35,9 +61,9 @@ def list_commitments(
     due_before: date | None = None,
     due_after: date | None = None,
     overdue: bool = False,
-) -> list[CommitmentView]:
-    filters = _filters(
-        session,
+) -> Filters:
+    return filters_for(
+        conn,
         owner=owner,
         area=area,
         meeting=meeting,
@@ -46,26 +72,39 @@ def list_commitments(
         due_after=due_after,
         overdue=overdue,
     )
-    return fetch_commitments(session, as_of=as_of, filters=filters)
+
+
+def list_commitments(conn: sa.Connection, *, as_of: date, **criteria: Any) -> list[CommitmentView]:
+    """Commitments by deadline; `criteria` as `list_filters` takes them."""
+    return fetch_commitments(conn, as_of=as_of, filters=list_filters(conn, **criteria))
+
+
+def list_commitments_json(conn: sa.Connection, *, as_of: date, **criteria: Any) -> list[str]:
+    return commitments_json(conn, as_of=as_of, filters=list_filters(conn, **criteria))
 
 
 def overdue_commitments(
-    session: Session,
-    *,
-    as_of: date,
-    owner: str | None = None,
-    area: str | None = None,
-    meeting: str | None = None,
+    conn: sa.Connection, *, as_of: date, **names: str | None
 ) -> list[CommitmentView]:
-    """Active commitments past due at `as_of`, most late first (then by id)."""
-    filters = _filters(session, owner=owner, area=area, meeting=meeting, overdue=True)
-    views = fetch_commitments(session, as_of=as_of, filters=filters)
-    return sorted(views, key=lambda v: (-v.assessment.days_overdue, v.id))
+    """Active commitments past due at `as_of`, most late first (then by id). `names`: owner,
+    area, meeting."""
+    filters = filters_for(conn, overdue=True, **names)
+    return fetch_commitments(conn, as_of=as_of, filters=filters, order=Order.MOST_LATE)
 
 
-def commitment_with_history(
-    session: Session, commitment_id: int, *, as_of: date
-) -> tuple[CommitmentView, list[Event]]:
-    get_commitment(session, commitment_id)
-    (view,) = fetch_commitments(session, as_of=as_of, filters=Filters(ids=(commitment_id,)))
-    return view, history(session, commitment_id, until=end_of_day(as_of))
+def overdue_json(conn: sa.Connection, *, as_of: date, **names: str | None) -> list[str]:
+    """The same as `overdue_commitments`, each one JSON object as text."""
+    filters = filters_for(conn, overdue=True, **names)
+    return commitments_json(conn, as_of=as_of, filters=filters, order=Order.MOST_LATE)
+
+
+def commitment_view(
+    conn: sa.Connection, commitment_id: int, *, as_of: date
+) -> CommitmentView | None:
+    found = fetch_commitments(conn, as_of=as_of, filters=Filters(ids=(commitment_id,)))
+    return found[0] if found else None
+
+
+def commitment_json(conn: sa.Connection, commitment_id: int, *, as_of: date) -> str | None:
+    found = commitments_json(conn, as_of=as_of, filters=Filters(ids=(commitment_id,)))
+    return found[0] if found else None

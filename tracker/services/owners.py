@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from tracker.errors import Conflict, InvalidInput, NotFound
-from tracker.models import ACTIVE_STATUSES, Commitment, Owner, OwnerKind
+from tracker.models import Commitment, Owner
+from tracker.vocabulary import ACTIVE_STATUSES, OwnerKind
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

@@ -1,21 +1,36 @@
 """Read models: commitments as they stood at a date, with their derived state.
 
+One query builds the state (`_state`); the derived fields (overdue, days late, stale, health) are
+SQL over it (`tracker.health`). Rows come back either as `CommitmentView`s, for tables and
+digests, or as finished JSON text, built by the database, for `--json`.
+
 `--as-of D` shows how things stood at the end of day D: changes of status or deadline recorded
 after D are undone from the history. Commitments entered after D still count (they belong to a
 meeting held earlier); their later changes are undone all the same.
+
+Only SQLAlchemy Core is used here, over `tracker.tables`: a read command does not import the ORM.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
 
-from tracker.health import Assessment, assess
-from tracker.models import ACTIVE_STATUSES, Commitment, Event, Meeting, Owner
+from tracker.dbtypes import UTCDateTime
+from tracker.health import Assessment, Derived, Health, derived
+from tracker.sqlexpr import SQL, Expr
+from tracker.tables import commitment as C
+from tracker.tables import event as E
+from tracker.tables import meeting as M
+from tracker.tables import owner as O
+from tracker.vocabulary import ACTIVE_STATUSES, Status
+
+_ACTIVE = [s.value for s in ACTIVE_STATUSES]
+_TEXTS = ("description", "quote", "resolution", "evidence")
 
 
 @dataclass(slots=True)
@@ -28,12 +43,12 @@ class CommitmentView:
     owner: str
     owner_email: str | None
     counterpart: str | None
-    due: date
-    status: str
-    priority: str
-    area: str | None
-    tags: list[str]
     meeting: str | None
+    area: str | None
+    priority: str
+    tags: list[str]
+    status: str
+    due: date
     created_at: datetime
     updated_at: datetime
     closed_at: datetime | None
@@ -42,62 +57,7 @@ class CommitmentView:
     slips: int
     last_activity: datetime | None
     as_of: date
-    assessment: Assessment = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.assessment = assess(
-            status=self.status, due=self.due, as_of=self.as_of, last_activity=self.last_activity
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        a = self.assessment
-        return {
-            "id": self.id,
-            "key": self.key,
-            "title": self.title,
-            "description": self.description,
-            "quote": self.quote,
-            "owner": self.owner,
-            "owner_email": self.owner_email,
-            "counterpart": self.counterpart,
-            "meeting": self.meeting,
-            "area": self.area,
-            "priority": self.priority,
-            "tags": list(self.tags),
-            "status": self.status,
-            "due": self.due.isoformat(),
-            "as_of": self.as_of.isoformat(),
-            "overdue": a.overdue,
-            "days_overdue": a.days_overdue,
-            "days_left": a.days_left,
-            "stale": a.stale,
-            "health": a.health.value,
-            "slips": self.slips,
-            "last_activity": iso_utc(self.last_activity),
-            "created_at": iso_utc(self.created_at),
-            "updated_at": iso_utc(self.updated_at),
-            "closed_at": iso_utc(self.closed_at),
-            "resolution": self.resolution,
-            "evidence": self.evidence,
-        }
-
-
-def iso_utc(value: datetime | None) -> str | None:
-    """An instant as ISO 8601 in UTC with a Z, the form every JSON output uses."""
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
-
-
-def event_to_json(event: Event) -> dict[str, Any]:
-    return {
-        "id": event.id,
-        "at": iso_utc(event.at),
-        "actor": event.actor,
-        "kind": event.kind,
-        "field": event.field,
-        "old": event.old_value,
-        "new": event.new_value,
-        "text": event.text,
-    }
+    assessment: Assessment
 
 
 def end_of_day(day: date) -> datetime:
@@ -119,136 +79,348 @@ class Filters:
     overdue: bool = False
 
 
-def _stats_subquery(cut: datetime, ids: tuple[int, ...] = ()) -> sa.Subquery:
-    """Per commitment up to the cut: deadline changes (slips) and the latest activity."""
+class Order:
+    """How rows come back."""
+
+    DUE = "due"  # by deadline, then id
+    MOST_LATE = "most_late"  # most days late first, then id (the overdue review)
+
+
+def _first_old_value(field_name: str, cut: Any) -> Expr:
+    """The value `field_name` had at the cut: the old value of its first change after it."""
+    return (
+        sa.select(E.c.old_value)
+        .where(E.c.commitment_id == C.c.id, E.c.field == field_name, E.c.at >= cut)
+        .order_by(E.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _state(
+    sql: SQL,
+    *,
+    as_of: date,
+    filters: Filters,
+    cut: Any,
+    rewind: bool,
+    with_text: bool,
+    whole: bool = True,
+    slips: bool = True,
+) -> sa.Subquery:
+    """The commitments matching `filters` as they stood at the cut, with their slips and
+    latest activity.
+
+    Filtered here and, when the query over it reads every row (`whole`), kept from being
+    merged into it (OFFSET 0), so that each row's history is looked up once, not once per use
+    in the derived fields. A query that stops early (the first 20 by deadline) wants the merge:
+    it then walks the deadline index and looks up only the rows it reads."""
+    status, due = C.c.status, C.c.due
+    closed_at, resolution, evidence = C.c.closed_at, C.c.resolution, C.c.evidence
+    if rewind:
+        old_status = _first_old_value("status", cut)
+        status = sa.func.coalesce(old_status, C.c.status)
+        due = sa.func.coalesce(sql.as_date(_first_old_value("due", cut)), C.c.due)
+        # Reopened after the cut: it was closed then, with its closing details.
+        reopened = sa.func.coalesce(old_status.in_(_ACTIVE), sa.false())
+        closed_at = sa.case((reopened, sa.null()), else_=C.c.closed_at)
+        resolution = sa.case((reopened, sa.null()), else_=C.c.resolution)
+        evidence = sa.case((reopened, sa.null()), else_=C.c.evidence)
+    texts = {"resolution": resolution, "evidence": evidence}
+    texts |= {"description": C.c.description, "quote": C.c.quote}
+    if not with_text:
+        texts = {name: sa.null() for name in texts}
+    before_cut = sa.and_(E.c.commitment_id == C.c.id, E.c.at < cut)
+    slip_count: Expr = sa.literal(0)  # for counts that do not need it
+    if slips:
+        slip_count = (
+            sa.select(sa.func.count()).where(before_cut, E.c.field == "due").scalar_subquery()
+        )
+    last_activity = sa.select(sa.func.max(E.c.at)).where(before_cut).scalar_subquery()
     query = (
         sa.select(
-            Event.commitment_id.label("cid"),
-            sa.func.sum(sa.case((Event.field == "due", 1), else_=0)).label("slips"),
-            sa.func.max(Event.at).label("last_activity"),
+            C.c.id,
+            C.c.key,
+            C.c.title,
+            texts["description"].label("description"),
+            texts["quote"].label("quote"),
+            O.c.name.label("owner"),
+            O.c.email.label("owner_email"),
+            C.c.counterpart,
+            M.c.slug.label("meeting"),
+            C.c.area,
+            C.c.priority,
+            C.c.tags,
+            status.label("status"),
+            due.label("due"),
+            C.c.created_at,
+            C.c.updated_at,
+            closed_at.label("closed_at"),
+            texts["resolution"].label("resolution"),
+            texts["evidence"].label("evidence"),
+            slip_count.label("slips"),
+            last_activity.label("last_activity"),
         )
-        .where(Event.at < cut)
-        .group_by(Event.commitment_id)
+        .select_from(C)
+        .join(O, O.c.id == C.c.owner_id)
+        .outerjoin(M, M.c.id == C.c.meeting_id)
     )
-    if ids:  # one commitment (`show`): do not aggregate the whole history
-        query = query.where(Event.commitment_id.in_(ids))
-    return query.subquery("stats")
+    if whole:
+        query = query.offset(0)
+    if filters.ids:
+        query = query.where(C.c.id.in_(filters.ids))
+    if filters.owner_ids:
+        query = query.where(C.c.owner_id.in_(filters.owner_ids))
+    if filters.areas:
+        query = query.where(C.c.area.in_(filters.areas))
+    if filters.meeting_id is not None:
+        query = query.where(C.c.meeting_id == filters.meeting_id)
+    if filters.statuses:
+        query = query.where(status.in_(filters.statuses))
+    if filters.due_before:
+        query = query.where(due < sql.day(filters.due_before))
+    if filters.due_after:
+        query = query.where(due > sql.day(filters.due_after))
+    if filters.overdue:
+        query = query.where(status.in_(_ACTIVE), due < sql.day(as_of))
+    return query.subquery("state")
 
 
-def _undone_after(session: Session, cut: datetime) -> dict[tuple[int, str], str]:
-    """For each (commitment, field) changed after the cut, the value it had before: the old
-    value of the first such change."""
-    first = (
-        sa.select(sa.func.min(Event.id))
-        .where(Event.at >= cut, Event.field.in_(("status", "due")))
-        .group_by(Event.commitment_id, Event.field)
+def _query(
+    conn: sa.Connection,
+    *,
+    as_of: date,
+    filters: Filters,
+    with_text: bool,
+    order: str,
+    **options: bool,
+) -> tuple[SQL, sa.Subquery, Derived, list[Expr]]:
+    """The state subquery, its derived fields and the ordering."""
+    sql = SQL(conn.dialect.name)
+    # Typed as the column is, so that the comparison is with what the tables store.
+    cut = sa.literal(end_of_day(as_of), UTCDateTime())
+    # Undoing later changes costs two lookups per row: only when there is something to undo.
+    rewind = bool(
+        conn.execute(
+            sa.select(sa.exists().where(E.c.at >= cut, E.c.field.in_(("status", "due"))))
+        ).scalar()
     )
-    query = sa.select(Event.commitment_id, Event.field, Event.old_value).where(Event.id.in_(first))
-    return {(cid, fld): old for cid, fld, old in session.execute(query)}
+    s = _state(
+        sql, as_of=as_of, filters=filters, cut=cut, rewind=rewind, with_text=with_text, **options
+    )
+    d = derived(sql, status=s.c.status, due=s.c.due, last_activity=s.c.last_activity, as_of=as_of)
+    if order == Order.MOST_LATE:
+        return sql, s, d, [d.days_overdue.desc(), s.c.id]
+    return sql, s, d, [s.c.due, s.c.id]
 
 
 def fetch_commitments(
-    session: Session, *, as_of: date, filters: Filters = Filters(), with_text: bool = True
+    conn: sa.Connection,
+    *,
+    as_of: date,
+    filters: Filters = Filters(),
+    with_text: bool = True,
+    order: str = Order.DUE,
 ) -> list[CommitmentView]:
-    """Commitments matching `filters` as they stood at the end of `as_of`, ordered by due, id.
+    """Commitments matching `filters` as they stood at the end of `as_of`.
 
     `with_text=False` leaves out the long texts (description, quote, resolution, evidence) for
-    callers that only count and list titles, such as the digest of 100,000 commitments."""
-    cut = end_of_day(as_of)
-    history_after_cut = session.execute(
-        sa.select(sa.exists().where(Event.at >= cut, Event.field.in_(("status", "due"))))
-    ).scalar()
-    stats = _stats_subquery(cut, filters.ids)
-    c = Commitment.__table__.c
+    callers that only count and list titles."""
+    _, s, d, order_by = _query(conn, as_of=as_of, filters=filters, with_text=with_text, order=order)
+    query = sa.select(
+        *s.c,  # in the order of CommitmentView's fields
+        d.overdue,
+        d.days_overdue,
+        d.days_left,
+        d.stale,
+        d.health,
+    ).order_by(*order_by)
+    return [_view(row, as_of) for row in conn.execute(query)]
 
-    def text(column: sa.Column[Any]) -> Any:
-        return column if with_text else sa.null().label(column.name)
 
-    query = (
-        sa.select(
-            c.id,
-            c.key,
-            c.title,
-            text(c.description),
-            text(c.quote),
-            Owner.name,
-            Owner.email,
-            c.counterpart,
-            c.due,
-            c.status,
-            c.priority,
-            c.area,
-            c.tags,
-            Meeting.slug,
-            c.created_at,
-            c.updated_at,
-            c.closed_at,
-            text(c.resolution),
-            text(c.evidence),
-            sa.func.coalesce(stats.c.slips, 0),
-            stats.c.last_activity,
-        )
-        .join(Owner, Owner.id == c.owner_id)
-        .outerjoin(Meeting, Meeting.id == c.meeting_id)
-        .outerjoin(stats, stats.c.cid == c.id)
-        .order_by(c.due, c.id)
+def commitments_json(
+    conn: sa.Connection,
+    *,
+    as_of: date,
+    filters: Filters = Filters(),
+    order: str = Order.DUE,
+) -> list[str]:
+    """The same commitments as `fetch_commitments`, each one JSON object as text."""
+    sql, s, d, order_by = _query(conn, as_of=as_of, filters=filters, with_text=True, order=order)
+    fields: dict[str, Expr] = {
+        "id": s.c.id,
+        "key": s.c.key,
+        "title": s.c.title,
+        "description": s.c.description,
+        "quote": s.c.quote,
+        "owner": s.c.owner,
+        "owner_email": s.c.owner_email,
+        "counterpart": s.c.counterpart,
+        "meeting": s.c.meeting,
+        "area": s.c.area,
+        "priority": s.c.priority,
+        "tags": sql.json_value(s.c.tags),
+        "status": s.c.status,
+        "due": sql.iso_date(s.c.due),
+        "as_of": sa.literal_column(f"'{as_of.isoformat()}'"),
+        "overdue": sql.json_bool(d.overdue),
+        "days_overdue": d.days_overdue,
+        "days_left": d.days_left,
+        "stale": sql.json_bool(d.stale),
+        "health": d.health,
+        "slips": s.c.slips,
+        "last_activity": sql.iso_instant(s.c.last_activity),
+        "created_at": sql.iso_instant(s.c.created_at),
+        "updated_at": sql.iso_instant(s.c.updated_at),
+        "closed_at": sql.iso_instant(s.c.closed_at),
+        "resolution": s.c.resolution,
+        "evidence": s.c.evidence,
+    }
+    query = sa.select(sql.json_object(fields)).order_by(*order_by)
+    return list(conn.execute(query).scalars())
+
+
+def instant(value: str | datetime | None) -> datetime | None:
+    """A stored instant (ISO text on SQLite, a naive datetime on PostgreSQL) as aware UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC)
+
+
+def day(value: str | date) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _view(row: sa.Row[Any], as_of: date) -> CommitmentView:
+    (*base, overdue, days_overdue, days_left, stale, health) = row
+    (
+        id_, key, title, description, quote, owner, owner_email, counterpart, meeting, area,
+        priority, tags, status, due, created_at, updated_at, closed_at, resolution, evidence,
+        slips, last_activity,
+    ) = base  # fmt: skip
+    return CommitmentView(
+        id=id_,
+        key=key,
+        title=title,
+        description=description,
+        quote=quote,
+        owner=owner,
+        owner_email=owner_email,
+        counterpart=counterpart,
+        meeting=meeting,
+        area=area,
+        priority=priority,
+        tags=json.loads(tags) if isinstance(tags, str) else list(tags),
+        status=status,
+        due=day(due),
+        created_at=instant(created_at),  # type: ignore[arg-type]
+        updated_at=instant(updated_at),  # type: ignore[arg-type]
+        closed_at=instant(closed_at),
+        resolution=resolution,
+        evidence=evidence,
+        slips=slips,
+        last_activity=instant(last_activity),
+        as_of=as_of,
+        assessment=Assessment(
+            overdue=bool(overdue),
+            days_overdue=days_overdue,
+            days_left=days_left,
+            stale=bool(stale),
+            health=Health(health),
+        ),
     )
-    if filters.ids:
-        query = query.where(c.id.in_(filters.ids))
-    if filters.owner_ids:
-        query = query.where(c.owner_id.in_(filters.owner_ids))
-    if filters.areas:
-        query = query.where(c.area.in_(filters.areas))
-    if filters.meeting_id is not None:
-        query = query.where(c.meeting_id == filters.meeting_id)
-    if not history_after_cut:
-        # The stored state is the state at the cut: filter in SQL.
-        if filters.statuses:
-            query = query.where(c.status.in_(filters.statuses))
-        if filters.due_before:
-            query = query.where(c.due < filters.due_before)
-        if filters.due_after:
-            query = query.where(c.due > filters.due_after)
-        if filters.overdue:
-            query = query.where(c.status.in_(ACTIVE_STATUSES), c.due < as_of)
-    # Through the connection, not the ORM session: plain rows, without ORM result handling.
-    rows = session.connection().execute(query).all()
-    views = [_row_to_view(row, as_of) for row in rows]
-    if not history_after_cut:
-        return views
-    undone = _undone_after(session, cut)
-    for view in views:
-        _rewind(view, undone)
-    views = [v for v in views if _matches(v, filters)]
-    views.sort(key=lambda v: (v.due, v.id))
-    return views
 
 
-def _row_to_view(row: sa.Row[Any], as_of: date) -> CommitmentView:
-    return CommitmentView(*row, as_of=as_of)
+def iso_utc(value: datetime | None) -> str | None:
+    """An instant as ISO 8601 in UTC to the second, the form every JSON output uses (the same
+    as `SQL.iso_instant`)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
 
-def _rewind(view: CommitmentView, undone: dict[tuple[int, str], str]) -> None:
-    changed = False
-    if (view.id, "status") in undone:
-        view.status = undone[(view.id, "status")]
-        if view.status in ACTIVE_STATUSES:
-            view.closed_at = None
-            view.resolution = None
-            view.evidence = None
-        changed = True
-    if (view.id, "due") in undone:
-        view.due = date.fromisoformat(undone[(view.id, "due")])
-        changed = True
-    if changed:
-        view.__post_init__()
+def event_to_json(event: Any) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "at": iso_utc(event.at),
+        "actor": event.actor,
+        "kind": event.kind,
+        "field": event.field,
+        "old": event.old_value,
+        "new": event.new_value,
+        "text": event.text,
+    }
 
 
-def _matches(view: CommitmentView, filters: Filters) -> bool:
-    if filters.statuses and view.status not in filters.statuses:
-        return False
-    if filters.due_before and not view.due < filters.due_before:
-        return False
-    if filters.due_after and not view.due > filters.due_after:
-        return False
-    return not (filters.overdue and not view.assessment.overdue)
+_LIGHT = ("id", "title", "owner", "due", "status", "area", "slips", "last_activity")
+
+
+def _light(s: sa.Subquery, d: Derived) -> list[Expr]:
+    """The columns a digest lists: no long texts. Dates and instants come as the driver gives
+    them (`day` and `instant` decode them)."""
+    return [
+        *(s.c[name] for name in _LIGHT),
+        d.days_left.label("days_left"),
+        d.days_overdue.label("days_overdue"),
+        d.stale.label("stale"),
+        d.health.label("health"),
+    ]
+
+
+def board_counts(conn: sa.Connection, *, as_of: date, filters: Filters = Filters()) -> list[Any]:
+    """How many commitments there are of each (area, status, overdue, due_soon, at_risk).
+
+    `due_soon`: active, due within the at-risk window; `at_risk`: active, not overdue, and
+    blocked, quiet for too long or not started with the deadline near."""
+    sql, s, d, _ = _query(
+        conn, as_of=as_of, filters=filters, with_text=False, order=Order.DUE, slips=False
+    )
+    flags = {
+        "overdue": d.overdue,
+        "due_soon": sa.and_(d.active, s.c.due >= sql.day(as_of), d.due_soon),
+        "at_risk": sa.and_(
+            d.active,
+            sa.not_(d.overdue),
+            sa.or_(s.c.status == Status.BLOCKED.value, d.health == Health.AT_RISK.value),
+        ),
+    }
+    columns = [sa.case((flag, 1), else_=0).label(name) for name, flag in flags.items()]
+    query = sa.select(s.c.area, s.c.status, *columns, sa.func.count().label("n")).group_by(
+        s.c.area, s.c.status, *columns
+    )
+    return list(conn.execute(query))
+
+
+def board_list(
+    conn: sa.Connection, *, as_of: date, filters: Filters, which: str, cap: int
+) -> list[Any]:
+    """The first `cap` commitments by deadline that are due soon (`which="due_soon"`) or at
+    risk (`"at_risk"`), as `board_counts` counts them; light rows."""
+    sql, s, d, order_by = _query(
+        conn, as_of=as_of, filters=filters, with_text=False, order=Order.DUE, whole=False
+    )
+    if which == "due_soon":
+        condition = sa.and_(d.active, s.c.due >= sql.day(as_of), d.due_soon)
+    else:
+        condition = sa.and_(
+            d.active,
+            sa.not_(d.overdue),
+            sa.or_(s.c.status == Status.BLOCKED.value, d.health == Health.AT_RISK.value),
+        )
+    query = sa.select(*_light(s, d)).where(condition).order_by(*order_by).limit(cap)
+    return list(conn.execute(query))
+
+
+def board_overdue(conn: sa.Connection, *, as_of: date, filters: Filters, cap: int) -> list[Any]:
+    """Each owner's first `cap` overdue commitments, most late first, with `owner_total` (how
+    many that owner has overdue) and `rank` (1 for the owner's latest); light rows."""
+    late = replace(filters, overdue=True)
+    _, s, d, _ = _query(conn, as_of=as_of, filters=late, with_text=False, order=Order.DUE)
+    by_owner = {"partition_by": s.c.owner}
+    ranked = sa.select(
+        *_light(s, d),
+        sa.func.row_number().over(**by_owner, order_by=(s.c.due, s.c.id)).label("rank"),
+        sa.func.count().over(**by_owner).label("owner_total"),
+    ).subquery("ranked")
+    query = sa.select(*ranked.c).where(ranked.c.rank <= cap).order_by(ranked.c.due, ranked.c.id)
+    return list(conn.execute(query))

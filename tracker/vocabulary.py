@@ -1,0 +1,63 @@
+"""The small vocabularies of the data: statuses, priorities, kinds of owner and event, and the
+digest's audiences and outcomes.
+
+Kept apart from the tables (`tracker.models`) so that code which only needs the words does not
+import SQLModel and pydantic.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    BLOCKED = "blocked"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+ACTIVE_STATUSES = (Status.OPEN, Status.IN_PROGRESS, Status.BLOCKED)
+CLOSED_STATUSES = (Status.DONE, Status.DROPPED)
+
+
+class Priority(StrEnum):
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+class OwnerKind(StrEnum):
+    BODY = "body"
+    PERSON = "person"
+
+
+class EventKind(StrEnum):
+    CREATED = "created"
+    CHANGED = "changed"  # a field other than status, due or owner
+    STATUS = "status"
+    DUE = "due"  # a deadline change: a slip (or a pull-in), always with a reason
+    OWNER = "owner"
+    NOTE = "note"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    DROPPED = "dropped"
+
+
+class Audience(StrEnum):
+    EVERYONE = "everyone"  # one digest of every commitment
+    OWNER = "owner"  # one digest of one owner's commitments
+    PER_OWNER = "per_owner"  # one digest per owner, each of their own commitments
+
+
+class RunStatus(StrEnum):
+    CLAIMED = "claimed"  # the period is taken; deliveries may still be pending
+    DELIVERED = "delivered"
+    FAILED = "failed"  # at least one delivery failed for good
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
