@@ -129,9 +129,9 @@ def test_the_overdue_review_is_most_late_first_in_both_forms(db_url: str) -> Non
 
 def test_read_tables_name_real_columns() -> None:
     """`tracker.tables` (names only, for reads) stays in step with the real tables."""
-    import tracker.models  # noqa: F401  (registers the tables)
     from sqlmodel import SQLModel
 
+    import tracker.models  # noqa: F401  (registers the tables)
     from tracker import tables
 
     for light in (tables.commitment, tables.owner, tables.meeting, tables.event):

@@ -184,3 +184,18 @@ def test_large_meeting_file_imports_in_bulk(run: Runner, tmp_path: Path) -> None
     refused = run("import", path)
     assert refused.exit_code == 6
     assert "commitment 'c599'.quote: not found verbatim" in refused.stderr
+
+
+def test_imported_instants_are_stored_as_every_other_write_stores_them(
+    seeded: Runner, db_url: str
+) -> None:
+    """The bulk path writes instants through the dialect's own conversion: on SQLite, text
+    with microseconds, exactly as a commitment added by hand (compared as text, the two
+    forms would order wrongly at a whole second)."""
+    seeded("add", "By hand", "--owner", "Ministry of Finance", "--due", "2017-12-01",
+           env={"TRACKER_NOW": "2017-05-20T10:00:00Z"})  # fmt: skip
+    rows = snapshot(db_url)
+    stamps = {row[2] for row in rows["event"]}  # (id, commitment_id, at, ...)
+    if db_url.startswith("sqlite"):
+        assert all(isinstance(s, str) and len(s) == 26 for s in stamps), stamps
+    assert len(stamps) == 2  # the import's instant and the addition's

@@ -3,6 +3,8 @@ revisions describe the same schema."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -135,13 +137,26 @@ def _upgrade_keeps_rows(url: str) -> None:
         after = {t: _rows(db, t) for t in ("meeting", "owner", "commitment", "event")}
         assert after == before
         assert all(len(rows) == 1 for rows in after.values())
+        if db.backend == "sqlite":  # 0003 completes whole-second instants written as text
+            with db.engine.connect() as conn:
+                stamps = conn.execute(sa.text("SELECT at FROM event")).scalars().all()
+            assert stamps == ["2017-05-16 10:00:00.000000"]
     finally:
         db.close()
 
 
 def _rows(db: Database, table: str) -> list[tuple[object, ...]]:
+    """Every row, instants read as instants (SQLite keeps them as text, in two forms before
+    0003)."""
     with db.engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(sa.text(f"SELECT * FROM {table} ORDER BY id"))]
+        rows = conn.execute(sa.text(f"SELECT * FROM {table} ORDER BY id"))
+        return [tuple(_instant(value) for value in row) for row in rows]
+
+
+def _instant(value: object) -> object:
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?", value):
+        return datetime.fromisoformat(value)
+    return value
 
 
 def test_upgrade_from_first_revision_keeps_rows_sqlite(tmp_path: Path) -> None:

@@ -41,6 +41,7 @@ COMMITMENT_FIELDS = {
 }
 # Written by `tracker extract` for the reviewer; import reads past them.
 IGNORED_FIELDS = {"cue", "confidence", "due_basis"}
+_KNOWN_COMMITMENT_FIELDS = frozenset(COMMITMENT_FIELDS | IGNORED_FIELDS)
 PRIORITIES = frozenset(p.value for p in Priority)
 OWNER_KINDS = frozenset(k.value for k in OwnerKind)
 
@@ -50,7 +51,9 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def missing_quotes(normalised_source: str, quotes: list[str]) -> set[str]:
+def missing_quotes(
+    normalised_source: str, quotes: list[str], *, normalised: bool = False
+) -> set[str]:
     """The quotes (normalised) that are not in the readout, found in one pass over it.
 
     Searching the readout once per quote is quadratic for a large meeting file. Instead the
@@ -59,12 +62,14 @@ def missing_quotes(normalised_source: str, quotes: list[str]) -> set[str]:
     prefix, or that begin inside a word, fall back to a plain substring search.
     """
     text = normalised_source
+    if not normalised:
+        quotes = [normalise(q) for q in quotes]
     # Quotes mostly follow the readout's order: look for each after the previous one first,
     # which reads the readout about once. Quotes found out of order go to the index below,
     # and so do all the rest once too many have been (each such search reads to the end).
     in_order: set[str] = set()
     cursor, misses = 0, 0
-    for quote in dict.fromkeys(normalise(q) for q in quotes):
+    for quote in dict.fromkeys(quotes):
         if misses > _MAX_ORDER_MISSES:
             break
         at = text.find(quote, cursor)
@@ -73,7 +78,9 @@ def missing_quotes(normalised_source: str, quotes: list[str]) -> set[str]:
             cursor = at
         else:
             misses += 1
-    wanted = {normalise(q) for q in quotes} - in_order
+    wanted = set(quotes) - in_order
+    if not wanted:  # the common case: every quote in the readout's order
+        return set()
     short = {q for q in wanted if len(q) < _PREFIX}
     prefixes = {q[:_PREFIX] for q in wanted if len(q) >= _PREFIX}
     positions: dict[str, list[int]] = {}
@@ -182,20 +189,36 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise MeetingFileError(f"malformed TOML: {type(exc).__name__}", path=str(path)) from None
 
 
-def _text(value: Any, where: str, problems: _Problems, *, required: bool, limit: int) -> str | None:
+def _text(
+    value: Any,
+    where: str,
+    problems: _Problems,
+    *,
+    required: bool,
+    limit: int,
+    field: str = "",
+) -> str | None:
+    """Text with its whitespace collapsed, or None with a problem added under `where.field`
+    (the label is built only for a problem: a file of 100,000 commitments has a million
+    fields)."""
+    if type(value) is str:  # the common case first
+        cleaned = " ".join(value.split())
+        if cleaned and len(cleaned) <= limit:
+            return cleaned
+    label = f"{where}.{field}" if field else where
     if value is None:
         if required:
-            problems.add(where, "missing")
+            problems.add(label, "missing")
         return None
     if not isinstance(value, str):
-        problems.add(where, f"must be text, not {type(value).__name__}")
+        problems.add(label, f"must be text, not {type(value).__name__}")
         return None
     cleaned = " ".join(value.split())
     if required and not cleaned:
-        problems.add(where, "is empty")
+        problems.add(label, "is empty")
         return None
     if len(cleaned) > limit:
-        problems.add(where, f"is longer than {limit} characters")
+        problems.add(label, f"is longer than {limit} characters")
         return None
     return cleaned or None
 
@@ -331,37 +354,47 @@ def _commitments(
             continue
         key = item.get("key")
         where = f"commitment {key!r}" if isinstance(key, str) and key else f"commitments[{index}]"
-        for name in sorted(set(item) - COMMITMENT_FIELDS - IGNORED_FIELDS):
-            problems.add(f"{where}.{name}", "unknown field")
-        key = _text(key, f"{where}.key", problems, required=True, limit=120)
+        if not item.keys() <= _KNOWN_COMMITMENT_FIELDS:
+            for name in sorted(set(item) - _KNOWN_COMMITMENT_FIELDS):
+                problems.add(f"{where}.{name}", "unknown field")
+        key = _text(key, where, problems, required=True, limit=120, field="key")
         if key:
             if not _SLUG.match(key):
                 problems.add(f"{where}.key", "use lower-case letters, digits, '.', '_' and '-'")
             if key in keys:
                 problems.add(f"{where}.key", "used twice in this file")
             keys.add(key)
-        title = _text(item.get("title"), f"{where}.title", problems, required=True, limit=300)
-        owner = _text(item.get("owner"), f"{where}.owner", problems, required=True, limit=200)
+        title = _text(item.get("title"), where, problems, required=True, limit=300, field="title")
+        owner = _text(item.get("owner"), where, problems, required=True, limit=200, field="owner")
         quote = item.get("quote")
-        quote_text = _text(quote, f"{where}.quote", problems, required=True, limit=10_000)
+        quote_text = _text(quote, where, problems, required=True, limit=10_000, field="quote")
         if quote_text:
             quoted.append((problems.reserve(), where, quote_text))
-        due = _date(item.get("due"), f"{where}.due", problems, base=held) if "due" in item else None
+        due = None
         if "due" not in item:
             problems.add(f"{where}.due", "missing")
-        area = _text(item.get("area"), f"{where}.area", problems, required=False, limit=60)
+        elif type(item["due"]) is date:  # a TOML date: nothing to check
+            due = item["due"]
+        else:
+            due = _date(item["due"], f"{where}.due", problems, base=held)
+        area = _text(item.get("area"), where, problems, required=False, limit=60, field="area")
         priority = item.get("priority", Priority.NORMAL)
         if not isinstance(priority, str) or priority not in PRIORITIES:
             problems.add(f"{where}.priority", "must be high, normal or low")
         tags = item.get("tags", [])
-        if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
+        if type(tags) is not list or not all(type(t) is str and t.strip() for t in tags):
             problems.add(f"{where}.tags", "must be a list of words")
             tags = []
         description = _text(
-            item.get("description"), f"{where}.description", problems, required=False, limit=10_000
+            item.get("description"),
+            where,
+            problems,
+            required=False,
+            limit=10_000,
+            field="description",
         )
         counterpart = _text(
-            item.get("counterpart"), f"{where}.counterpart", problems, required=False, limit=200
+            item.get("counterpart"), where, problems, required=False, limit=200, field="counterpart"
         )
         if key and title and owner and quote_text and due:
             out.append(
@@ -379,9 +412,10 @@ def _commitments(
                 )
             )
     if source is not None and quoted:
-        absent = missing_quotes(source[1], [quote for _, _, quote in quoted])
+        # The quotes are normalised already (`_text` collapses whitespace as `normalise` does).
+        absent = missing_quotes(source[1], [quote for _, _, quote in quoted], normalised=True)
         for slot, where, quote in quoted:
-            if normalise(quote) in absent:
+            if quote in absent:
                 message = f"not found verbatim in the readout {source[0]}"
                 problems.add(f"{where}.quote", message, at=slot)
     return out

@@ -1,8 +1,12 @@
-"""event history index: (commitment_id, at, field)
+"""event history index: (commitment_id, at, field); instants on SQLite in one form
 
 Every listing looks up, per commitment, its latest activity and its deadline changes up to a
 date. With this index those lookups read the index alone; it replaces the index on
 commitment_id, which its first column already serves (the foreign key included).
+
+On SQLite, instants are text compared as text. Imports before this revision wrote whole
+seconds without the microseconds that every other write has (`2017-05-16 10:00:00` beside
+`2017-05-16 10:00:00.000000`); they are completed here so that every comparison is exact.
 
 Revision ID: 0003_event_history_index
 Revises: 0002_digests
@@ -19,7 +23,21 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+INSTANTS = {
+    "meeting": ("created_at",),
+    "commitment": ("created_at", "updated_at", "closed_at"),
+    "event": ("at",),
+}
+
+
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for table, columns in INSTANTS.items():
+            for column in columns:
+                op.execute(
+                    f"UPDATE {table} SET {column} = {column} || '.000000' "
+                    f"WHERE length({column}) = 19"
+                )
     op.create_index("ix_event_history", "event", ["commitment_id", "at", "field"])
     op.drop_index("ix_event_commitment_id", table_name="event")
 

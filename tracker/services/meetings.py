@@ -148,43 +148,50 @@ def _insert_new(
     """Set-based inserts: the commitments (ids returned in order), then their created events."""
     if not items:
         return
-    rows = [
-        {
-            "title": item.title,
-            "description": item.description,
-            "quote": item.quote,
-            "area": item.area,
-            "due": item.due,
-            "priority": item.priority,
-            "counterpart": item.counterpart,
-            "meeting_id": meeting_id,
-            "key": item.key,
-            "owner_id": owner_ids[item.owner.lower()],
-            "status": Status.OPEN,
-            "tags": clean_tags(list(item.tags)),
-            "created_at": now,
-            "updated_at": now,
-        }
-        for item in items
-    ]
+    n = len(items)
+    tags: dict[tuple[str, ...], list[str]] = {}  # a few hundred distinct lists, cleaned once
+    columns: dict[str, list[Any]] = {
+        "title": [item.title for item in items],
+        "description": [item.description for item in items],
+        "quote": [item.quote for item in items],
+        "area": [item.area for item in items],
+        "due": [item.due for item in items],
+        "priority": [item.priority for item in items],
+        "counterpart": [item.counterpart for item in items],
+        "meeting_id": [meeting_id] * n,
+        "key": [item.key for item in items],
+        "owner_id": [owner_ids[item.owner.lower()] for item in items],
+        "status": [Status.OPEN.value] * n,
+        "tags": [
+            tags[item.tags]
+            if item.tags in tags
+            else tags.setdefault(item.tags, clean_tags(list(item.tags)))
+            for item in items
+        ],
+        "created_at": [now] * n,
+        "updated_at": [now] * n,
+    }
     table = Commitment.__table__
-    bulk_insert(session, table, rows)
+    bulk_insert(session, table, columns)
     # Keys are unique within a meeting, so they give back the new ids: cheaper than RETURNING,
     # which SQLite can only keep in order one row per statement.
     query = sa.select(table.c.key, table.c.id).where(table.c.meeting_id == meeting_id)
-    ids = {key: cid for key, cid in session.execute(query)}
-    events = [
-        {
-            "commitment_id": ids[row["key"]],
-            "at": now,
-            "actor": actor,
-            "kind": EventKind.CREATED,
-            "new_value": row["title"],
-            "text": origin,
-        }
-        for row in rows
-    ]
+    ids = dict(session.execute(query).tuples().all())
+    events: dict[str, list[Any]] = {
+        "commitment_id": [ids[key] for key in columns["key"]],
+        "at": [now] * n,
+        "actor": [actor] * n,
+        "kind": [EventKind.CREATED.value] * n,
+        "new_value": columns["title"],
+        "text": [origin] * n,
+    }
     bulk_insert(session, Event.__table__, events)
+
+
+def _cleaned(cache: dict[tuple[str, ...], list[str]], tags: tuple[str, ...]) -> list[str]:
+    if tags not in cache:
+        cache[tags] = clean_tags(list(tags))
+    return cache[tags]
 
 
 def _upsert_meeting(
