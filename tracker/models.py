@@ -74,7 +74,8 @@ class Commitment(CommitmentBase, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+    # Indexed by the unique (meeting_id, key), its first column.
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
     key: str | None = Field(default=None, max_length=120)
     owner_id: int = Field(foreign_key="owner.id", index=True)
     status: str = Field(default=Status.OPEN, max_length=20, index=True)

@@ -1,8 +1,10 @@
-"""event history index: (commitment_id, at, field); instants on SQLite in one form
+"""indexes for reads and imports; instants on SQLite in one form
 
 Every listing looks up, per commitment, its latest activity and its deadline changes up to a
 date. With this index those lookups read the index alone; it replaces the index on
-commitment_id, which its first column already serves (the foreign key included).
+commitment_id, which its first column already serves (the foreign key included). The index on
+commitment.meeting_id goes too: the unique (meeting_id, key) serves it, and every inserted row
+paid for both.
 
 On SQLite, instants are text compared as text. Imports before this revision wrote whole
 seconds without the microseconds that every other write has (`2017-05-16 10:00:00` beside
@@ -40,8 +42,10 @@ def upgrade() -> None:
                 )
     op.create_index("ix_event_history", "event", ["commitment_id", "at", "field"])
     op.drop_index("ix_event_commitment_id", table_name="event")
+    op.drop_index("ix_commitment_meeting_id", table_name="commitment")
 
 
 def downgrade() -> None:
+    op.create_index("ix_commitment_meeting_id", "commitment", ["meeting_id"])
     op.create_index("ix_event_commitment_id", "event", ["commitment_id"])
     op.drop_index("ix_event_history", table_name="event")

@@ -47,10 +47,6 @@ class Capped(Generic[T]):
     def more(self) -> int:
         return self.total - len(self.items)
 
-    @classmethod
-    def of(cls, items: list[T], cap: int) -> Capped[T]:
-        return cls(items=items[:cap], total=len(items))
-
     def count(self, cap: int) -> bool:
         """Count one more entry; True while it should also be built and listed (a busy period
         has thousands of entries, of which a digest shows the first few)."""
@@ -229,7 +225,6 @@ def build_digest(
     until: datetime,
     owner_id: int | None = None,
     cap: int = DEFAULT_CAP,
-    stale_after_days: int = STALE_AFTER_DAYS,
 ) -> Digest:
     """The digest for `as_of`, covering changes in (since, until], for everyone or one owner."""
     owner = session.get(Owner, owner_id) if owner_id is not None else None
@@ -324,7 +319,6 @@ def build_digest(
         changes=changes,
         delivered=delivered,
         areas=area_counts,
-        stale_after_days=stale_after_days,
     )
 
 
