@@ -83,7 +83,7 @@ def test_derived_state_follows_the_rules_on_every_edge(db_url: str) -> None:
         wants = _fill(db)
         with db.connect() as conn:
             views = fetch_commitments(conn, as_of=AS_OF)
-            texts = commitments_json(conn, as_of=AS_OF)
+            texts = list(commitments_json(conn, as_of=AS_OF))
         assert len(views) == len(texts) == len(wants) == 240
         for view in views:
             a = view.assessment
@@ -118,7 +118,7 @@ def test_the_overdue_review_is_most_late_first_in_both_forms(db_url: str) -> Non
         with db.connect() as conn:
             kwargs: dict[str, Any] = {"filters": Filters(overdue=True), "order": Order.MOST_LATE}
             views = fetch_commitments(conn, as_of=AS_OF, **kwargs)
-            texts = commitments_json(conn, as_of=AS_OF, **kwargs)
+            texts = list(commitments_json(conn, as_of=AS_OF, **kwargs))
             # Both forms come from one query shape: the same rows in the same order.
             assert [v.id for v in views] == late
             assert [json.loads(t)["id"] for t in texts] == late

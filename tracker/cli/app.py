@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -93,12 +94,20 @@ def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=indent))
 
 
-def print_json_objects(objects: list[str]) -> None:
-    """A JSON array of objects the database wrote as text: passed through as they are to a
-    pipe (one object a line), indented for a person at a terminal."""
+def print_json_objects(objects: Iterable[str]) -> None:
+    """A JSON array of objects the database wrote as text: passed through as they come to a
+    pipe (one object a line, written in batches, so 100,000 of them are never one string),
+    indented for a person at a terminal."""
     if sys.stdout.isatty():
         print_json([json.loads(text) for text in objects])
-    elif objects:
-        click.echo("[\n" + ",\n".join(objects) + "\n]")
-    else:
-        click.echo("[]")
+        return
+    out = sys.stdout  # resolved now: a test runner may have replaced it
+    first, batch = True, []
+    for text in objects:
+        batch.append(("[\n" if first else ",\n") + text)
+        first = False
+        if len(batch) == 1000:
+            out.write("".join(batch))
+            batch.clear()
+    out.write("".join(batch) + ("[]\n" if first else "\n]\n"))
+    out.flush()

@@ -87,7 +87,7 @@ def export_json(session: Session, *, as_of: date, meeting: str | None = None) ->
 def export_csv(session: Session, *, as_of: date, meeting: str | None = None) -> str:
     """One row per commitment, for a spreadsheet."""
     meeting_id = find_meeting(session, meeting).id if meeting else None
-    texts = commitments_json(
+    texts = commitments_json(  # consumed below, inside the transaction
         session.connection(), as_of=as_of, filters=Filters(meeting_id=meeting_id)
     )
     out = io.StringIO()

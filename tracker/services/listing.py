@@ -6,7 +6,7 @@ owner's or a meeting's name, so that `tracker overdue` does not pay for it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -79,7 +79,7 @@ def list_commitments(conn: sa.Connection, *, as_of: date, **criteria: Any) -> li
     return fetch_commitments(conn, as_of=as_of, filters=list_filters(conn, **criteria))
 
 
-def list_commitments_json(conn: sa.Connection, *, as_of: date, **criteria: Any) -> list[str]:
+def list_commitments_json(conn: sa.Connection, *, as_of: date, **criteria: Any) -> Iterator[str]:
     return commitments_json(conn, as_of=as_of, filters=list_filters(conn, **criteria))
 
 
@@ -92,7 +92,7 @@ def overdue_commitments(
     return fetch_commitments(conn, as_of=as_of, filters=filters, order=Order.MOST_LATE)
 
 
-def overdue_json(conn: sa.Connection, *, as_of: date, **names: str | None) -> list[str]:
+def overdue_json(conn: sa.Connection, *, as_of: date, **names: str | None) -> Iterator[str]:
     """The same as `overdue_commitments`, each one JSON object as text."""
     filters = filters_for(conn, overdue=True, **names)
     return commitments_json(conn, as_of=as_of, filters=filters, order=Order.MOST_LATE)
@@ -106,5 +106,5 @@ def commitment_view(
 
 
 def commitment_json(conn: sa.Connection, commitment_id: int, *, as_of: date) -> str | None:
-    found = commitments_json(conn, as_of=as_of, filters=Filters(ids=(commitment_id,)))
+    found = list(commitments_json(conn, as_of=as_of, filters=Filters(ids=(commitment_id,))))
     return found[0] if found else None

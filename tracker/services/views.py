@@ -14,6 +14,7 @@ Only SQLAlchemy Core is used here, over `tracker.tables`: a read command does no
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -244,8 +245,9 @@ def commitments_json(
     as_of: date,
     filters: Filters = Filters(),
     order: str = Order.DUE,
-) -> list[str]:
-    """The same commitments as `fetch_commitments`, each one JSON object as text."""
+) -> Iterator[str]:
+    """The same commitments as `fetch_commitments`, each one JSON object as text, as the
+    database sends them (consume them inside the transaction)."""
     sql, s, d, order_by = _query(conn, as_of=as_of, filters=filters, with_text=True, order=order)
     fields: dict[str, Expr] = {
         "id": s.c.id,
@@ -277,7 +279,7 @@ def commitments_json(
         "evidence": s.c.evidence,
     }
     query = sa.select(sql.json_object(fields)).order_by(*order_by)
-    return list(conn.execute(query).scalars())
+    yield from conn.execution_options(yield_per=1000).execute(query).scalars()
 
 
 def instant(value: str | datetime | None) -> datetime | None:
