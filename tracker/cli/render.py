@@ -6,7 +6,7 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tracker.models import Event
@@ -20,16 +20,15 @@ def shorten(text: str | None, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
-def when(view: CommitmentView) -> str:
+def when(status: str, days_left: int) -> str:
     """Days left or late, the way a person says it."""
-    a = view.assessment
-    if view.status in ("done", "dropped"):
-        return view.status
-    if a.overdue:
-        return f"{a.days_overdue}d late"
-    if a.days_left == 0:
+    if status in ("done", "dropped"):
+        return status
+    if days_left < 0:  # active and past due: overdue
+        return f"{-days_left}d late"
+    if days_left == 0:
         return "today"
-    return f"in {a.days_left}d"
+    return f"in {days_left}d"
 
 
 def table(
@@ -54,12 +53,13 @@ def table(
     return "\n".join(lines)
 
 
-def commitments_table(views: Sequence[CommitmentView]) -> str:
+def commitments_table(views: Sequence[Any]) -> str:
+    """`views`: the light rows of `views.listed`."""
     rows = [
         [
             str(v.id),
-            v.due.isoformat(),
-            when(v),
+            v.due,
+            when(v.status, v.days_left),
             shorten(v.owner, OWNER_WIDTH),
             v.area or "-",
             v.status,
@@ -70,12 +70,12 @@ def commitments_table(views: Sequence[CommitmentView]) -> str:
     return table(["ID", "DUE", "WHEN", "OWNER", "AREA", "STATUS", "TITLE"], rows, right={0})
 
 
-def overdue_table(views: Sequence[CommitmentView]) -> str:
+def overdue_table(views: Sequence[Any]) -> str:
     rows = [
         [
             str(v.id),
-            str(v.assessment.days_overdue),
-            v.due.isoformat(),
+            str(v.days_overdue),
+            v.due,
             shorten(v.owner, OWNER_WIDTH),
             v.status,
             str(v.slips),
@@ -88,8 +88,8 @@ def overdue_table(views: Sequence[CommitmentView]) -> str:
     )
 
 
-def summary_line(views: Sequence[CommitmentView], as_of: str) -> str:
-    overdue = sum(1 for v in views if v.assessment.overdue)
+def summary_line(views: Sequence[Any], as_of: str) -> str:
+    overdue = sum(1 for v in views if v.overdue)
     active = sum(1 for v in views if v.status in ("open", "in_progress", "blocked"))
     noun = "commitment" if len(views) == 1 else "commitments"
     return f"{len(views)} {noun} · {active} active · {overdue} overdue · as of {as_of}"
@@ -122,7 +122,7 @@ def detail(view: CommitmentView, events: Sequence[Event]) -> str:
     lines += _wrap("Owner", owner)
     if view.counterpart:
         lines += _wrap("Counterpart", view.counterpart)
-    lines += _wrap("Due", f"{view.due.isoformat()} ({when(view)}) · {slips}")
+    lines += _wrap("Due", f"{view.due.isoformat()} ({when(view.status, a.days_left)}) · {slips}")
     lines += _wrap(
         "Status",
         f"{view.status} · health {a.health.value}"

@@ -18,6 +18,7 @@ from tracker.services.views import (
     Order,
     commitments_json,
     fetch_commitments,
+    listed,
 )
 
 
@@ -74,22 +75,21 @@ def list_filters(
     )
 
 
-def list_commitments(conn: sa.Connection, *, as_of: date, **criteria: Any) -> list[CommitmentView]:
-    """Commitments by deadline; `criteria` as `list_filters` takes them."""
-    return fetch_commitments(conn, as_of=as_of, filters=list_filters(conn, **criteria))
+def list_commitments(conn: sa.Connection, *, as_of: date, **criteria: Any) -> list[Any]:
+    """Commitments by deadline, as the light rows of `views.listed`; `criteria` as
+    `list_filters` takes them."""
+    return listed(conn, as_of=as_of, filters=list_filters(conn, **criteria))
 
 
 def list_commitments_json(conn: sa.Connection, *, as_of: date, **criteria: Any) -> Iterator[str]:
     return commitments_json(conn, as_of=as_of, filters=list_filters(conn, **criteria))
 
 
-def overdue_commitments(
-    conn: sa.Connection, *, as_of: date, **names: str | None
-) -> list[CommitmentView]:
-    """Active commitments past due at `as_of`, most late first (then by id). `names`: owner,
-    area, meeting."""
+def overdue_commitments(conn: sa.Connection, *, as_of: date, **names: str | None) -> list[Any]:
+    """Active commitments past due at `as_of`, most late first (then by id), as the light rows
+    of `views.listed`. `names`: owner, area, meeting."""
     filters = filters_for(conn, overdue=True, **names)
-    return fetch_commitments(conn, as_of=as_of, filters=filters, order=Order.MOST_LATE)
+    return listed(conn, as_of=as_of, filters=filters, order=Order.MOST_LATE)
 
 
 def overdue_json(conn: sa.Connection, *, as_of: date, **names: str | None) -> Iterator[str]:

@@ -239,6 +239,32 @@ def fetch_commitments(
     return [_view(row, as_of) for row in conn.execute(query)]
 
 
+def listed(
+    conn: sa.Connection,
+    *,
+    as_of: date,
+    filters: Filters = Filters(),
+    order: str = Order.DUE,
+) -> list[Any]:
+    """The same commitments as `fetch_commitments`, as the light rows a table shows: id, due
+    (ISO text), owner, area, status, title, slips, days_left, days_overdue, overdue (true or
+    false; 1 or 0 on SQLite). Nothing is decoded per row."""
+    sql, s, d, order_by = _query(conn, as_of=as_of, filters=filters, with_text=False, order=order)
+    query = sa.select(
+        s.c.id,
+        sql.iso_date(s.c.due).label("due"),
+        s.c.owner,
+        s.c.area,
+        s.c.status,
+        s.c.title,
+        s.c.slips,
+        d.days_left.label("days_left"),
+        d.days_overdue.label("days_overdue"),
+        d.overdue.label("overdue"),
+    ).order_by(*order_by)
+    return list(conn.execute(query))
+
+
 def commitments_json(
     conn: sa.Connection,
     *,
