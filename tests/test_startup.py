@@ -48,3 +48,24 @@ def test_help_loads_no_database_library(sqlite_url: str) -> None:
 def test_reads_load_sqlalchemy_core_but_not_the_orm(sqlite_url: str, args: list[str]) -> None:
     assert run_cli(["import", SEED_FILE], db_url=sqlite_url).exit_code == 0
     assert _loaded(args, sqlite_url) == ["sqlalchemy"]
+
+
+@pytest.mark.parametrize(
+    "args", [["list"], ["list", "--json"], ["overdue", "--as-of", "2018-01-01"]]
+)
+def test_a_reader_that_goes_away_is_not_an_error(sqlite_url: str, args: list[str]) -> None:
+    """`tracker list | head -1`: the reader closes the pipe before tracker writes; tracker
+    stops quietly with status 0 (click alone would exit 1)."""
+    assert run_cli(["import", SEED_FILE], db_url=sqlite_url).exit_code == 0
+    env = {"TRACKER_DATABASE_URL": sqlite_url, "TRACKER_NOW": "2017-09-11T10:00:00Z", "PATH": ""}
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from tracker.cli import main; main()", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert process.stdout is not None
+    process.stdout.close()  # gone before the first line
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    assert stderr == b""

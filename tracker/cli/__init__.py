@@ -19,7 +19,23 @@ from tracker.config import Settings
 from tracker.errors import ExitCode, TrackerError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _ReaderGone(Exception):
+    """The reader of our output went away (`tracker list | head`)."""
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        # Click answers a broken pipe itself, with exit status 1; `main` makes it 0.
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _ReaderGone() from None
+
+
+@click.group(
+    cls=_Group,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.option(
     "--db",
     "database_url",
@@ -112,9 +128,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Error: interrupted", err=True)
         code = 130
-    except BrokenPipeError:
-        # The reader went away (`tracker list | head`): not an error worth a message.
-        sys.stderr.close()
+    except (BrokenPipeError, _ReaderGone):
+        # The reader went away (`tracker list | head`): not an error worth a message. What is
+        # still buffered would fail again as the interpreter flushes it on exit (exit 1):
+        # point stdout at /dev/null first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
         code = 0
     except Exception as exc:
         if debug:
