@@ -82,7 +82,13 @@ class Daemon:
 
     def stop(self, timeout: float = 30) -> int:
         self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(timeout=timeout)
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.send_signal(signal.SIGUSR1)  # the daemon's threads' stacks, to its log
+            time.sleep(1)
+            self.kill()
+            pytest.fail(f"the daemon did not stop within {timeout} s:\n{self.log()}")
 
     def kill(self) -> None:
         self.proc.kill()  # SIGKILL: no handler, no cleanup

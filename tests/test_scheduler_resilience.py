@@ -15,6 +15,7 @@ import logging
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +29,7 @@ from test_scheduler import EVERY_2_S, Daemon, wait_until
 from tracker.db import Database
 from tracker.delivery import SmtpSettings
 from tracker.models import Delivery, DigestRun, DigestSchedule
+from tracker.scheduler import stop_scheduler
 from tracker.services.runs import DeliveryOptions
 from tracker.services.schedules import add_schedule, run_due
 
@@ -320,3 +322,42 @@ def test_a_locked_sqlite_database_makes_the_daemon_wait_then_catch_up(
     assert after.period_start == in_hand.period_end
     assert after.period_end >= _fire_times(locked, releasing)[-1]
     _assert_each_period_delivered_once(sqlite_url, "tick", ticks)
+
+
+# --- stopping while a job asks the scheduler for its jobs ------------------------------------
+
+
+def _stop_during_a_sync_pass(stop: Callable[..., None]) -> tuple[bool, list[int]]:
+    """A job that, like the sync pass, asks the scheduler for its jobs once a stop has begun.
+    Returns whether the stop finished (within 10 s) and the job's answers (one once it ended)."""
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.base import STATE_RUNNING
+
+    pool = ThreadPoolExecutor(2)
+    scheduler = BackgroundScheduler(timezone=UTC, executors={"default": pool})
+    running, seen = threading.Event(), []
+
+    def sync_pass() -> None:
+        running.set()
+        wait_until(lambda: scheduler.state != STATE_RUNNING, timeout=10, what="the stop")
+        time.sleep(0.2)  # the stopping thread is now inside its wait for this job
+        seen.append(len(scheduler.get_jobs()))
+
+    scheduler.add_job(sync_pass, id="sync", next_run_time=datetime.now(UTC))
+    scheduler.start()
+    assert running.wait(10)
+    stopper = threading.Thread(target=stop, args=[scheduler, [pool]], daemon=True)
+    stopper.start()
+    stopper.join(10)
+    return not stopper.is_alive(), seen
+
+
+def test_a_stop_during_a_sync_pass_lets_it_finish() -> None:
+    """SIGTERM while the sync pass asks for the scheduler's jobs: APScheduler's own
+    shutdown(wait=True) holds the job store's lock while it waits for the job, which waits for
+    that lock (the daemon then never exits: seen with this very scenario, and in CI, where a
+    daemon ignored SIGTERM for 30 s); stop_scheduler lets the job finish, then stops."""
+    finished, seen = _stop_during_a_sync_pass(stop_scheduler)
+    assert finished
+    assert len(seen) == 1  # the job got its answer and ended

@@ -13,6 +13,7 @@ so a daemon killed with -9 can be restarted at once.
 
 from __future__ import annotations
 
+import faulthandler
 import fcntl
 import functools
 import logging
@@ -327,6 +328,9 @@ def run_once(settings: Settings) -> list[RunResult]:
 def run_daemon(settings: Settings, *, sync_seconds: int) -> None:
     """Run until SIGTERM or SIGINT; then finish the jobs in hand and return."""
     _delivery_options()  # refuses bad TRACKER_SMTP_* now rather than at the first e-mail
+    # `kill -USR1 PID` writes every thread's stack to stderr: what a daemon that does not stop
+    # is waiting for.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     state = _State()
     db = Database(settings.database_url)
     try:
@@ -339,14 +343,25 @@ def run_daemon(settings: Settings, *, sync_seconds: int) -> None:
         raise DatabaseError("the scheduler lost its database lock and stopped")
 
 
+def stop_scheduler(scheduler: BaseScheduler, pools: list[ThreadPoolExecutor]) -> None:
+    """Let the jobs in hand finish, then stop.
+
+    Not `scheduler.shutdown(wait=True)`: it waits for the jobs while holding the job store's
+    lock, and the sync job asks the scheduler for its jobs, which takes that lock: a SIGTERM
+    during a sync pass would wait forever. So: no new job starts (pause), the pools finish
+    their jobs with no scheduler lock held, and only then does the scheduler stop."""
+    scheduler.pause()
+    for pool in pools:
+        pool.shutdown(wait=True)
+    scheduler.shutdown(wait=False)
+
+
 def _serve(database_url: str, lock: SchedulerLock, state: _State, *, sync_seconds: int) -> None:
-    scheduler = BlockingScheduler(
-        timezone=UTC,
-        executors={
-            "default": ThreadPoolExecutor(DELIVERY_WORKERS),
-            "housekeeping": ThreadPoolExecutor(HOUSEKEEPING_WORKERS),
-        },
-    )
+    pools = {
+        "default": ThreadPoolExecutor(DELIVERY_WORKERS),
+        "housekeeping": ThreadPoolExecutor(HOUSEKEEPING_WORKERS),
+    }
+    scheduler = BlockingScheduler(timezone=UTC, executors=pools)
     now = datetime.now(UTC)
     every = {"trigger": "interval", "coalesce": True, "max_instances": 1}
     scheduler.add_job(
@@ -391,7 +406,7 @@ def _serve(database_url: str, lock: SchedulerLock, state: _State, *, sync_second
         # shutdown(wait=True) joins the worker threads; a handler must not block the main
         # loop it interrupts, so a thread of its own does it, and the loop ends after.
         state.stopper = threading.Thread(
-            target=scheduler.shutdown, kwargs={"wait": True}, name="tracker-stop"
+            target=stop_scheduler, args=[scheduler, list(pools.values())], name="tracker-stop"
         )
         state.stopper.start()
 
@@ -403,7 +418,7 @@ def _serve(database_url: str, lock: SchedulerLock, state: _State, *, sync_second
         if state.stopper is not None:
             state.stopper.join()
         elif scheduler.running:  # start() ended by an exception: still finish the jobs
-            scheduler.shutdown(wait=True)
+            stop_scheduler(scheduler, list(pools.values()))
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     log.info("stopped")
