@@ -187,12 +187,12 @@ class Database:
 
 
 def bulk_insert(session: Session, table: sa.Table, columns: dict[str, list[Any]]) -> None:
-    """Insert many rows, given column by column (equal lengths), in one statement.
+    """Insert many rows, given column by column (equal lengths), in the current transaction.
 
-    On SQLite: one driver-level executemany. The values go through each column type's own
-    bind processor (dates, JSON, UTC times), as `session.execute(insert(table), rows)` would
-    do, but without SQLAlchemy's per-row parameter dictionaries, which dominate the cost of a
-    100,000-row import.
+    SQLite: one driver-level executemany; PostgreSQL: one COPY. The values go through each
+    column type's own bind processor (dates, JSON, UTC times), as
+    `session.execute(insert(table), rows)` would do, but without SQLAlchemy's per-row
+    parameter dictionaries, which dominate the cost of a 100,000-row import.
     """
     names = list(columns)
     count = len(columns[names[0]]) if names else 0
@@ -202,24 +202,24 @@ def bulk_insert(session: Session, table: sa.Table, columns: dict[str, list[Any]]
         raise ValueError(f"columns of unequal lengths for {table.name}")
     connection = session.connection()
     dialect = connection.dialect
-    if dialect.name != "sqlite":
-        # psycopg needs SQLAlchemy's bind casts (JSON); its batched insert is fast already.
-        table_rows = zip(*columns.values(), strict=True)
-        session.execute(sa.insert(table), [dict(zip(names, r, strict=True)) for r in table_rows])
-        return
-    quote = dialect.identifier_preparer.quote
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-        f"VALUES ({', '.join(marker for _ in names)})"
-    )
     processed = []
     for name, values in columns.items():
         # The dialect's own processors (SQLite: dates and instants as SQLAlchemy writes them,
         # with microseconds); the generic types' processors would leave datetimes to sqlite3.
         process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         processed.append(values if process is None else list(map(_memo(process), values)))
-    connection.exec_driver_sql(sql, list(zip(*processed, strict=True)))
+    rows = zip(*processed, strict=True)
+    quote = dialect.identifier_preparer.quote
+    target = f"{quote(table.name)} ({', '.join(quote(n) for n in names)})"
+    if dialect.name == "postgresql":
+        driver = connection.connection.driver_connection  # psycopg, in this transaction
+        with driver.cursor() as cursor, cursor.copy(f"COPY {target} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {target} VALUES ({', '.join(marker for _ in names)})"
+    connection.exec_driver_sql(sql, list(rows))
 
 
 def _memo(process: Any) -> Any:
