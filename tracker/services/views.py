@@ -395,15 +395,12 @@ def _light(s: sa.Subquery, d: Derived) -> list[Expr]:
     ]
 
 
-def board_counts(conn: sa.Connection, *, as_of: date, filters: Filters = Filters()) -> list[Any]:
-    """How many commitments there are of each (area, status, overdue, due_soon, at_risk).
+def _board_sections(sql: SQL, s: sa.Subquery, d: Derived, as_of: date) -> dict[str, Expr]:
+    """The digest's sections as conditions, written once for the counts and the lists.
 
     `due_soon`: active, due within the at-risk window; `at_risk`: active, not overdue, and
     blocked, quiet for too long or not started with the deadline near."""
-    sql, s, d, _ = _query(
-        conn, as_of=as_of, filters=filters, with_text=False, order=Order.DUE, slips=False
-    )
-    flags = {
+    return {
         "overdue": d.overdue,
         "due_soon": sa.and_(d.active, s.c.due >= sql.day(as_of), d.due_soon),
         "at_risk": sa.and_(
@@ -412,7 +409,15 @@ def board_counts(conn: sa.Connection, *, as_of: date, filters: Filters = Filters
             sa.or_(s.c.status == Status.BLOCKED.value, d.health == Health.AT_RISK.value),
         ),
     }
-    columns = [sa.case((flag, 1), else_=0).label(name) for name, flag in flags.items()]
+
+
+def board_counts(conn: sa.Connection, *, as_of: date, filters: Filters = Filters()) -> list[Any]:
+    """How many commitments there are of each (area, status, overdue, due_soon, at_risk)."""
+    sql, s, d, _ = _query(
+        conn, as_of=as_of, filters=filters, with_text=False, order=Order.DUE, slips=False
+    )
+    sections = _board_sections(sql, s, d, as_of)
+    columns = [sa.case((flag, 1), else_=0).label(name) for name, flag in sections.items()]
     query = sa.select(s.c.area, s.c.status, *columns, sa.func.count().label("n")).group_by(
         s.c.area, s.c.status, *columns
     )
@@ -422,19 +427,12 @@ def board_counts(conn: sa.Connection, *, as_of: date, filters: Filters = Filters
 def board_list(
     conn: sa.Connection, *, as_of: date, filters: Filters, which: str, cap: int
 ) -> list[Any]:
-    """The first `cap` commitments by deadline that are due soon (`which="due_soon"`) or at
-    risk (`"at_risk"`), as `board_counts` counts them; light rows."""
+    """The first `cap` commitments by deadline of one section (`which`: "due_soon" or
+    "at_risk"), as `board_counts` counts them; light rows."""
     sql, s, d, order_by = _query(
         conn, as_of=as_of, filters=filters, with_text=False, order=Order.DUE, whole=False
     )
-    if which == "due_soon":
-        condition = sa.and_(d.active, s.c.due >= sql.day(as_of), d.due_soon)
-    else:
-        condition = sa.and_(
-            d.active,
-            sa.not_(d.overdue),
-            sa.or_(s.c.status == Status.BLOCKED.value, d.health == Health.AT_RISK.value),
-        )
+    condition = _board_sections(sql, s, d, as_of)[which]
     query = sa.select(*_light(s, d)).where(condition).order_by(*order_by).limit(cap)
     return list(conn.execute(query))
 
