@@ -6,7 +6,7 @@ owner's or a meeting's name, so that `tracker overdue` does not pay for it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -52,37 +52,14 @@ def filters_for(
     )
 
 
-def list_filters(
-    conn: sa.Connection,
-    *,
-    statuses: Sequence[str] = (),
-    owner: str | None = None,
-    area: str | None = None,
-    meeting: str | None = None,
-    due_before: date | None = None,
-    due_after: date | None = None,
-    overdue: bool = False,
-) -> Filters:
-    return filters_for(
-        conn,
-        owner=owner,
-        area=area,
-        meeting=meeting,
-        statuses=tuple(statuses),
-        due_before=due_before,
-        due_after=due_after,
-        overdue=overdue,
-    )
-
-
 def list_commitments(conn: sa.Connection, *, as_of: date, **criteria: Any) -> list[Any]:
-    """Commitments by deadline, as the light rows of `views.listed`; `criteria` as
-    `list_filters` takes them."""
-    return listed(conn, as_of=as_of, filters=list_filters(conn, **criteria))
+    """Commitments by deadline, as the light rows of `views.listed`; `criteria`: owner, area
+    and meeting (names, as typed), and the other fields of `Filters`."""
+    return listed(conn, as_of=as_of, filters=filters_for(conn, **criteria))
 
 
 def list_commitments_json(conn: sa.Connection, *, as_of: date, **criteria: Any) -> Iterator[str]:
-    return commitments_json(conn, as_of=as_of, filters=list_filters(conn, **criteria))
+    return commitments_json(conn, as_of=as_of, filters=filters_for(conn, **criteria))
 
 
 def overdue_commitments(conn: sa.Connection, *, as_of: date, **names: str | None) -> list[Any]:

@@ -1,8 +1,8 @@
 """Read models: commitments as they stood at a date, with their derived state.
 
 One query builds the state (`_state`); the derived fields (overdue, days late, stale, health) are
-SQL over it (`tracker.health`). Rows come back either as `CommitmentView`s, for tables and
-digests, or as finished JSON text, built by the database, for `--json`.
+SQL over it (`tracker.health`). Rows come back as `CommitmentView`s (`show`), as light rows
+(tables, the digest's sections), or as finished JSON text, built by the database (`--json`).
 
 `--as-of D` shows how things stood at the end of day D: changes of status or deadline recorded
 after D are undone from the history. Commitments entered after D still count (they belong to a
@@ -31,7 +31,6 @@ from tracker.tables import owner as O
 from tracker.vocabulary import ACTIVE_STATUSES, Status
 
 _ACTIVE = [s.value for s in ACTIVE_STATUSES]
-_TEXTS = ("description", "quote", "resolution", "evidence")
 
 
 @dataclass(slots=True)
@@ -220,14 +219,10 @@ def fetch_commitments(
     *,
     as_of: date,
     filters: Filters = Filters(),
-    with_text: bool = True,
     order: str = Order.DUE,
 ) -> list[CommitmentView]:
-    """Commitments matching `filters` as they stood at the end of `as_of`.
-
-    `with_text=False` leaves out the long texts (description, quote, resolution, evidence) for
-    callers that only count and list titles."""
-    _, s, d, order_by = _query(conn, as_of=as_of, filters=filters, with_text=with_text, order=order)
+    """Commitments matching `filters` as they stood at the end of `as_of`, whole."""
+    _, s, d, order_by = _query(conn, as_of=as_of, filters=filters, with_text=True, order=order)
     query = sa.select(
         *s.c,  # in the order of CommitmentView's fields
         d.overdue,
