@@ -3,6 +3,7 @@ revisions describe the same schema."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from pathlib import Path
@@ -135,7 +136,27 @@ def _upgrade_keeps_rows(url: str) -> None:
         before = {t: _rows(db, t) for t in ("meeting", "owner", "commitment", "event")}
         assert upgrade(db) == ("0001_initial", SCHEMA_HEAD)
         after = {t: _rows(db, t) for t in ("meeting", "owner", "commitment", "event")}
-        assert after == before
+        # Every old column keeps its value; later revisions only add columns.
+        kept = {t: [row[: len(before[t][0])] for row in rows] for t, rows in after.items()}
+        assert kept == before
+        with db.engine.connect() as conn:
+            imported, data = conn.execute(
+                sa.text("SELECT c.imported, e.data FROM commitment c JOIN event e ON TRUE")
+            ).one()
+        # 0004: an imported commitment takes its values as the last imported ones.
+        imported = json.loads(imported) if isinstance(imported, str) else imported
+        assert imported == {
+            "title": "Find funds",
+            "quote": None,
+            "owner": "Ministry of Finance",
+            "due": "2017-11-16",
+            "area": None,
+            "priority": "high",
+            "description": None,
+            "counterpart": None,
+            "tags": ["x"],
+        }
+        assert data is None
         assert all(len(rows) == 1 for rows in after.values())
         if db.backend == "sqlite":  # 0003 completes whole-second instants written as text
             with db.engine.connect() as conn:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
@@ -85,6 +86,10 @@ class Commitment(CommitmentBase, table=True):
     closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     resolution: str | None = None
     evidence: str | None = None
+    # The values the meeting file gave at its last import (None: added by hand).
+    imported: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(sa.JSON(none_as_null=True), nullable=True)
+    )
 
 
 class Event(SQLModel, table=True):
@@ -105,6 +110,11 @@ class Event(SQLModel, table=True):
     old_value: str | None = None
     new_value: str | None = None
     text: str | None = None
+    # Details one text column cannot hold: a created commitment's first state, a closing's
+    # resolution and evidence, an owner change's ids.
+    data: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(sa.JSON(none_as_null=True), nullable=True)
+    )
 
 
 class CommitmentCreate(SQLModel):

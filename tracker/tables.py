@@ -36,6 +36,7 @@ commitment = sa.table(
             "closed_at",
             "resolution",
             "evidence",
+            "imported",
         )
     ),
 )
@@ -47,4 +48,7 @@ event = sa.table(
     sa.column("at"),
     sa.column("field"),
     sa.column("old_value"),
+    sa.column("new_value"),
+    sa.column("kind"),
+    sa.column("data"),
 )
