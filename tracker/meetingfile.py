@@ -16,7 +16,8 @@ from typing import Any
 
 from tracker.dates import apply_offset, is_offset, parse_iso
 from tracker.errors import InvalidInput, MeetingFileError
-from tracker.vocabulary import OwnerKind, Priority
+from tracker.fields import check_day, clean_line, name_key
+from tracker.schemas import CommitmentFileEntry, FieldError, OwnerCreate, validate
 
 try:  # the compiled tomli parses a large meeting file about three times faster than tomllib
     import tomli as toml_parser
@@ -26,24 +27,12 @@ except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is the 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 MEETING_FIELDS = {"slug", "title", "date", "place", "participants", "source"}
-OWNER_FIELDS = {"name", "email", "kind"}
-COMMITMENT_FIELDS = {
-    "key",
-    "title",
-    "quote",
-    "owner",
-    "due",
-    "area",
-    "priority",
-    "tags",
-    "description",
-    "counterpart",
-}
 # Written by `tracker extract` for the reviewer; import reads past them.
 IGNORED_FIELDS = {"cue", "confidence", "due_basis"}
-_KNOWN_COMMITMENT_FIELDS = frozenset(COMMITMENT_FIELDS | IGNORED_FIELDS)
-PRIORITIES = frozenset(p.value for p in Priority)
-OWNER_KINDS = frozenset(k.value for k in OwnerKind)
+
+# A meeting file's owners and commitments are the model family's own (`tracker.schemas`).
+OwnerSpec = OwnerCreate
+CommitmentSpec = CommitmentFileEntry
 
 
 def normalise(text: str) -> str:
@@ -104,27 +93,6 @@ def missing_quotes(
 
 _PREFIX = 24
 _MAX_ORDER_MISSES = 64
-
-
-@dataclass(frozen=True)
-class OwnerSpec:
-    name: str
-    email: str | None = None
-    kind: str = OwnerKind.BODY
-
-
-@dataclass(frozen=True)
-class CommitmentSpec:
-    key: str
-    title: str
-    quote: str
-    owner: str
-    due: date
-    area: str | None = None
-    priority: str = Priority.NORMAL
-    tags: tuple[str, ...] = ()
-    description: str | None = None
-    counterpart: str | None = None
 
 
 @dataclass(frozen=True)
@@ -202,7 +170,7 @@ def _text(
     (the label is built only for a problem: a file of 100,000 commitments has a million
     fields)."""
     if type(value) is str:  # the common case first
-        cleaned = " ".join(value.split())
+        cleaned = clean_line(value)
         if cleaned and len(cleaned) <= limit:
             return cleaned
     label = f"{where}.{field}" if field else where
@@ -213,7 +181,7 @@ def _text(
     if not isinstance(value, str):
         problems.add(label, f"must be text, not {type(value).__name__}")
         return None
-    cleaned = " ".join(value.split())
+    cleaned = clean_line(value)
     if required and not cleaned:
         problems.add(label, "is empty")
         return None
@@ -224,27 +192,21 @@ def _text(
 
 
 def _date(value: Any, where: str, problems: _Problems, *, base: date | None) -> date | None:
-    if isinstance(value, date) and not hasattr(value, "hour"):
-        return value
-    if isinstance(value, str):
-        try:
-            if is_offset(value):
-                if base is None:
-                    problems.add(where, "an offset needs a valid meeting date")
-                    return None
-                return apply_offset(value, base)
-            return parse_iso(value)
-        except InvalidInput as exc:
-            problems.add(where, str(exc))
-            return None
-    problems.add(where, "must be a date (2017-06-30) or an offset (+90d, +2w, +6m, +1y)")
-    return None
+    try:
+        return check_day(_due(value, base))
+    except (ValueError, InvalidInput) as exc:
+        problems.add(where, str(exc))
+        return None
 
 
 def _source(
     path: Path, meeting: dict[str, Any], problems: _Problems
 ) -> tuple[str, str, str] | None:
     """(relative name, normalised text, sha256) of the readout the quotes come from."""
+    raw_name = meeting.get("source")
+    if isinstance(raw_name, str) and not raw_name.isprintable():  # cleaning would hide it
+        problems.add("meeting.source", "not a file name")
+        return None
     name = _text(meeting.get("source"), "meeting.source", problems, required=True, limit=500)
     if name is None:
         return None
@@ -299,7 +261,7 @@ def load_meeting_file(path: Path, *, meeting_date: date | None = None) -> Meetin
         title=title,
         date=held,
         place=place,
-        participants=tuple(" ".join(p.split()) for p in participants),
+        participants=tuple(clean_line(p) for p in participants),
         source_file=source[0],
         source_sha256=source[2],
         path=path,
@@ -319,21 +281,31 @@ def _owners(raw: Any, problems: _Problems) -> list[OwnerSpec]:
         if not isinstance(item, dict):
             problems.add(where, "must be a table")
             continue
-        for key in sorted(set(item) - OWNER_FIELDS):
-            problems.add(f"{where}.{key}", "unknown field")
-        name = _text(item.get("name"), f"{where}.name", problems, required=True, limit=200)
-        email = _text(item.get("email"), f"{where}.email", problems, required=False, limit=320)
-        if email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
-            problems.add(f"{where}.email", f"not an e-mail address: {email!r}")
-        kind = item.get("kind", OwnerKind.BODY)
-        if not isinstance(kind, str) or kind not in OWNER_KINDS:
-            problems.add(f"{where}.kind", "must be 'body' or 'person'")
-        if name:
-            if name.lower() in seen:
-                problems.add(f"{where}.name", f"owner {name!r} is listed twice")
-            seen.add(name.lower())
-            owners.append(OwnerSpec(name=name, email=email, kind=str(kind)))
+        try:
+            owner = validate(OwnerCreate, item)
+        except FieldError as exc:
+            problems.add(f"{where}.{exc.field}", exc.message)
+            continue
+        key = name_key(owner.name)
+        if key in seen:
+            problems.add(f"{where}.name", f"owner {owner.name!r} is listed twice")
+        seen.add(key)
+        owners.append(owner)
     return owners
+
+
+def _due(value: Any, held: date | None) -> Any:
+    """A deadline as the model takes it: offsets resolved against the meeting date, ISO text
+    parsed; anything else is left for the model to refuse."""
+    if isinstance(value, str):
+        if is_offset(value):
+            if held is None:
+                raise ValueError("an offset needs a valid meeting date")
+            return apply_offset(value, held)
+        return parse_iso(value)
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    raise ValueError("must be a date (2017-06-30) or an offset (+90d, +2w, +6m, +1y)")
 
 
 def _commitments(
@@ -354,65 +326,34 @@ def _commitments(
             continue
         key = item.get("key")
         where = f"commitment {key!r}" if isinstance(key, str) and key else f"commitments[{index}]"
-        if not item.keys() <= _KNOWN_COMMITMENT_FIELDS:
-            for name in sorted(set(item) - _KNOWN_COMMITMENT_FIELDS):
-                problems.add(f"{where}.{name}", "unknown field")
-        key = _text(key, where, problems, required=True, limit=120, field="key")
-        if key:
-            if not _SLUG.match(key):
-                problems.add(f"{where}.key", "use lower-case letters, digits, '.', '_' and '-'")
-            if key in keys:
-                problems.add(f"{where}.key", "used twice in this file")
-            keys.add(key)
-        title = _text(item.get("title"), where, problems, required=True, limit=300, field="title")
-        owner = _text(item.get("owner"), where, problems, required=True, limit=200, field="owner")
+        # The quote is checked against the readout whatever else is wrong with the entry.
         quote = item.get("quote")
-        quote_text = _text(quote, where, problems, required=True, limit=10_000, field="quote")
-        if quote_text:
+        if type(quote) is str and (quote_text := clean_line(quote)):
             quoted.append((problems.reserve(), where, quote_text))
-        due = None
-        if "due" not in item:
-            problems.add(f"{where}.due", "missing")
-        elif type(item["due"]) is date:  # a TOML date: nothing to check
-            due = item["due"]
-        else:
-            due = _date(item["due"], f"{where}.due", problems, base=held)
-        area = _text(item.get("area"), where, problems, required=False, limit=60, field="area")
-        priority = item.get("priority", Priority.NORMAL)
-        if not isinstance(priority, str) or priority not in PRIORITIES:
-            problems.add(f"{where}.priority", "must be high, normal or low")
-        tags = item.get("tags", [])
-        if type(tags) is not list or not all(type(t) is str and t.strip() for t in tags):
-            problems.add(f"{where}.tags", "must be a list of words")
-            tags = []
-        description = _text(
-            item.get("description"),
-            where,
-            problems,
-            required=False,
-            limit=10_000,
-            field="description",
-        )
-        counterpart = _text(
-            item.get("counterpart"), where, problems, required=False, limit=200, field="counterpart"
-        )
-        if key and title and owner and quote_text and due:
-            out.append(
-                CommitmentSpec(
-                    key=key,
-                    title=title,
-                    quote=str(quote).strip(),
-                    owner=owner,
-                    due=due,
-                    area=area.lower() if area else None,
-                    priority=str(priority),
-                    tags=tuple(t.strip().lower() for t in tags),
-                    description=description,
-                    counterpart=counterpart,
-                )
-            )
+        values = {name: value for name, value in item.items() if name not in IGNORED_FIELDS}
+        due_problem = False
+        if "due" in values:
+            try:
+                values["due"] = _due(values["due"], held)
+            except (ValueError, InvalidInput) as exc:
+                problems.add(f"{where}.due", str(exc))
+                values.pop("due")
+                due_problem = True
+        try:
+            entry = validate(CommitmentFileEntry, values)
+        except FieldError as exc:
+            for name, message in [(exc.field, exc.message), *exc.others]:
+                if not (due_problem and name == "due"):
+                    problems.add(f"{where}.{name}", message)
+            continue
+        if due_problem:
+            continue
+        if entry.key in keys:
+            problems.add(f"{where}.key", "used twice in this file")
+        keys.add(entry.key)
+        out.append(entry)
     if source is not None and quoted:
-        # The quotes are normalised already (`_text` collapses whitespace as `normalise` does).
+        # The quotes are normalised already (cleaning collapses whitespace as `normalise` does).
         absent = missing_quotes(source[1], [quote for _, _, quote in quoted], normalised=True)
         for slot, where, quote in quoted:
             if quote in absent:

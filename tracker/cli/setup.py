@@ -90,13 +90,21 @@ def db_current(app: App) -> None:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--meeting-date", type=DATE, help="Replay the meeting at this date; offsets move.")
 @click.option("--dry-run", is_flag=True, help="Check the file and show what would change.")
+@click.option(
+    "--force", is_flag=True, help="Take the file's value where the follow-up changed it too."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_app
-def import_(app: App, file: Path, meeting_date: date | None, dry_run: bool, as_json: bool) -> None:
+def import_(
+    app: App, file: Path, meeting_date: date | None, dry_run: bool, force: bool, as_json: bool
+) -> None:
     """Load a meeting file (TOML): the meeting, its owners and its commitments.
 
     The whole file is checked first (every quote must be in the readout it names); importing
-    the same file again changes nothing, and a changed file updates what changed, with history.
+    the same file again changes nothing. A changed file changes only the fields it changed
+    since its last import, with history: what the follow-up changed (a moved deadline, a new
+    owner) stays. Where both changed one field, the follow-up's value stays and the conflict
+    is reported, unless --force.
 
     \b
     Example:
@@ -108,7 +116,7 @@ def import_(app: App, file: Path, meeting_date: date | None, dry_run: bool, as_j
 
     spec = load_meeting_file(file, meeting_date=meeting_date)
     with app.db.write(commit=not dry_run) as session:
-        report = import_meeting(session, spec, actor=app.actor, now=app.now())
+        report = import_meeting(session, spec, actor=app.actor, now=app.now(), force=force)
     if as_json:
         print_json(report.to_json() | {"dry_run": dry_run})
         return
@@ -134,9 +142,21 @@ def import_(app: App, file: Path, meeting_date: date | None, dry_run: bool, as_j
             f"{report.unchanged} unchanged"
         )
         for key in report.updated:
-            click.echo(f"  changed: {key}")
+            click.echo(f"  changed: {key} ({', '.join(report.changed_fields[key])})")
+    for conflict in report.conflicts:
+        click.echo(
+            f"  conflict: {conflict['key']}.{conflict['field']}: the file says "
+            f"{_shown(conflict['file'])}, the follow-up set {_shown(conflict['current'])}; "
+            "kept the follow-up's (--force takes the file's)"
+        )
     if report.not_in_file:
         click.echo(f"  not in the file (left as they are): {', '.join(report.not_in_file)}")
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return "nothing" if value is None else repr(value)
 
 
 @click.group()

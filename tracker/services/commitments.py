@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -108,6 +109,7 @@ def record(
     old: str | None = None,
     new: str | None = None,
     text: str | None = None,
+    data: dict[str, Any] | None = None,
 ) -> Event:
     """Append one event to the history and touch the commitment's updated time."""
     if commitment.id is None:
@@ -121,6 +123,7 @@ def record(
         old_value=old,
         new_value=new,
         text=text,
+        data=data,
     )
     commitment.updated_at = now
     session.add(event)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from tracker import fields
 from tracker.db import bulk_insert
+from tracker.fields import name_key
 from tracker.meetingfile import CommitmentSpec, MeetingSpec
 from tracker.models import Commitment, Event, EventKind, Meeting, Owner, Status
-from tracker.services.commitments import clean_tags, record
-from tracker.services.owners import find_exact
+from tracker.services.commitments import record
+from tracker.services.views import day as views_day
 
 
 @dataclass
@@ -27,6 +30,11 @@ class ImportReport:
     meeting_updated: bool = False
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    # Per updated commitment, the fields the import changed.
+    changed_fields: dict[str, list[str]] = field(default_factory=dict)
+    # Fields the file changed that the follow-up had changed too: left as the follow-up set
+    # them unless forced. Each names key, field, the file's value and the current one.
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
     unchanged: int = 0
     owners_created: list[str] = field(default_factory=list)
     owners_total: int = 0
@@ -48,11 +56,13 @@ class ImportReport:
 
 
 def import_meeting(
-    session: Session, spec: MeetingSpec, *, actor: str, now: datetime
+    session: Session, spec: MeetingSpec, *, actor: str, now: datetime, force: bool = False
 ) -> ImportReport:
     """Bring the database in line with the file: new commitments are inserted in bulk (a
-    meeting of 100,000 commitments is a few set-based statements), changed ones are updated
-    one by one with an event per changed field, unchanged ones are not touched."""
+    meeting of 100,000 commitments is a few set-based statements), existing ones change only
+    where the file changed since its last import (`commitment.imported`), so a re-import never
+    undoes the follow-up; where both changed a field, the follow-up's value stays and the
+    conflict is reported, unless `force`."""
     report = ImportReport(
         slug=spec.slug,
         title=spec.title,
@@ -64,34 +74,27 @@ def import_meeting(
     meeting = _upsert_meeting(session, spec, now, report)
     owner_ids = _upsert_owners(session, spec, report)
     c = Commitment.__table__.c
+    o = Owner.__table__.c
     existing = {
         row.key: row
         for row in session.execute(
-            sa.select(
-                c.id,
-                c.key,
-                c.title,
-                c.quote,
-                c.area,
-                c.priority,
-                c.description,
-                c.counterpart,
-                c.tags,
-                c.owner_id,
-                c.due,
-            ).where(c.meeting_id == meeting.id)
+            sa.select(*(c[name] for name in _STORED), c.id, c.key, c.imported, o.name.label("owner"))
+            .join(Owner, o.id == c.owner_id)
+            .where(c.meeting_id == meeting.id)
         )
     }
     new: list[CommitmentSpec] = []
+    origin = spec.path.name
     for item in spec.commitments:
         row = existing.pop(item.key, None)
         if row is None:
             new.append(item)
-        elif _differs(row, item, owner_ids[item.owner.lower()]):
-            current = session.get(Commitment, row.id)
-            assert current is not None
-            _apply_changes(session, current, item, actor=actor, now=now, origin=spec.path.name)
+            continue
+        changed = _merge(session, row, item, owner_ids, report, actor=actor, now=now,
+                         origin=origin, force=force)
+        if changed:
             report.updated.append(item.key)
+            report.changed_fields[item.key] = changed
         else:
             report.unchanged += 1
     _insert_new(
@@ -101,38 +104,99 @@ def import_meeting(
         owner_ids=owner_ids,
         actor=actor,
         now=now,
-        origin=f"imported from {spec.path.name}",
+        origin=f"imported from {origin}",
     )  # type: ignore[arg-type]
     report.created = [item.key for item in new]
     report.not_in_file = sorted(k for k in existing if k)
     report.owners_total = len(
-        {c.owner.lower() for c in spec.commitments} | {o.name.lower() for o in spec.owners}
+        {name_key(c.owner) for c in spec.commitments} | {name_key(o.name) for o in spec.owners}
     )
     return report
 
 
-def _differs(row: sa.Row[Any], item: CommitmentSpec, owner_id: int) -> bool:
-    return (
-        row.title,
-        row.quote,
-        row.area,
-        row.priority,
-        row.description,
-        row.counterpart,
-        list(row.tags),
-        row.owner_id,
-        row.due,
-    ) != (
-        item.title,
-        item.quote,
-        item.area,
-        item.priority,
-        item.description,
-        item.counterpart,
-        list(item.tags),
-        owner_id,
-        item.due,
-    )
+# The file's fields as the commitment table stores them (the owner is an id there).
+_STORED = ("title", "quote", "area", "priority", "description", "counterpart", "tags", "due")
+
+
+def _same(name: str, a: Any, b: Any) -> bool:
+    """Whether two values of a file field are the same once cleaned the one way every writer
+    cleans them: ["Visa", "visa"] is ["visa"], an owner's name is compared as `name_key`."""
+    return _comparable(name, a) == _comparable(name, b)
+
+
+def _comparable(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name == "tags":
+        return fields.clean_tags(list(value))
+    if name == "due":
+        return value if isinstance(value, str) else value.isoformat()
+    if name == "owner":
+        return name_key(value)
+    if name == "description":
+        return fields.optional_block(value, limit=10**9)
+    if name == "area":
+        return fields.clean_line(value).lower() or None
+    return fields.clean_line(value) or None
+
+
+def _current(row: sa.Row[Any]) -> dict[str, Any]:
+    values = {name: getattr(row, name) for name in fields.FILE_FIELDS}
+    values["due"] = views_day(row.due).isoformat()
+    values["tags"] = json.loads(row.tags) if isinstance(row.tags, str) else list(row.tags)
+    return values
+
+
+def _merge(
+    session: Session,
+    row: sa.Row[Any],
+    item: CommitmentSpec,
+    owner_ids: dict[str, int],
+    report: ImportReport,
+    *,
+    actor: str,
+    now: datetime,
+    origin: str,
+    force: bool,
+) -> list[str]:
+    """Three-way: a field changes only when the file's value differs from the one it had at
+    the last import; a field the follow-up changed meanwhile is a conflict. Returns the
+    fields changed; keeps the file's values as the last imported ones."""
+    file_values = item.file_values()
+    current = _current(row)
+    last = row.imported
+    if isinstance(last, str):
+        last = json.loads(last)
+    if not last:  # imported before the file's values were kept: take the current ones
+        last = current
+    kept = dict(file_values)
+    to_apply: dict[str, Any] = {}
+    for name in fields.FILE_FIELDS:
+        theirs = file_values[name]
+        if _same(name, theirs, last.get(name)):
+            continue  # the file did not change it: whatever the follow-up did stands
+        if _same(name, theirs, current[name]):
+            continue  # already so
+        if force or _same(name, current[name], last.get(name)):
+            to_apply[name] = theirs
+            continue
+        report.conflicts.append(
+            {"key": item.key, "field": name, "file": theirs, "current": current[name]}
+        )
+        kept[name] = last.get(name)  # still to be settled: reported again next time
+    commitment: Commitment | None = None
+    if to_apply:
+        commitment = session.get(Commitment, row.id)
+        assert commitment is not None
+        _apply_changes(session, commitment, to_apply, owner_ids, actor=actor, now=now,
+                       origin=origin)
+    if kept != last or row.imported is None:
+        session.execute(
+            sa.update(Commitment).where(Commitment.id == row.id).values(imported=kept)
+        )
+        if commitment is not None:
+            session.expire(commitment, ["imported"])
+    return list(to_apply)
 
 
 def _insert_new(
@@ -149,7 +213,6 @@ def _insert_new(
     if not items:
         return
     n = len(items)
-    tags: dict[tuple[str, ...], list[str]] = {}  # a few hundred distinct lists, cleaned once
     columns: dict[str, list[Any]] = {
         "title": [item.title for item in items],
         "description": [item.description for item in items],
@@ -160,16 +223,12 @@ def _insert_new(
         "counterpart": [item.counterpart for item in items],
         "meeting_id": [meeting_id] * n,
         "key": [item.key for item in items],
-        "owner_id": [owner_ids[item.owner.lower()] for item in items],
+        "owner_id": [owner_ids[name_key(item.owner)] for item in items],
         "status": [Status.OPEN.value] * n,
-        "tags": [
-            tags[item.tags]
-            if item.tags in tags
-            else tags.setdefault(item.tags, clean_tags(list(item.tags)))
-            for item in items
-        ],
+        "tags": [item.tags for item in items],  # cleaned by the model already
         "created_at": [now] * n,
         "updated_at": [now] * n,
+        "imported": [item.file_values() for item in items],
     }
     table = Commitment.__table__
     bulk_insert(session, table, columns)
@@ -177,6 +236,7 @@ def _insert_new(
     # which SQLite can only keep in order one row per statement.
     query = sa.select(table.c.key, table.c.id).where(table.c.meeting_id == meeting_id)
     ids = dict(session.execute(query).tuples().all())
+    names = dict(session.execute(sa.select(Owner.id, Owner.name)).tuples().all())
     events: dict[str, list[Any]] = {
         "commitment_id": [ids[key] for key in columns["key"]],
         "at": [now] * n,
@@ -184,14 +244,27 @@ def _insert_new(
         "kind": [EventKind.CREATED.value] * n,
         "new_value": columns["title"],
         "text": [origin] * n,
+        # The first state, whole: the history alone rebuilds the commitment at any instant.
+        "data": [
+            {
+                "title": item.title,
+                "description": item.description,
+                "quote": item.quote,
+                "owner_id": owner_id,
+                "owner": names[owner_id],
+                "counterpart": item.counterpart,
+                "area": item.area,
+                "priority": item.priority,
+                "tags": item.tags,
+                "due": item.due.isoformat(),
+                "status": Status.OPEN.value,
+                "meeting_id": meeting_id,
+                "key": item.key,
+            }
+            for item, owner_id in zip(items, columns["owner_id"], strict=True)
+        ],
     }
     bulk_insert(session, Event.__table__, events)
-
-
-def _cleaned(cache: dict[tuple[str, ...], list[str]], tags: tuple[str, ...]) -> list[str]:
-    if tags not in cache:
-        cache[tags] = clean_tags(list(tags))
-    return cache[tags]
 
 
 def _upsert_meeting(
@@ -221,10 +294,11 @@ def _upsert_meeting(
 
 def _upsert_owners(session: Session, spec: MeetingSpec, report: ImportReport) -> dict[str, int]:
     """Create the owners the file names and the database lacks; update declared e-mails and
-    kinds. Returns every named owner's id by lower-cased name."""
-    declared = {o.name.lower(): o for o in spec.owners}
+    kinds. Returns every named owner's id by `name_key`, so that a look-alike of a known name
+    (another case, a zero-width space) is that owner, not a new one."""
+    declared = {name_key(o.name): o for o in spec.owners}
     known = {
-        name.lower(): (oid, email, kind)
+        name_key(name): (oid, email, kind)
         for oid, name, email, kind in session.execute(
             sa.select(Owner.id, Owner.name, Owner.email, Owner.kind)
         )
@@ -232,11 +306,11 @@ def _upsert_owners(session: Session, spec: MeetingSpec, report: ImportReport) ->
     ids: dict[str, int] = {}
     names = [o.name for o in spec.owners] + [c.owner for c in spec.commitments]
     for name in names:
-        lower = name.lower()
-        if lower in ids:
+        key = name_key(name)
+        if key in ids:
             continue
-        wanted = declared.get(lower)
-        if lower not in known:
+        wanted = declared.get(key)
+        if key not in known:
             owner = Owner(
                 name=name,
                 email=wanted.email if wanted else None,
@@ -245,10 +319,10 @@ def _upsert_owners(session: Session, spec: MeetingSpec, report: ImportReport) ->
             session.add(owner)
             session.flush()
             report.owners_created.append(name)
-            ids[lower] = owner.id  # type: ignore[assignment]
+            ids[key] = owner.id  # type: ignore[assignment]
             continue
-        oid, email, kind = known[lower]
-        ids[lower] = oid
+        oid, email, kind = known[key]
+        ids[key] = oid
         if wanted is not None and (email, kind) != (wanted.email, wanted.kind):
             session.execute(
                 sa.update(Owner).where(Owner.id == oid).values(email=wanted.email, kind=wanted.kind)
@@ -259,84 +333,36 @@ def _upsert_owners(session: Session, spec: MeetingSpec, report: ImportReport) ->
 def _apply_changes(
     session: Session,
     current: Commitment,
-    item: CommitmentSpec,
+    changes: dict[str, Any],
+    owner_ids: dict[str, int],
     *,
     actor: str,
     now: datetime,
     origin: str,
-) -> bool:
-    """Bring a stored commitment in line with the file; one event per changed field.
-
-    Status, notes and closure belong to the follow-up, not to the file, and are left alone.
-    """
+) -> None:
+    """Set the file's new values, one event per field, as the services write them."""
     text = f"changed in {origin}"
-    changed = False
-    plain = {
-        "title": item.title,
-        "quote": item.quote,
-        "area": item.area,
-        "priority": item.priority,
-        "description": item.description,
-        "counterpart": item.counterpart,
-    }
-    for name, value in plain.items():
-        if getattr(current, name) != value:
-            record(
-                session,
-                current,
-                EventKind.CHANGED,
-                actor=actor,
-                now=now,
-                field=name,
-                old=getattr(current, name),
-                new=value,
-                text=text,
-            )
+    for name, value in changes.items():
+        if name == "owner":
+            new_id = owner_ids[name_key(value)]
+            previous = session.get(Owner, current.owner_id)
+            new_owner = session.get(Owner, new_id)
+            assert new_owner is not None
+            record(session, current, EventKind.OWNER, actor=actor, now=now, field="owner",
+                   old=previous.name if previous else None, new=new_owner.name, text=text,
+                   data={"from": current.owner_id, "to": new_id})
+            current.owner_id = new_id
+        elif name == "due":
+            due = date.fromisoformat(value)
+            record(session, current, EventKind.DUE, actor=actor, now=now, field="due",
+                   old=current.due.isoformat(), new=value, text=text)
+            current.due = due
+        elif name == "tags":
+            tags = fields.clean_tags(value)
+            record(session, current, EventKind.CHANGED, actor=actor, now=now, field="tags",
+                   old=json.dumps(current.tags), new=json.dumps(tags), text=text)
+            current.tags = tags
+        else:
+            record(session, current, EventKind.CHANGED, actor=actor, now=now, field=name,
+                   old=getattr(current, name), new=value, text=text)
             setattr(current, name, value)
-            changed = True
-    if list(current.tags) != list(item.tags):
-        record(
-            session,
-            current,
-            EventKind.CHANGED,
-            actor=actor,
-            now=now,
-            field="tags",
-            old=",".join(current.tags),
-            new=",".join(item.tags),
-            text=text,
-        )
-        current.tags = list(item.tags)
-        changed = True
-    owner = find_exact(session, item.owner)
-    assert owner is not None  # created by _upsert_owners
-    if owner.id != current.owner_id:
-        previous = session.get(Owner, current.owner_id)
-        record(
-            session,
-            current,
-            EventKind.OWNER,
-            actor=actor,
-            now=now,
-            field="owner",
-            old=previous.name if previous else None,
-            new=owner.name,
-            text=text,
-        )
-        current.owner_id = owner.id  # type: ignore[assignment]
-        changed = True
-    if current.due != item.due:
-        record(
-            session,
-            current,
-            EventKind.DUE,
-            actor=actor,
-            now=now,
-            field="due",
-            old=current.due.isoformat(),
-            new=item.due.isoformat(),
-            text=text,
-        )
-        current.due = item.due
-        changed = True
-    return changed
