@@ -78,7 +78,9 @@ def import_meeting(
     existing = {
         row.key: row
         for row in session.execute(
-            sa.select(*(c[name] for name in _STORED), c.id, c.key, c.imported, o.name.label("owner"))
+            sa.select(
+                *(c[name] for name in _STORED), c.id, c.key, c.imported, o.name.label("owner")
+            )
             .join(Owner, o.id == c.owner_id)
             .where(c.meeting_id == meeting.id)
         )
@@ -90,8 +92,9 @@ def import_meeting(
         if row is None:
             new.append(item)
             continue
-        changed = _merge(session, row, item, owner_ids, report, actor=actor, now=now,
-                         origin=origin, force=force)
+        changed = _merge(
+            session, row, item, owner_ids, report, actor=actor, now=now, origin=origin, force=force
+        )
         if changed:
             report.updated.append(item.key)
             report.changed_fields[item.key] = changed
@@ -188,12 +191,11 @@ def _merge(
     if to_apply:
         commitment = session.get(Commitment, row.id)
         assert commitment is not None
-        _apply_changes(session, commitment, to_apply, owner_ids, actor=actor, now=now,
-                       origin=origin)
-    if kept != last or row.imported is None:
-        session.execute(
-            sa.update(Commitment).where(Commitment.id == row.id).values(imported=kept)
+        _apply_changes(
+            session, commitment, to_apply, owner_ids, actor=actor, now=now, origin=origin
         )
+    if kept != last or row.imported is None:
+        session.execute(sa.update(Commitment).where(Commitment.id == row.id).values(imported=kept))
         if commitment is not None:
             session.expire(commitment, ["imported"])
     return list(to_apply)
@@ -348,21 +350,57 @@ def _apply_changes(
             previous = session.get(Owner, current.owner_id)
             new_owner = session.get(Owner, new_id)
             assert new_owner is not None
-            record(session, current, EventKind.OWNER, actor=actor, now=now, field="owner",
-                   old=previous.name if previous else None, new=new_owner.name, text=text,
-                   data={"from": current.owner_id, "to": new_id})
+            record(
+                session,
+                current,
+                EventKind.OWNER,
+                actor=actor,
+                now=now,
+                field="owner",
+                old=previous.name if previous else None,
+                new=new_owner.name,
+                text=text,
+                data={"from": current.owner_id, "to": new_id},
+            )
             current.owner_id = new_id
         elif name == "due":
             due = date.fromisoformat(value)
-            record(session, current, EventKind.DUE, actor=actor, now=now, field="due",
-                   old=current.due.isoformat(), new=value, text=text)
+            record(
+                session,
+                current,
+                EventKind.DUE,
+                actor=actor,
+                now=now,
+                field="due",
+                old=current.due.isoformat(),
+                new=value,
+                text=text,
+            )
             current.due = due
         elif name == "tags":
             tags = fields.clean_tags(value)
-            record(session, current, EventKind.CHANGED, actor=actor, now=now, field="tags",
-                   old=json.dumps(current.tags), new=json.dumps(tags), text=text)
+            record(
+                session,
+                current,
+                EventKind.CHANGED,
+                actor=actor,
+                now=now,
+                field="tags",
+                old=json.dumps(current.tags),
+                new=json.dumps(tags),
+                text=text,
+            )
             current.tags = tags
         else:
-            record(session, current, EventKind.CHANGED, actor=actor, now=now, field=name,
-                   old=getattr(current, name), new=value, text=text)
+            record(
+                session,
+                current,
+                EventKind.CHANGED,
+                actor=actor,
+                now=now,
+                field=name,
+                old=getattr(current, name),
+                new=value,
+                text=text,
+            )
             setattr(current, name, value)
