@@ -126,9 +126,7 @@ def test_owner_names_are_compared_cleaned(run: Runner, tmp_path: Path) -> None:
     """A zero-width space or another case does not make a second owner."""
     path = _copy_seed(tmp_path)
     text = path.read_text(encoding="utf-8")
-    text = text.replace(
-        'owner = "Ministry of Finance"', 'owner = "ministry of\u200b finance"', 1
-    )
+    text = text.replace('owner = "Ministry of Finance"', 'owner = "ministry of\u200b finance"', 1)
     path.write_text(text, encoding="utf-8")
     assert run("import", path).exit_code == 0
     names = [o["name"] for o in run("owner", "list", "--json").json()]

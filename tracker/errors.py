@@ -65,3 +65,21 @@ class DatabaseError(TrackerError):
 
 class DeliveryError(TrackerError):
     exit_code = ExitCode.DELIVERY
+
+
+class Missing(InvalidInput):
+    """Something an action requires was not given. `action` says what needed it ("closing",
+    "moving a deadline"), `needs` what is missing ("reason", "note", "evidence"); each front
+    door words it with its own names for them (`tracker.cli.wording`)."""
+
+    def __init__(self, action: str, *needs: str, why: str = "") -> None:
+        self.action, self.needs, self.why = action, needs, why
+        super().__init__(f"{action} needs a {' or '.join(needs)}" + (f": {why}" if why else ""))
+
+
+class OtherAction(InvalidInput):
+    """A change that has an action of its own: setting the status `status` is `action`."""
+
+    def __init__(self, status: str, action: str) -> None:
+        self.status, self.action = status, action
+        super().__init__(f"a commitment becomes {status} by the {action} action")

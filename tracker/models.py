@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
 from tracker.dbtypes import UTCDateTime
+from tracker.schemas import CommitmentCreate, CommitmentUpdate  # noqa: F401  (the family)
 from tracker.vocabulary import (
     Audience,
     DeliveryStatus,
@@ -115,37 +116,6 @@ class Event(SQLModel, table=True):
     data: dict[str, Any] | None = Field(
         default=None, sa_column=Column(sa.JSON(none_as_null=True), nullable=True)
     )
-
-
-class CommitmentCreate(SQLModel):
-    """What a person gives to add a commitment; names, not ids, as typed on the command line."""
-
-    title: str
-    owner: str
-    due: date
-    area: str | None = None
-    priority: str = Priority.NORMAL
-    tags: list[str] = []
-    description: str | None = None
-    quote: str | None = None
-    counterpart: str | None = None
-    meeting: str | None = None
-    key: str | None = None
-
-
-class CommitmentUpdate(SQLModel):
-    """A partial update: only the fields that were set are applied (`exclude_unset`)."""
-
-    title: str | None = None
-    description: str | None = None
-    owner: str | None = None
-    due: date | None = None
-    status: str | None = None
-    area: str | None = None
-    priority: str | None = None
-    counterpart: str | None = None
-    add_tags: list[str] | None = None
-    remove_tags: list[str] | None = None
 
 
 class DigestSchedule(SQLModel, table=True):

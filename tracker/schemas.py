@@ -159,3 +159,14 @@ def validate(model: type[M], data: dict[str, Any]) -> M:
     except ValidationError as exc:
         found = problems(exc)
         raise FieldError(*found[0], found[1:]) from None
+
+
+def checked(model: type[M], **data: Any) -> M:
+    """`model` from keyword values, refused as the domain's InvalidInput (exit 4) naming the
+    field: how the services and the command line build their inputs."""
+    from tracker.errors import InvalidInput
+
+    try:
+        return validate(model, data)
+    except FieldError as exc:
+        raise InvalidInput(str(exc)) from None

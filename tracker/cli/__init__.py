@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import click
 
 from tracker import __version__
+from tracker.cli import wording
 from tracker.cli.app import App
 from tracker.config import Settings
 from tracker.errors import ExitCode, TrackerError
@@ -123,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except TrackerError as exc:
         if debug:
             raise
-        click.echo(f"Error: {_one_line(str(exc))}", err=True)
+        click.echo(f"Error: {_one_line(wording.word(exc))}", err=True)
         code = int(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("Error: interrupted", err=True)

@@ -65,10 +65,11 @@ def add(
     Example:
       tracker add "Draft the visa-free agreement" --owner "Foreign Affairs" --due +6w --area tourism
     """
-    from tracker.models import CommitmentCreate
+    from tracker.schemas import CommitmentCreate, checked
     from tracker.services.commitments import add_commitment
 
-    data = CommitmentCreate(
+    data = checked(
+        CommitmentCreate,
         title=title,
         owner=owner,
         due=due,
@@ -206,14 +207,14 @@ def update(
       tracker update 6 --due 2017-12-31 --reason "Financing terms still under negotiation"
       tracker update 3 --status in_progress
     """
-    from tracker.models import CommitmentUpdate
+    from tracker.schemas import CommitmentUpdate, checked
     from tracker.services.commitments import update_commitment
 
     given = {k: v for k, v in fields.items() if v not in (None, ())}
     for name in ("add_tags", "remove_tags"):
         if name in given:
             given[name] = list(given[name])  # type: ignore[call-overload]
-    changes = CommitmentUpdate(**given)  # type: ignore[arg-type]
+    changes = checked(CommitmentUpdate, **given)
     with app.db.write() as session:
         events = update_commitment(
             session, commitment_id, changes, reason=reason, actor=app.actor, now=app.now()

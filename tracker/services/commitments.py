@@ -6,52 +6,41 @@ Lifecycle: open ⇄ in_progress ⇄ blocked, then `close` (done, with a resoluti
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, select
 
-from tracker.errors import InvalidInput, InvalidTransition, NotFound
+from tracker import fields
+from tracker.errors import InvalidInput, InvalidTransition, Missing, NotFound, OtherAction
 from tracker.models import Commitment, CommitmentCreate, CommitmentUpdate, Event, Meeting, Owner
 from tracker.services.owners import resolve_owner
 from tracker.vocabulary import ACTIVE_STATUSES, CLOSED_STATUSES, EventKind, Priority, Status
 
-MAX_TITLE = 300
+
+def _field(clean: Callable[..., Any], name: str, *args: Any) -> Any:
+    """A `tracker.fields` cleaner, its refusal as InvalidInput naming the field."""
+    try:
+        return clean(*args)
+    except ValueError as exc:
+        raise InvalidInput(f"{name} {exc}") from None
 
 
 def clean_title(title: str) -> str:
-    cleaned = " ".join(title.split())
-    if not cleaned:
-        raise InvalidInput("title is empty")
-    if len(cleaned) > MAX_TITLE:
-        raise InvalidInput(f"title is longer than {MAX_TITLE} characters")
-    return cleaned
+    return _field(fields.clean_title, "title", title)
 
 
 def clean_text(text: str | None, *, what: str) -> str:
-    cleaned = (text or "").strip()
-    if not cleaned:
-        raise InvalidInput(f"{what} is empty")
-    return cleaned
+    return _field(fields.required_block, what, text)
 
 
 def clean_counterpart(counterpart: str | None) -> str | None:
-    cleaned = " ".join((counterpart or "").split()) or None
-    if cleaned and len(cleaned) > 200:
-        raise InvalidInput("counterpart is longer than 200 characters")
-    return cleaned
+    return _field(fields.clean_counterpart, "counterpart", counterpart)
 
 
 def clean_area(area: str | None) -> str | None:
-    if area is None:
-        return None
-    cleaned = " ".join(area.split()).lower()
-    if not cleaned:
-        raise InvalidInput("area is empty")
-    if len(cleaned) > 60:
-        raise InvalidInput("area is longer than 60 characters")
-    return cleaned
+    return _field(fields.clean_area, "area", area)
 
 
 def clean_priority(priority: str) -> str:
@@ -69,18 +58,12 @@ def clean_status(status: str) -> str:
         raise InvalidInput(f"unknown status {status!r} ({names})") from None
 
 
-_TAG = re.compile(r"^[^\s,]{1,40}$")
-
-
 def clean_tags(tags: list[str]) -> list[str]:
-    out: list[str] = []
-    for tag in tags:
-        cleaned = tag.strip().lower().lstrip("+")
-        if not _TAG.match(cleaned):
-            raise InvalidInput(f"not a tag: {tag!r} (one word, no commas)")
-        if cleaned not in out:
-            out.append(cleaned)
-    return out
+    return _field(fields.clean_tags, "tags", tags)
+
+
+# Fields an update may empty.
+_CLEARABLE = frozenset({"description", "counterpart"})
 
 
 def get_commitment(session: Session, commitment_id: int) -> Commitment:
@@ -144,8 +127,8 @@ def add_commitment(
     meeting = find_meeting(session, data.meeting) if data.meeting else None
     commitment = Commitment(
         title=title,
-        description=(data.description or "").strip() or None,
-        quote=(data.quote or "").strip() or None,
+        description=_field(fields.optional_block, "description", data.description),
+        quote=_field(fields.clean_quote, "quote", data.quote),
         area=clean_area(data.area),
         due=data.due,
         priority=clean_priority(data.priority),
@@ -183,7 +166,9 @@ def update_commitment(
 ) -> list[Event]:
     """Apply the fields set in `changes`; returns the events written (none if nothing changed)."""
     commitment = get_commitment(session, commitment_id)
-    given = changes.model_dump(exclude_unset=True, exclude_none=True)
+    # What was given, cleared fields (an empty description) included.
+    given = {name: getattr(changes, name) for name in changes.model_fields_set}
+    given = {k: v for k, v in given.items() if v is not None or k in _CLEARABLE}
     if not given:
         raise InvalidInput("nothing to update: give at least one field to change")
     reason = (reason or "").strip() or None
@@ -212,7 +197,7 @@ def update_commitment(
             change(EventKind.CHANGED, "title", commitment.title, title)
             commitment.title = title
     if "description" in given:
-        description = given["description"].strip() or None
+        description = _field(fields.optional_block, "description", given["description"])
         if description != commitment.description:
             change(EventKind.CHANGED, "description", commitment.description, description)
             commitment.description = description
@@ -252,15 +237,15 @@ def update_commitment(
                 f"#{commitment.id} is {commitment.status}: reopen it before moving its deadline"
             )
         if not reason:
-            raise InvalidInput("changing a deadline needs --reason (it is counted as a slip)")
+            raise Missing("changing a deadline", "reason", why="it is counted as a slip")
         change(EventKind.DUE, "due", commitment.due, given["due"], reason)
         commitment.due = given["due"]
     if "status" in given:
         status = clean_status(given["status"])
         if status == Status.DONE:
-            raise InvalidInput("use `tracker close ID --note …` to mark a commitment done")
+            raise OtherAction(Status.DONE, "close")
         if status == Status.DROPPED:
-            raise InvalidInput("use `tracker drop ID --reason …` to drop a commitment")
+            raise OtherAction(Status.DROPPED, "drop")
         if commitment.status in CLOSED_STATUSES:
             raise InvalidTransition(
                 f"#{commitment.id} is {commitment.status}: `tracker reopen` it first"
@@ -296,12 +281,12 @@ def close_commitment(
 ) -> Commitment:
     """Mark done. A status states an outcome, so a resolution note or evidence is required."""
     commitment = get_commitment(session, commitment_id)
-    note = (note or "").strip() or None
-    evidence = (evidence or "").strip() or None
+    note = _field(fields.optional_block, "note", note)
+    evidence = _field(fields.optional_block, "evidence", evidence)
     if commitment.status in CLOSED_STATUSES:
         raise InvalidTransition(f"#{commitment.id} is already {commitment.status}")
     if not note and not evidence:
-        raise InvalidInput("closing needs --note or --evidence: say what was delivered")
+        raise Missing("closing", "note", "evidence", why="say what was delivered")
     text = " · ".join(
         part for part in (note, f"evidence: {evidence}" if evidence else None) if part
     )
@@ -331,7 +316,9 @@ def reopen_commitment(
         raise InvalidTransition(
             f"#{commitment.id} is {commitment.status}, not closed: nothing to reopen"
         )
-    reason = clean_text(reason, what="reopening needs --reason; the reason")
+    if not fields.optional_block(reason):
+        raise Missing("reopening", "reason")
+    reason = clean_text(reason, what="reason")
     record(
         session,
         commitment,
@@ -357,7 +344,9 @@ def drop_commitment(
     commitment = get_commitment(session, commitment_id)
     if commitment.status in CLOSED_STATUSES:
         raise InvalidTransition(f"#{commitment.id} is already {commitment.status}")
-    reason = clean_text(reason, what="dropping needs --reason; the reason")
+    if not fields.optional_block(reason):
+        raise Missing("dropping", "reason")
+    reason = clean_text(reason, what="reason")
     record(
         session,
         commitment,
