@@ -139,7 +139,7 @@ CASES = [
         id="area-61-chars",
     ),
     pytest.param(
-        Bad((*VALID_ADD, "--tag", "two words"), INVALID, "tags must be single words without commas (not 'two words')"),
+        Bad((*VALID_ADD, "--tag", "two words"), INVALID, "tags must be single words without"),
         id="tag-two-words",
     ),
     pytest.param(

@@ -2,35 +2,30 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from tracker import fields
 from tracker.errors import Conflict, InvalidInput, NotFound
+from tracker.fields import name_key
 from tracker.models import Commitment, Owner
 from tracker.vocabulary import ACTIVE_STATUSES, OwnerKind
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
 
 def clean_name(name: str, *, what: str = "owner name") -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise InvalidInput(f"{what} is empty")
-    if len(cleaned) > 200:
-        raise InvalidInput(f"{what} is longer than 200 characters")
-    return cleaned
+    try:
+        return fields.clean_owner_name(name)
+    except ValueError as exc:
+        raise InvalidInput(f"{what} {exc}") from None
 
 
 def clean_email(email: str | None) -> str | None:
-    if email is None or not email.strip():
-        return None
-    email = email.strip()
-    if not _EMAIL.match(email) or len(email) > 320:
-        raise InvalidInput(f"not an e-mail address: {email!r}")
-    return email
+    try:
+        return fields.clean_email(email)
+    except ValueError as exc:
+        raise InvalidInput(f"email {exc}") from None
 
 
 def clean_kind(kind: str) -> str:
@@ -53,7 +48,17 @@ def add_owner(
 
 
 def find_exact(session: Session, name: str) -> Owner | None:
-    return session.exec(select(Owner).where(sa.func.lower(Owner.name) == name.lower())).first()
+    """The owner of this name, compared as `fields.name_key` (NFC, no invisible characters,
+    case-folded): "Ministry of\u200b Finance" is the Ministry of Finance."""
+    found = session.exec(select(Owner).where(sa.func.lower(Owner.name) == name.lower())).first()
+    if found is not None:
+        return found
+    key = name_key(name)
+    # Names stored before they were cleaned, or differing beyond lower(): owners are few.
+    for owner_id, stored in session.execute(sa.select(Owner.id, Owner.name)):
+        if name_key(stored) == key:
+            return session.get(Owner, owner_id)
+    return None
 
 
 def resolve_owner(session: Session, name: str) -> Owner:
