@@ -11,7 +11,12 @@ from conftest import SEED_FILE, Runner, snapshot
 
 from tracker import fields
 from tracker.errors import ExitCode
-from tracker.schemas import CommitmentCreate, CommitmentFileEntry, CommitmentUpdate
+from tracker.schemas import (
+    CommitmentCreate,
+    CommitmentFileEntry,
+    CommitmentPublic,
+    CommitmentUpdate,
+)
 
 
 def _copy_seed(tmp_path: Path) -> Path:
@@ -53,6 +58,15 @@ def test_the_model_family_shares_the_rules() -> None:
         CommitmentCreate.model_validate(base | {"due": "3000-01-01"})
     with pytest.raises(ValueError):
         CommitmentCreate.model_validate(base | {"colour": "red"})  # unknown fields refused
+
+
+def test_reads_show_the_public_fields_by_name_in_one_order(seeded: Runner) -> None:
+    assert tuple(CommitmentPublic.model_fields) == fields.PUBLIC_FIELDS
+    shown = seeded("show", "1", "--json").json()
+    assert [k for k in shown if k != "history"] == list(fields.PUBLIC_FIELDS)
+    listed = seeded("list", "--json").json()[0]
+    assert list(listed) == list(fields.PUBLIC_FIELDS)
+    CommitmentPublic.model_validate(listed)  # the JSON is the public model's shape
 
 
 def test_add_and_update_store_cleaned_text(seeded: Runner) -> None:

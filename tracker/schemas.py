@@ -8,7 +8,7 @@ is cleaned and limited the same way whether it comes from a TOML file or `tracke
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -100,6 +100,39 @@ class CommitmentUpdate(_Model):
     counterpart: Counterpart = None
     add_tags: Tags | None = None
     remove_tags: Tags | None = None
+
+
+class CommitmentPublic(BaseModel):
+    """A commitment as reads show it (`--json`, export, the web): the fields, in the order, of
+    `fields.PUBLIC_FIELDS`, with its derived state at `as_of`."""
+
+    id: int
+    key: str | None
+    title: str
+    description: str | None
+    quote: str | None
+    owner: str
+    owner_email: str | None
+    counterpart: str | None
+    meeting: str | None
+    area: str | None
+    priority: str
+    tags: list[str]
+    status: str
+    due: date
+    as_of: date
+    overdue: bool
+    days_overdue: int
+    days_left: int
+    stale: bool
+    health: str
+    slips: int
+    last_activity: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+    resolution: str | None
+    evidence: str | None
 
 
 class OwnerCreate(_Model):
