@@ -113,7 +113,7 @@ def test_look_alike_owner_names_are_refused(seeded: Runner, db_url: str) -> None
 def test_one_address_per_recipient(seeded: Runner) -> None:
     result = seeded("owner", "add", "Ministry of Economy", "--email", "a@x.org,b@x.org")
     assert result.exit_code == ExitCode.INVALID
-    assert "one e-mail address" in result.stderr
+    assert "not an e-mail address (one address each)" in result.stderr
 
 
 @pytest.mark.parametrize(

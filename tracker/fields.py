@@ -213,7 +213,7 @@ def clean_email(value: str | None) -> str | None:
     if not email:
         return None
     if len(email) > EMAIL_MAX or not _EMAIL.match(email):
-        raise ValueError(f"must be one e-mail address (not {email!r})")
+        raise ValueError(f"is not an e-mail address (one address each): {email!r}")
     return email
 
 

@@ -9,10 +9,14 @@ import click
 
 from tracker.cli import render
 from tracker.cli.app import COMMITMENT_ID, DATE, App, pass_app, print_json, print_json_objects
+from tracker.vocabulary import ACTIVE_STATUSES, Priority, Status
 
 # Services are imported inside the commands: `tracker --help` stays free of SQLAlchemy.
 
-STATUSES = ["open", "in_progress", "blocked", "done", "dropped"]
+STATUSES = [s.value for s in Status]
+PRIORITIES = [p.value for p in Priority]
+# `update --status` moves between the active states; close, drop and reopen end or restart.
+ACTIVE = [s.value for s in ACTIVE_STATUSES]
 ID = click.argument("commitment_id", metavar="ID", type=COMMITMENT_ID)
 AS_OF = click.option("--as-of", type=DATE, help="Show how things stood at the end of this date.")
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -36,7 +40,7 @@ def _show_one(app: App, commitment_id: int, as_json: bool) -> None:
 @click.option("--due", type=DATE, required=True, help="Deadline: 2017-06-30, friday, +2w, eom, …")
 @click.option("--area", help="Area: tourism, finance, industry, security, …")
 @click.option(
-    "--priority", type=click.Choice(["high", "normal", "low"]), default="normal", show_default=True
+    "--priority", type=click.Choice(PRIORITIES), default=Priority.NORMAL.value, show_default=True
 )
 @click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
 @click.option("--meeting", help="Slug of the meeting it comes from.")
@@ -186,11 +190,11 @@ def show(app: App, commitment_id: int, as_of: date | None, as_json: bool) -> Non
 @click.option("--reason", help="Why: required for a deadline change.")
 @click.option(
     "--status",
-    type=click.Choice(["open", "in_progress", "blocked"]),
+    type=click.Choice(ACTIVE),
     help="New status (use close or drop to end a commitment).",
 )
 @click.option("--area", help="New area.")
-@click.option("--priority", type=click.Choice(["high", "normal", "low"]), help="New priority.")
+@click.option("--priority", type=click.Choice(PRIORITIES), help="New priority.")
 @click.option("--description", help="New description.")
 @click.option("--counterpart", help="New counterpart.")
 @click.option("--tag", "add_tags", multiple=True, help="Add a tag.")
