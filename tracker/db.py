@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError
 from sqlalchemy.exc import DBAPIError as SADBAPIError
 
-from tracker.errors import DatabaseError
+from tracker.errors import Conflict, DatabaseError
 
 if TYPE_CHECKING:  # the ORM is imported by the commands that write, not by every read
     from sqlmodel import Session
@@ -95,6 +95,34 @@ def describe_db_error(exc: SADBAPIError) -> str:
     original = getattr(exc, "orig", None) or exc
     first = str(original).strip().splitlines()
     return first[0] if first else type(original).__name__
+
+
+def is_unique_violation(exc: IntegrityError) -> bool:
+    """Whether a driver error is a unique key refusing a duplicate (not a foreign key or NULL)."""
+    original = getattr(exc, "orig", None)
+    if getattr(original, "sqlstate", None) == "23505":  # PostgreSQL unique_violation
+        return True
+    name = getattr(original, "sqlite_errorname", "")
+    if name:
+        return name in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
+    return "UNIQUE constraint failed" in str(original)
+
+
+@contextmanager
+def duplicate_is_conflict(message: str) -> Iterator[None]:
+    """Report a unique key violation inside the block as `Conflict(message)`.
+
+    A service checks "exists already?" before inserting, but on PostgreSQL another transaction
+    can insert the same key between the check and the insert (SQLite's BEGIN IMMEDIATE
+    serialises writers, so there the check is enough): the unique key then refuses the row,
+    and the user must see the same message either way. Wrap the flush that inserts.
+    """
+    try:
+        yield
+    except IntegrityError as exc:
+        if is_unique_violation(exc):
+            raise Conflict(message) from exc
+        raise
 
 
 class Database:
