@@ -7,6 +7,8 @@ writers queue on the lock up front instead of failing mid-transaction on an upgr
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,6 +53,14 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _create_private_file(path: Path) -> None:
+    """Create a missing database file readable and writable by its owner only (0600) before
+    SQLite creates it with the umask's mode (often world-readable). SQLite gives the -wal
+    and -shm files the mode of the database file, so they follow."""
+    with contextlib.suppress(FileExistsError):  # an existing database keeps its mode
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def create_engine(url: str) -> Engine:
     """An engine for `url`; refuses malformed URLs and unknown drivers with a DatabaseError."""
     try:
@@ -87,6 +97,12 @@ def create_engine(url: str) -> Engine:
         raise DatabaseError(f"cannot use database URL {url!r}: {exc}") from exc
     if backend == "sqlite":
         _configure_sqlite(engine)
+        path = Path(parsed.database).expanduser()
+
+        @event.listens_for(engine, "do_connect")
+        def _before_connect(*_args: Any) -> None:
+            _create_private_file(path)
+
     return engine
 
 
