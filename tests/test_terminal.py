@@ -4,6 +4,7 @@ valid JSON, undecodable arguments are a usage error, and --debug keeps the exit 
 from __future__ import annotations
 
 import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -151,3 +152,41 @@ def test_debug_through_the_environment_keeps_the_exit_code(seeded: Runner) -> No
     result = seeded("close", "99", "--note", "Done", env={"TRACKER_DEBUG": "1"})
     assert result.exit_code == 3
     assert "Traceback" in result.stderr
+
+
+def _at_a_terminal(args: list[str], db: str) -> bytes:
+    """What `tracker ARGS` writes to a terminal (a pseudo-terminal as stdout and stderr)."""
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "TRACKER_DATABASE_URL": db, "TRACKER_ACTOR": "tester"}
+    env.pop("TRACKER_DEBUG", None)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tracker", *args],
+            stdout=follower,
+            stderr=follower,
+            env=env,
+            cwd=REPO,
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the command exited and closed its side
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert process.wait(timeout=60) == 0, b"".join(chunks)
+    finally:
+        os.close(leader)
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize("args", [["show", "1"], ["list"], ["list", "--json"], ["owner", "list"]])
+def test_nothing_raw_reaches_a_real_terminal(nasty: Runner, db_url: str, args: list[str]) -> None:
+    output = _at_a_terminal(args, db_url)
+    for raw in (b"\x1b", b"\x07", "\x9b".encode(), b"\x7f"):
+        assert raw not in output, (raw, output)
+    assert b"\\u001b" in output
