@@ -31,6 +31,8 @@ def _escape(match: re.Match[str]) -> str:
 
 def visible(text: str, *, cell: bool = False) -> str:
     """`text` with every control character a terminal could act on written as `\\u001b`."""
+    if text.isprintable():  # the common case, and a fast one: a table has a cell per field
+        return text
     pattern = _UNSAFE_IN_CELL if cell else _UNSAFE
     return pattern.sub(_escape, text) if pattern.search(text) else text
 
