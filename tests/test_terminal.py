@@ -126,6 +126,21 @@ def test_arguments_that_are_not_utf8_are_a_usage_error(
     assert result.stdout == b""
 
 
+def test_an_actor_variable_that_is_not_utf8_is_a_usage_error(sqlite_url: str) -> None:
+    env = {**os.environ, "TRACKER_DATABASE_URL": sqlite_url, "TRACKER_ACTOR": os.fsdecode(b"\xff")}
+    result = subprocess.run(
+        [sys.executable, "-m", "tracker", "owner", "add", "Finance"],
+        capture_output=True,
+        env=env,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert (
+        result.stderr == b"Error: TRACKER_ACTOR=b'\\xff' is not UTF-8 text (see 'tracker --help')\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "code", "says"),
     [

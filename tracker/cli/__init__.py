@@ -96,14 +96,21 @@ def _database_message(exc: BaseException) -> str | None:
     return None
 
 
+# Environment variables read as option values: held to the same rule as arguments.
+_ENV_OPTIONS = ("TRACKER_DATABASE_URL", "TRACKER_ACTOR", "TRACKER_NOW")
+
+
 def _undecodable(args: Sequence[str]) -> str | None:
-    """The first argument that is not UTF-8 text, shown as its bytes (Python hands such bytes
-    over as lone surrogates, which fail later, anywhere, as an internal error)."""
-    for arg in args:
+    """What names the first argument (or option variable) that is not UTF-8 text, its bytes
+    shown (Python hands such bytes over as lone surrogates, which fail later, anywhere, as an
+    internal error)."""
+    named = [("argument {}", arg) for arg in args]
+    named += [(f"{name}={{}}", os.environ.get(name) or "") for name in _ENV_OPTIONS]
+    for label, text in named:
         try:
-            arg.encode("utf-8")
+            text.encode("utf-8")
         except UnicodeEncodeError:
-            return repr(os.fsencode(arg))
+            return label.format(repr(os.fsencode(text)))
     return None
 
 
@@ -117,7 +124,7 @@ def _run(args: list[str], *, debug: bool) -> int:
     """Run the command; every error becomes `Error: …` on stderr and its exit code."""
     bad = _undecodable(args)
     if bad is not None:
-        click.echo(f"Error: argument {bad} is not UTF-8 text (see 'tracker --help')", err=True)
+        click.echo(f"Error: {bad} is not UTF-8 text (see 'tracker --help')", err=True)
         return int(ExitCode.USAGE)
     try:
         code = cli.main(args=args, prog_name="tracker", standalone_mode=False)
