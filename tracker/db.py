@@ -97,11 +97,12 @@ def create_engine(url: str) -> Engine:
         raise DatabaseError(f"cannot use database URL {url!r}: {exc}") from exc
     if backend == "sqlite":
         _configure_sqlite(engine)
-        path = Path(parsed.database).expanduser()
+        if not parsed.query.get("uri"):  # a `file:` URI names its file in its own syntax
+            path = Path(parsed.database).expanduser()
 
-        @event.listens_for(engine, "do_connect")
-        def _before_connect(*_args: Any) -> None:
-            _create_private_file(path)
+            @event.listens_for(engine, "do_connect")
+            def _before_connect(*_args: Any) -> None:
+                _create_private_file(path)
 
     return engine
 

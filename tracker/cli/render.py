@@ -69,6 +69,8 @@ class EscapingStream:
         return True
 
     def __getattr__(self, name: str) -> Any:  # encoding, errors, closed, …
+        if name == "buffer":  # bytes written there would pass unescaped
+            raise AttributeError(name)
         return getattr(self.inner, name)
 
 
