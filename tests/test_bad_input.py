@@ -120,6 +120,19 @@ CASES = [
         id="id-beyond-int32",
     ),
     # --- titles and other text fields ---------------------------------------------------
+    # Bytes that are not UTF-8 reach Python as lone surrogates (here as `tracker add $'\xff'`).
+    pytest.param(
+        Bad(("add", "\udcff", "--owner", "Finance", *DUE), USAGE, "b'\\xff' is not UTF-8"),
+        id="title-not-utf8",
+    ),
+    pytest.param(
+        Bad(("note", "1", "Sent to the Minist\udce9re"), USAGE, "is not UTF-8 text"),
+        id="note-not-utf8",
+    ),
+    pytest.param(
+        Bad(("export", "--format", "csv", "--out", "{tmp}/\udcff.csv"), USAGE, "not UTF-8"),
+        id="path-not-utf8",
+    ),
     pytest.param(
         Bad(("add", "", "--owner", "Finance", *DUE), INVALID, "title is empty"), id="title-empty"
     ),

@@ -22,6 +22,15 @@ def data_dir() -> Path:
     return Path(base) / "tracker"
 
 
+def make_data_dir() -> Path:
+    """Create the data directory if it is missing, for its owner only (0700): the database
+    holds names, e-mail addresses and the state of agreements. An existing folder keeps the
+    mode its owner gave it."""
+    folder = data_dir()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
 def default_database_url() -> str:
     return f"sqlite:///{data_dir() / 'tracker.db'}"
 

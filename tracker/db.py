@@ -7,6 +7,8 @@ writers queue on the lock up front instead of failing mid-transaction on an upgr
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError
 from sqlalchemy.exc import DBAPIError as SADBAPIError
 
-from tracker.errors import DatabaseError
+from tracker.errors import Conflict, DatabaseError
 
 if TYPE_CHECKING:  # the ORM is imported by the commands that write, not by every read
     from sqlmodel import Session
@@ -49,6 +51,14 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: sa.Connection) -> None:
         write = connection.get_execution_options().get(_WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _create_private_file(path: Path) -> None:
+    """Create a missing database file readable and writable by its owner only (0600) before
+    SQLite creates it with the umask's mode (often world-readable). SQLite gives the -wal
+    and -shm files the mode of the database file, so they follow."""
+    with contextlib.suppress(FileExistsError):  # an existing database keeps its mode
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def create_engine(url: str) -> Engine:
@@ -87,6 +97,13 @@ def create_engine(url: str) -> Engine:
         raise DatabaseError(f"cannot use database URL {url!r}: {exc}") from exc
     if backend == "sqlite":
         _configure_sqlite(engine)
+        if not parsed.query.get("uri"):  # a `file:` URI names its file in its own syntax
+            path = Path(parsed.database).expanduser()
+
+            @event.listens_for(engine, "do_connect")
+            def _before_connect(*_args: Any) -> None:
+                _create_private_file(path)
+
     return engine
 
 
@@ -95,6 +112,34 @@ def describe_db_error(exc: SADBAPIError) -> str:
     original = getattr(exc, "orig", None) or exc
     first = str(original).strip().splitlines()
     return first[0] if first else type(original).__name__
+
+
+def is_unique_violation(exc: IntegrityError) -> bool:
+    """Whether a driver error is a unique key refusing a duplicate (not a foreign key or NULL)."""
+    original = getattr(exc, "orig", None)
+    if getattr(original, "sqlstate", None) == "23505":  # PostgreSQL unique_violation
+        return True
+    name = getattr(original, "sqlite_errorname", "")
+    if name:
+        return name in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
+    return "UNIQUE constraint failed" in str(original)
+
+
+@contextmanager
+def duplicate_is_conflict(message: str) -> Iterator[None]:
+    """Report a unique key violation inside the block as `Conflict(message)`.
+
+    A service checks "exists already?" before inserting, but on PostgreSQL another transaction
+    can insert the same key between the check and the insert (SQLite's BEGIN IMMEDIATE
+    serialises writers, so there the check is enough): the unique key then refuses the row,
+    and the user must see the same message either way. Wrap the flush that inserts.
+    """
+    try:
+        yield
+    except IntegrityError as exc:
+        if is_unique_violation(exc):
+            raise Conflict(message) from exc
+        raise
 
 
 class Database:

@@ -17,6 +17,7 @@ from typing import Any
 from tracker.dates import apply_offset, is_offset, parse_iso
 from tracker.errors import InvalidInput, MeetingFileError
 from tracker.fields import check_day, clean_line, name_key
+from tracker.inputs import read_capped
 from tracker.schemas import CommitmentFileEntry, FieldError, OwnerCreate, validate
 
 try:  # the compiled tomli parses a large meeting file about three times faster than tomllib
@@ -138,9 +139,7 @@ class _Problems:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise MeetingFileError("file is larger than 64 MiB", path=str(path))
-        raw = path.read_bytes()
+        raw = read_capped(path, limit=MAX_FILE_BYTES)  # devices and pipes included
     except FileNotFoundError:
         raise MeetingFileError("no such file", path=str(path)) from None
     except IsADirectoryError:
@@ -212,7 +211,7 @@ def _source(
         return None
     try:
         source_path = (path.parent / name).resolve()
-        raw = source_path.read_bytes()
+        raw = read_capped(source_path)
     except ValueError:  # a NUL byte in the name
         problems.add("meeting.source", "not a file name")
         return None

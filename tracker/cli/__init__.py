@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import traceback
 import warnings
 from collections.abc import Sequence
 
@@ -16,6 +17,7 @@ import click
 from tracker import __version__
 from tracker.cli import wording
 from tracker.cli.app import App
+from tracker.cli.render import EscapingStream
 from tracker.config import Settings
 from tracker.errors import ExitCode, TrackerError
 
@@ -95,17 +97,36 @@ def _database_message(exc: BaseException) -> str | None:
     return None
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: run the command, turn every error into `Error: …` and an exit code."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args or os.environ.get("TRACKER_DEBUG") == "1"
-    # A command builds up to hundreds of thousands of small objects that live until it ends;
-    # the default thresholds would run the cycle collector over them a thousand times (a
-    # third of a 100,000-row digest). Rarer passes still collect cycles in the daemon.
-    gc.set_threshold(100_000, 50, 100)
-    if not debug:
-        # Library warnings (SQLAlchemy's about URL arguments, say) would break the one-line rule.
-        warnings.simplefilter("ignore")
+# Environment variables read as option values: held to the same rule as arguments.
+_ENV_OPTIONS = ("TRACKER_DATABASE_URL", "TRACKER_ACTOR", "TRACKER_NOW")
+
+
+def _undecodable(args: Sequence[str]) -> str | None:
+    """What names the first argument (or option variable) that is not UTF-8 text, its bytes
+    shown (Python hands such bytes over as lone surrogates, which fail later, anywhere, as an
+    internal error)."""
+    named = [("argument {}", arg) for arg in args]
+    named += [(f"{name}={{}}", os.environ.get(name) or "") for name in _ENV_OPTIONS]
+    for label, text in named:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return label.format(repr(os.fsencode(text)))
+    return None
+
+
+def _traceback(debug: bool) -> None:
+    # --debug shows the traceback and keeps the exit code: scripts that check codes still work.
+    if debug:
+        traceback.print_exc()
+
+
+def _run(args: list[str], *, debug: bool) -> int:
+    """Run the command; every error becomes `Error: …` on stderr and its exit code."""
+    bad = _undecodable(args)
+    if bad is not None:
+        click.echo(f"Error: {bad} is not UTF-8 text (see 'tracker --help')", err=True)
+        return int(ExitCode.USAGE)
     try:
         code = cli.main(args=args, prog_name="tracker", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -114,16 +135,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo("Error: aborted", err=True)
         code = 130
     except click.ClickException as exc:
-        if debug:
-            raise
+        _traceback(debug)
         hint = ""
         if isinstance(exc, click.UsageError) and exc.ctx is not None:
             hint = f" (see '{exc.ctx.command_path} --help')"
         click.echo(f"Error: {_one_line(exc.format_message())}{hint}", err=True)
         code = exc.exit_code
     except TrackerError as exc:
-        if debug:
-            raise
+        _traceback(debug)
         click.echo(f"Error: {_one_line(wording.word(exc))}", err=True)
         code = int(exc.exit_code)
     except KeyboardInterrupt:
@@ -138,17 +157,38 @@ def main(argv: Sequence[str] | None = None) -> None:
         os.close(devnull)
         code = 0
     except Exception as exc:
-        if debug:
-            raise
+        _traceback(debug)
         message = _database_message(exc)
         if message is not None:
             click.echo(f"Error: {_one_line(message)}", err=True)
             code = int(ExitCode.DATABASE)
         else:
+            rerun = "" if debug else " (rerun with --debug for the traceback)"
             click.echo(
-                f"Error: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
-                "(rerun with --debug for the traceback)",
+                f"Error: internal error: {type(exc).__name__}: {_one_line(str(exc))}{rerun}",
                 err=True,
             )
             code = int(ExitCode.INTERNAL)
-    sys.exit(code if isinstance(code, int) else 0)
+    return code if isinstance(code, int) else 0
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run the command, turn every error into `Error: …` and an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or os.environ.get("TRACKER_DEBUG") == "1"
+    # A command builds up to hundreds of thousands of small objects that live until it ends;
+    # the default thresholds would run the cycle collector over them a thousand times (a
+    # third of a 100,000-row digest). Rarer passes still collect cycles in the daemon.
+    gc.set_threshold(100_000, 50, 100)
+    if not debug:
+        # Library warnings (SQLAlchemy's about URL arguments, say) would break the one-line rule.
+        warnings.simplefilter("ignore")
+    # Stored text (titles, names, notes, messages that quote them) reaches stdout and stderr
+    # through many commands: escaping at the streams covers every one of them.
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = EscapingStream(stdout), EscapingStream(stderr)  # type: ignore[assignment]
+    try:
+        code = _run(args, debug=debug)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+    sys.exit(code)

@@ -50,14 +50,16 @@ def extract(
       tracker import draft.toml
     """
     from tracker.digest.service import write_output
-    from tracker.extract import ExtractError, draft_to_toml, read_readout
+    from tracker.extract import MAX_BYTES, ExtractError, draft_to_toml
     from tracker.extract import extract as extract_draft
+    from tracker.inputs import TextInputError, read_text
 
     # The meeting file names its readout relative to where the file will be.
     base = (out.parent if out else Path.cwd()).resolve()
     source = os.path.relpath(readout.resolve(), base)
     try:
-        text = read_readout(readout)
+        # Capped as it reads: a device or a pipe (/dev/zero) has no size to check first.
+        text = read_text(readout, limit=MAX_BYTES, what="readout")
         draft = extract_draft(
             text,
             meeting_date=meeting_date,
@@ -66,8 +68,10 @@ def extract(
             source=source,
             min_confidence=min_confidence,
         )
-    except ExtractError as exc:
+    except (ExtractError, TextInputError) as exc:
         raise MeetingFileError(str(exc)) from None
+    except OSError as exc:
+        raise MeetingFileError(f"{readout}: cannot read the readout ({exc.strerror})") from None
     rendered = draft_to_toml(draft)
     if out is None:
         click.echo(rendered, nl=False)

@@ -2,17 +2,76 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from tracker.models import Event
     from tracker.services.views import CommitmentView
 
 OWNER_WIDTH = 34
+
+# C0 controls but newline and tab, DEL and C1 controls: what a terminal may act on (ESC starts
+# a sequence that can retitle the window, rewrite the screen or fake a prompt; U+009B is a
+# one-character CSI). Stored text comes from meeting files and other people's commands.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# In a table cell newline and tab would break the row: shown as escapes there too.
+_UNSAFE_IN_CELL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    # The JSON form: it is also what keeps a JSON document valid when the stream filter
+    # below meets a C1 character inside one of its strings.
+    return f"\\u{ord(match.group()):04x}"
+
+
+def visible(text: str, *, cell: bool = False) -> str:
+    """`text` with every control character a terminal could act on written as `\\u001b`."""
+    if text.isprintable():  # the common case, and a fast one: a table has a cell per field
+        return text
+    pattern = _UNSAFE_IN_CELL if cell else _UNSAFE
+    return pattern.sub(_escape, text) if pattern.search(text) else text
+
+
+class EscapingStream:
+    """A text stream that writes `visible(text)` to the stream it wraps: set as sys.stdout
+    and sys.stderr for one command, so no stored text reaches the terminal raw, whichever
+    command prints it. No `buffer` attribute, so click writes through it rather than
+    around it."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self.inner = inner
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):  # click probes for a binary stream with b""
+            raise TypeError("EscapingStream writes text")
+        self.inner.write(visible(text))
+        return len(text)
+
+    def writelines(self, lines: Sequence[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+    def isatty(self) -> bool:
+        return self.inner.isatty()
+
+    def fileno(self) -> int:
+        return self.inner.fileno()
+
+    def writable(self) -> bool:
+        return True
+
+    def __getattr__(self, name: str) -> Any:  # encoding, errors, closed, …
+        if name == "buffer":  # bytes written there would pass unescaped
+            raise AttributeError(name)
+        return getattr(self.inner, name)
 
 
 def shorten(text: str | None, width: int) -> str:
@@ -36,6 +95,7 @@ def table(
 ) -> str:
     """Columns sized to their content; the last column is cut to the terminal on a tty."""
     right = right or set()
+    rows = [[visible(cell, cell=True) for cell in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row[:-1]):

@@ -28,7 +28,7 @@ def init(app: App) -> None:
     from tracker import config, migrate
 
     if app.settings.database_url == config.default_database_url():
-        config.data_dir().mkdir(parents=True, exist_ok=True)
+        config.make_data_dir()
     before, after = migrate.upgrade(app.db)
     where = app.db.sqlite_path() or app.db.engine.url.render_as_string(hide_password=True)
     if before == after:

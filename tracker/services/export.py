@@ -38,6 +38,32 @@ CSV_FIELDS = [
     "quote",
 ]
 
+# The columns that hold text people typed or imported. A spreadsheet reads a cell that starts
+# with = + - @ (or a tab or carriage return before one) as a formula: `=HYPERLINK(…)` in a
+# title would become a live link, and DDE formulas can run commands. A leading single quote
+# makes it text (OWASP, CSV injection). Numbers (id, days_overdue, slips), dates, flags and
+# the status vocabulary are left as they are, so negative numbers stay numbers.
+CSV_TEXT_FIELDS = frozenset(
+    {
+        "meeting",
+        "key",
+        "title",
+        "owner",
+        "counterpart",
+        "area",
+        "tags",
+        "resolution",
+        "evidence",
+        "quote",
+    }
+)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: str) -> str:
+    """`value` as a spreadsheet will show it, never as a formula it would evaluate."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
 
 def export_json(session: Session, *, as_of: date, meeting: str | None = None) -> dict[str, Any]:
     """Meetings, owners and commitments, each commitment with its whole history."""
@@ -96,5 +122,9 @@ def export_csv(session: Session, *, as_of: date, meeting: str | None = None) -> 
     for text in texts:
         row = json.loads(text)
         row["tags"] = " ".join(row["tags"])
+        for name in CSV_TEXT_FIELDS:
+            value = row.get(name)
+            if isinstance(value, str):
+                row[name] = neutralise_cell(value)
         writer.writerow(row)
     return out.getvalue()

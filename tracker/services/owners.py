@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from tracker import fields
+from tracker.db import duplicate_is_conflict
 from tracker.errors import Conflict, InvalidInput, NotFound
 from tracker.fields import name_key
 from tracker.models import Commitment, Owner
@@ -43,7 +44,8 @@ def add_owner(
         raise Conflict(f"owner already exists: {name}")
     owner = Owner(name=name, email=clean_email(email), kind=clean_kind(kind))
     session.add(owner)
-    session.flush()
+    with duplicate_is_conflict(f"owner already exists: {name}"):
+        session.flush()
     return owner
 
 
