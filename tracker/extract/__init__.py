@@ -34,6 +34,7 @@ from tracker.extract.owners import meeting_countries
 from tracker.extract.rules import find_commitments
 from tracker.extract.vocab import DEFAULT_MONTHS
 from tracker.extract.wording import KeyMaker, dominant_area
+from tracker.inputs import read_capped
 
 __all__ = ["Candidate", "Draft", "ExtractError", "draft_to_toml", "extract", "read_readout"]
 
@@ -52,14 +53,7 @@ def read_readout(path: str | os.PathLike[str]) -> str:
     """The text of a readout file, with newlines normalised; ExtractError if it is unusable."""
     name = os.fspath(path)
     try:
-        size = os.path.getsize(name)
-        if size > MAX_BYTES:
-            raise ExtractError(
-                f"{name}: the readout is too large ({size / 2**20:.0f} MiB; "
-                f"the limit is {MAX_BYTES // 2**20} MiB)"
-            )
-        with open(name, "rb") as handle:
-            data = handle.read()
+        data = read_capped(name, limit=MAX_BYTES)  # devices and pipes stop at the cap too
     except OSError as error:
         raise ExtractError(f"{name}: cannot read the readout ({error.strerror})") from error
     if b"\x00" in data:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from tracker import fields
-from tracker.db import bulk_insert
+from tracker.db import bulk_insert, duplicate_is_conflict
 from tracker.fields import name_key
 from tracker.meetingfile import CommitmentSpec, MeetingSpec
 from tracker.models import Commitment, Event, EventKind, Meeting, Owner, Status
@@ -290,7 +290,9 @@ def _upsert_meeting(
                 setattr(meeting, name, value)
                 report.meeting_updated = True
     session.add(meeting)
-    session.flush()
+    # Two imports of a new meeting at once: the second meets the unique slug (PostgreSQL).
+    with duplicate_is_conflict(f"meeting {spec.slug!r} is being imported by another process"):
+        session.flush()
     return meeting
 
 
@@ -319,7 +321,8 @@ def _upsert_owners(session: Session, spec: MeetingSpec, report: ImportReport) ->
                 kind=wanted.kind if wanted else "body",
             )
             session.add(owner)
-            session.flush()
+            with duplicate_is_conflict(f"owner {name!r} was added meanwhile; import again"):
+                session.flush()
             report.owners_created.append(name)
             ids[key] = owner.id  # type: ignore[assignment]
             continue
