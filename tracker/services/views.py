@@ -254,7 +254,10 @@ def _state(
     if "owner" in events:
         first = events["owner"]
         # Histories written before owner changes kept the ids have only the old name.
-        by_name = sa.select(O.c.id).where(O.c.name == first.c.old_value).scalar_subquery()
+        named = O.alias("previous_owner")
+        by_name = (
+            sa.select(named.c.id).where(named.c.name == first.c.old_value).scalar_subquery()
+        )
         owner_id = at_cut(
             "owner",
             h.c.owner_id,
