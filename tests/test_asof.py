@@ -192,7 +192,7 @@ def _mark_imported(db_url: str) -> None:
 
 def test_tag_changes_written_comma_joined_are_undone_too(run: Runner, db_url: str) -> None:
     """Histories from before tag changes were JSON arrays."""
-    _add(run, "--tag", "a\"b")
+    _add(run, "--tag", 'a"b')
     ok(run, "update", 1, "--tag", "later", day="2017-07-01")
     engine = sa.create_engine(db_url)
     try:
@@ -207,7 +207,7 @@ def test_tag_changes_written_comma_joined_are_undone_too(run: Runner, db_url: st
 
 
 def test_digest_counts_leave_out_what_did_not_exist_yet(run: Runner) -> None:
-    _add(run, day="2017-09-12")
+    _add(run, "--due", "2017-09-20", day="2017-09-12")  # due soon on both days
     early = run("digest", "--as-of", "2017-09-11", "--format", "md")
     later = run("digest", "--as-of", "2017-09-12", "--format", "md")
     assert early.exit_code == later.exit_code == 0, early.stderr + later.stderr

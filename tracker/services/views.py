@@ -255,9 +255,7 @@ def _state(
         first = events["owner"]
         # Histories written before owner changes kept the ids have only the old name.
         named = O.alias("previous_owner")
-        by_name = (
-            sa.select(named.c.id).where(named.c.name == first.c.old_value).scalar_subquery()
-        )
+        by_name = sa.select(named.c.id).where(named.c.name == first.c.old_value).scalar_subquery()
         owner_id = at_cut(
             "owner",
             h.c.owner_id,
