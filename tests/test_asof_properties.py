@@ -308,14 +308,19 @@ def test_show_as_of_is_the_replay_of_the_history(
     first, last = START.date() - timedelta(days=25), history.now.date() + timedelta(days=2)
     days = data.draw(st.lists(st.dates(min_value=first, max_value=last), min_size=1, max_size=3))
     for day in days:
+        # The list reads the same state: the commitments that existed, as they stood.
+        listed = history.run("list", "--json", "--as-of", day.isoformat()).json()
+        by_id = {row["id"]: row for row in listed}
         for commitment in rows.commitments:
             want = replay(rows, history, commitment, day)
             args = ("show", commitment.id, "--json", "--as-of", day.isoformat())
             shown = history.run(*args, expect=(0, 3))
             assert shown.exit_code == (3 if want is None else 0), (commitment.id, day)
             if want is None:
+                assert commitment.id not in by_id, (commitment.id, day)
                 continue
             got = shown.json()
+            assert got | {"history": None} == by_id[commitment.id] | {"history": None}
             assert {k: got[k] for k in COMPARED} == {k: want[k] for k in COMPARED}, (
                 commitment.id,
                 day,
