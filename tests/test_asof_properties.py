@@ -219,7 +219,7 @@ def read_rows(db_url: str) -> Rows:
                 )
             ):
                 events.setdefault(row.commitment_id, []).append(row)
-            owners = dict(conn.execute(sa.text("SELECT id, name FROM owner")).tuples().all())
+            owners = {i: name for i, name in conn.execute(sa.text("SELECT id, name FROM owner"))}
             meetings = {
                 row.id: (row.slug, date.fromisoformat(str(row.date)))
                 for row in conn.execute(sa.text("SELECT id, slug, date FROM meeting"))
