@@ -228,7 +228,7 @@ def _state(
     # The values at the cut: from the first change after it, else as they are now.
     events = {name: E.alias(f"first_{name}") for name in rewound}
 
-    def at_cut(name: str, now: Expr, then: Any = None) -> Expr:
+    def at_cut(name: str, now: Expr, then: Callable[[Expr], Expr] | None = None) -> Expr:
         if name not in events:
             return now
         old = events[name].c.old_value
