@@ -17,6 +17,7 @@ from tracker.services.views import Filters, Order, commitments_json, fetch_commi
 AS_OF = date(2017, 9, 11)
 STATUSES = ["open", "in_progress", "blocked", "done", "dropped"]
 DUE_OFFSETS = [-40, -1, 0, 1, 13, 14, 15, 40]
+CREATED = datetime.combine(AS_OF - timedelta(days=60), time(10), UTC)
 ACTIVITY_OFFSETS = [-45, -30, -29, -1, 0, 1]  # days from AS_OF; 1: after it, so none by then
 
 
@@ -61,14 +62,14 @@ def _fill(db: Database) -> dict[int, dict[str, Any]]:
                 due=due,
                 status=status,
                 tags=["edge", "ü"],
-                created_at=at,
+                created_at=CREATED,  # before the as-of date: a commitment after it is absent
                 updated_at=at,
                 closed_at=at if status in ("done", "dropped") else None,
             )
             session.add(c)
             session.flush()
             session.add(
-                Event(commitment_id=c.id, at=at, actor="test", kind="created")  # type: ignore[arg-type]
+                Event(commitment_id=c.id, at=at, actor="test", kind="note")  # type: ignore[arg-type]
             )
             last = active_day if activity_offset <= 0 else None
             wants[c.id] = expected(status, due, last)  # type: ignore[index]

@@ -278,6 +278,7 @@ def test_seed_import_via_module_entry_point(tmp_path: Path) -> None:
     import sys
 
     env = {"TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}", "PATH": "/usr/bin:/bin"}
+    env["TRACKER_NOW"] = "2017-09-11T09:00:00Z"  # imported by the day the review reads
     for args in (["init"], ["import", str(SEED_FILE)]):
         done = subprocess.run(
             [sys.executable, "-m", "tracker", *args],

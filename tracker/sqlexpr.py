@@ -31,6 +31,25 @@ class SQL:
         """An ISO date stored as text (an event's old value) as a date."""
         return text if self.sqlite else sa.cast(text, sa.Date)
 
+    def json_field(self, stored_json: Expr, key: str) -> Expr:
+        """One key of a stored JSON object, as SQL text (numbers as numbers on SQLite)."""
+        if not key.isidentifier():
+            raise ValueError(f"not a plain key: {key!r}")
+        if self.sqlite:
+            return sa.func.json_extract(stored_json, f"$.{key}")
+        return sa.func.json_extract_path_text(stored_json, key)
+
+    def as_int(self, value: Expr) -> Expr:
+        return value if self.sqlite else sa.cast(value, sa.Integer)
+
+    def as_instant(self, text: Expr) -> Expr:
+        """An instant written as ISO text in UTC (in an event's details) as the columns hold it."""
+        return text if self.sqlite else sa.cast(text, sa.DateTime)
+
+    def as_json(self, text: Expr) -> Expr:
+        """JSON stored as text (an event's old value) as a JSON column holds it."""
+        return text if self.sqlite else sa.cast(text, sa.JSON)
+
     def days_between(self, later: Expr, earlier: Expr) -> Expr:
         """Whole days from `earlier` to `later` (negative when `later` is before)."""
         if self.sqlite:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-meeting = sa.table("meeting", sa.column("id"), sa.column("slug"))
+meeting = sa.table("meeting", sa.column("id"), sa.column("slug"), sa.column("date"))
 
 owner = sa.table("owner", sa.column("id"), sa.column("name"), sa.column("email"))
 

@@ -165,20 +165,25 @@ def show(app: App, commitment_id: int, as_of: date | None, as_json: bool) -> Non
     Example:
       tracker show 3 --as-of 2017-09-11
     """
+    from tracker.errors import NotFound
     from tracker.services.commitments import history
     from tracker.services.listing import commitment_json, commitment_view
     from tracker.services.views import end_of_day, event_to_json
 
     as_of = as_of or app.today()
+    absent = NotFound(f"#{commitment_id} did not exist yet on {as_of.isoformat()}")
     with app.db.read() as session:
         events = history(session, commitment_id, until=end_of_day(as_of))  # refuses unknown ids
         conn = session.connection()
         if as_json:
             text = commitment_json(conn, commitment_id, as_of=as_of)
-            print_json(json.loads(text or "null") | {"history": [event_to_json(e) for e in events]})
+            if text is None:
+                raise absent
+            print_json(json.loads(text) | {"history": [event_to_json(e) for e in events]})
             return
         view = commitment_view(conn, commitment_id, as_of=as_of)
-    assert view is not None  # history() found it in this transaction
+    if view is None:
+        raise absent
     click.echo(render.detail(view, events))
 
 

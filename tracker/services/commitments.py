@@ -6,8 +6,9 @@ Lifecycle: open ⇄ in_progress ⇄ blocked, then `close` (done, with a resoluti
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlmodel import Session, select
@@ -94,7 +95,10 @@ def record(
     text: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> Event:
-    """Append one event to the history and touch the commitment's updated time."""
+    """Append one event to the history and touch the commitment's updated time.
+
+    `data` holds what the text columns cannot, so that the history alone rebuilds the
+    commitment at any instant (`--as-of`): see `tracker.services.views`."""
     if commitment.id is None:
         session.flush()
     event = Event(
@@ -151,8 +155,28 @@ def add_commitment(
         now=now,
         new=commitment.title,
         text=source,
+        data=_first_state(commitment, owner_name=owner.name),
     )
     return commitment
+
+
+def _first_state(commitment: Commitment, *, owner_name: str) -> dict[str, Any]:
+    """The whole state a commitment starts with: where a replay of its history begins."""
+    return {
+        "title": commitment.title,
+        "description": commitment.description,
+        "quote": commitment.quote,
+        "owner_id": commitment.owner_id,
+        "owner": owner_name,
+        "counterpart": commitment.counterpart,
+        "area": commitment.area,
+        "priority": commitment.priority,
+        "tags": list(commitment.tags),
+        "due": commitment.due.isoformat(),
+        "status": commitment.status,
+        "meeting_id": commitment.meeting_id,
+        "key": commitment.key,
+    }
 
 
 def update_commitment(
@@ -175,7 +199,12 @@ def update_commitment(
     events: list[Event] = []
 
     def change(
-        kind: EventKind, field: str, old: object, new: object, text: str | None = None
+        kind: EventKind,
+        field: str,
+        old: object,
+        new: object,
+        text: str | None = None,
+        data: dict[str, Any] | None = None,
     ) -> None:
         events.append(
             record(
@@ -188,6 +217,7 @@ def update_commitment(
                 old=_text(old),
                 new=_text(new),
                 text=text,
+                data=data,
             )
         )
 
@@ -221,14 +251,21 @@ def update_commitment(
         tags = [t for t in commitment.tags if t not in removed]
         tags += [t for t in clean_tags(given.get("add_tags", [])) if t not in tags]
         if tags != commitment.tags:
-            change(EventKind.CHANGED, "tags", ",".join(commitment.tags), ",".join(tags))
+            # JSON arrays: a tag list is rebuilt from them exactly, even an empty one.
+            change(EventKind.CHANGED, "tags", json.dumps(commitment.tags), json.dumps(tags))
             commitment.tags = tags
     if "owner" in given:
         owner = resolve_owner(session, given["owner"])
         if owner.id != commitment.owner_id:
             previous = session.get(Owner, commitment.owner_id)
+            # Names can be renamed later: the ids say who it was.
             change(
-                EventKind.OWNER, "owner", previous.name if previous else None, owner.name, reason
+                EventKind.OWNER,
+                "owner",
+                previous.name if previous else None,
+                owner.name,
+                reason,
+                {"from": commitment.owner_id, "to": owner.id},
             )
             commitment.owner_id = owner.id  # type: ignore[assignment]
     if "due" in given and given["due"] != commitment.due:
@@ -300,6 +337,7 @@ def close_commitment(
         old=commitment.status,
         new=Status.DONE,
         text=text,
+        data={"resolution": note, "evidence": evidence},
     )
     commitment.status = Status.DONE
     commitment.closed_at = now
@@ -329,6 +367,12 @@ def reopen_commitment(
         old=commitment.status,
         new=Status.OPEN,
         text=reason,
+        # What the reopening clears, so that a view before it can put it back.
+        data={
+            "resolution": commitment.resolution,
+            "evidence": commitment.evidence,
+            "closed_at": _iso_instant(commitment.closed_at),
+        },
     )
     commitment.status = Status.OPEN
     commitment.closed_at = None
@@ -357,6 +401,7 @@ def drop_commitment(
         old=commitment.status,
         new=Status.DROPPED,
         text=reason,
+        data={"resolution": reason},
     )
     commitment.status = Status.DROPPED
     commitment.closed_at = now
@@ -378,3 +423,12 @@ def _text(value: object) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def _iso_instant(value: datetime | None) -> str | None:
+    """UTC, as `2017-09-12T10:00:00.123456+00:00`: both backends read it back as an instant."""
+    if value is None:
+        return None
+    if value.tzinfo is None:  # read back from SQLite by a path that skipped the column type
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()

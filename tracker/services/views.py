@@ -4,9 +4,11 @@ One query builds the state (`_state`); the derived fields (overdue, days late, s
 SQL over it (`tracker.health`). Rows come back as `CommitmentView`s (`show`), as light rows
 (tables, the digest's sections), or as finished JSON text, built by the database (`--json`).
 
-`--as-of D` shows how things stood at the end of day D: changes of status or deadline recorded
-after D are undone from the history. Commitments entered after D still count (they belong to a
-meeting held earlier); their later changes are undone all the same.
+`--as-of D` shows how things stood at the end of day D, every field of it: what was recorded
+after D is undone from the history (`event`: each change keeps the old value, and `data` what a
+column cannot hold, such as what a reopening cleared). A commitment that did not exist yet is
+absent: one from a meeting file exists from its meeting's date, one added by hand from the
+moment it was added. Nothing is undone when nothing happened after D (a read of today).
 
 Only SQLAlchemy Core is used here, over `tracker.tables`: a read command does not import the ORM.
 """
@@ -14,7 +16,7 @@ Only SQLAlchemy Core is used here, over `tracker.tables`: a read command does no
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -28,7 +30,7 @@ from tracker.tables import commitment as C
 from tracker.tables import event as E
 from tracker.tables import meeting as M
 from tracker.tables import owner as O
-from tracker.vocabulary import ACTIVE_STATUSES, Status
+from tracker.vocabulary import ACTIVE_STATUSES, EventKind, Status
 
 _ACTIVE = [s.value for s in ACTIVE_STATUSES]
 
@@ -50,7 +52,7 @@ class CommitmentView:
     status: str
     due: date
     created_at: datetime
-    updated_at: datetime
+    updated_at: datetime | None  # none before the first event (a meeting's, before its import)
     closed_at: datetime | None
     resolution: str | None
     evidence: str | None
@@ -86,15 +88,76 @@ class Order:
     MOST_LATE = "most_late"  # most days late first, then id (the overdue review)
 
 
-def _first_old_value(field_name: str, cut: Any) -> Expr:
-    """The value `field_name` had at the cut: the old value of its first change after it."""
+# The fields a change can be undone for; each is a `field` of the events that change it.
+_REWINDABLE = (
+    "title", "description", "quote", "owner", "counterpart", "area", "priority", "tags", "due",
+    "status",
+)  # fmt: skip
+
+
+def _changes_after(conn: sa.Connection, cut: Any) -> frozenset[str]:
+    """The fields with changes recorded after the cut ("" for events of no field: notes and
+    creations); empty when nothing happened after it, as for every read of today."""
+    rows = conn.execute(sa.select(E.c.field).where(E.c.at >= cut).distinct())
+    return frozenset(field or "" for (field,) in rows)
+
+
+def _first_change(field_name: str, cut: Any) -> Expr:
+    """The id of the first event after the cut that changed `field_name`: its old value is
+    what the field held at the cut."""
     return (
-        sa.select(E.c.old_value)
+        sa.select(E.c.id)
         .where(E.c.commitment_id == C.c.id, E.c.field == field_name, E.c.at >= cut)
-        .order_by(E.c.id)
+        .order_by(E.c.at, E.c.id)
         .limit(1)
         .scalar_subquery()
     )
+
+
+def _tags_text(sql: SQL, old: Expr) -> Expr:
+    """A tag list as an event stored it: a JSON array, or comma-joined in histories written
+    before tag changes were JSON (tags hold no commas)."""
+    escaped = sa.func.replace(sa.func.replace(old, "\\", "\\\\"), '"', '\\"')
+    joined = sa.literal('["') + sa.func.replace(escaped, ",", '","') + sa.literal('"]')
+    return sql.as_json(
+        sa.case(
+            (old.like("[%"), old),
+            (sa.func.coalesce(old, "") == "", "[]"),
+            else_=joined,
+        )
+    )
+
+
+def _exists_at(sql: SQL, *, as_of: date, cut: Any) -> Expr:
+    """A commitment from a meeting file exists from its meeting's date; one added by hand
+    from the moment it was added."""
+    return sa.or_(
+        sa.and_(C.c.imported.is_not(None), M.c.date <= sql.day(as_of)),
+        sa.and_(C.c.imported.is_(None), C.c.created_at < cut),
+    )
+
+
+Condition = Callable[[Expr, Expr, Expr, Expr], Expr]  # of status, due, owner id, area
+
+
+def _conditions(sql: SQL, filters: Filters, as_of: date) -> list[tuple[tuple[str, ...], Condition]]:
+    """The filters on what can change, each with the fields it reads."""
+    out: list[tuple[tuple[str, ...], Condition]] = []
+    if filters.owner_ids:
+        out.append((("owner",), lambda s, d, o, a: o.in_(filters.owner_ids)))
+    if filters.areas:
+        out.append((("area",), lambda s, d, o, a: a.in_(filters.areas)))
+    if filters.statuses:
+        out.append((("status",), lambda s, d, o, a: s.in_(filters.statuses)))
+    if (before := filters.due_before) is not None:
+        out.append((("due",), lambda s, d, o, a: d < sql.day(before)))
+    if (after := filters.due_after) is not None:
+        out.append((("due",), lambda s, d, o, a: d > sql.day(after)))
+    if filters.overdue:
+        out.append(
+            (("status", "due"), lambda s, d, o, a: sa.and_(s.in_(_ACTIVE), d < sql.day(as_of)))
+        )
+    return out
 
 
 def _state(
@@ -103,33 +166,26 @@ def _state(
     as_of: date,
     filters: Filters,
     cut: Any,
-    rewind: bool,
+    changed: frozenset[str],
     with_text: bool,
     whole: bool = True,
     slips: bool = True,
 ) -> sa.Subquery:
-    """The commitments matching `filters` as they stood at the cut, with their slips and
-    latest activity.
+    """The commitments that existed at the cut and match `filters`, as they stood then, with
+    their slips and latest activity.
 
-    Filtered here and, when the query over it reads every row (`whole`), kept from being
-    merged into it (OFFSET 0), so that each row's history is looked up once, not once per use
-    in the derived fields. A query that stops early (the first 20 by deadline) wants the merge:
-    it then walks the deadline index and looks up only the rows it reads."""
-    status, due = C.c.status, C.c.due
-    closed_at, resolution, evidence = C.c.closed_at, C.c.resolution, C.c.evidence
-    if rewind:
-        old_status = _first_old_value("status", cut)
-        status = sa.func.coalesce(old_status, C.c.status)
-        due = sa.func.coalesce(sql.as_date(_first_old_value("due", cut)), C.c.due)
-        # Reopened after the cut: it was closed then, with its closing details.
-        reopened = sa.func.coalesce(old_status.in_(_ACTIVE), sa.false())
-        closed_at = sa.case((reopened, sa.null()), else_=C.c.closed_at)
-        resolution = sa.case((reopened, sa.null()), else_=C.c.resolution)
-        evidence = sa.case((reopened, sa.null()), else_=C.c.evidence)
-    texts = {"resolution": resolution, "evidence": evidence}
-    texts |= {"description": C.c.description, "quote": C.c.quote}
+    Two layers. The inner one looks up each row's history: for every field changed after the
+    cut (`changed`), the first event that changed it. It is filtered on what needs no undoing
+    and, when the query over it reads every row (`whole`), kept from being merged into the
+    outer ones (OFFSET 0), so that each lookup runs once per row, not once per use. A query
+    that stops early (the first 20 by deadline) wants the merge: it then walks the deadline
+    index and looks up only the rows it reads. The outer layer puts back, from those events,
+    the values the fields had at the cut; a field with no change after the cut costs nothing.
+    """
+    rewound = [name for name in _REWINDABLE if name in changed]
     if not with_text:
-        texts = {name: sa.null() for name in texts}
+        rewound = [name for name in rewound if name not in ("description", "quote")]
+    long_text = (lambda column: column) if with_text else (lambda column: sa.null())
     before_cut = sa.and_(E.c.commitment_id == C.c.id, E.c.at < cut)
     slip_count: Expr = sa.literal(0)  # for counts that do not need it
     if slips:
@@ -137,52 +193,111 @@ def _state(
             sa.select(sa.func.count()).where(before_cut, E.c.field == "due").scalar_subquery()
         )
     last_activity = sa.select(sa.func.max(E.c.at)).where(before_cut).scalar_subquery()
-    query = (
-        sa.select(
-            C.c.id,
-            C.c.key,
-            C.c.title,
-            texts["description"].label("description"),
-            texts["quote"].label("quote"),
-            O.c.name.label("owner"),
-            O.c.email.label("owner_email"),
-            C.c.counterpart,
-            M.c.slug.label("meeting"),
-            C.c.area,
-            C.c.priority,
-            C.c.tags,
-            status.label("status"),
-            due.label("due"),
-            C.c.created_at,
-            C.c.updated_at,
-            closed_at.label("closed_at"),
-            texts["resolution"].label("resolution"),
-            texts["evidence"].label("evidence"),
-            slip_count.label("slips"),
-            last_activity.label("last_activity"),
-        )
+    columns: list[Expr] = [
+        C.c.id, C.c.key, C.c.title, long_text(C.c.description).label("description"),
+        long_text(C.c.quote).label("quote"), C.c.owner_id, C.c.counterpart,
+        M.c.slug.label("meeting"), C.c.area, C.c.priority, C.c.tags, C.c.status, C.c.due,
+        C.c.created_at, C.c.updated_at, C.c.closed_at,
+        long_text(C.c.resolution).label("resolution"), long_text(C.c.evidence).label("evidence"),
+        slip_count.label("slips"), last_activity.label("last_activity"),
+    ]  # fmt: skip
+    columns += [_first_change(name, cut).label(f"first_{name}") for name in rewound]
+    if changed:  # its own updated time is later than the cut only if it changed since
+        after_cut = sa.and_(E.c.commitment_id == C.c.id, E.c.at >= cut)
+        columns.append(sa.exists().where(after_cut).label("changed_since"))
+    inner = (
+        sa.select(*columns)
         .select_from(C)
-        .join(O, O.c.id == C.c.owner_id)
         .outerjoin(M, M.c.id == C.c.meeting_id)
+        .where(_exists_at(sql, as_of=as_of, cut=cut))
     )
     if whole:
-        query = query.offset(0)
+        inner = inner.offset(0)
     if filters.ids:
-        query = query.where(C.c.id.in_(filters.ids))
-    if filters.owner_ids:
-        query = query.where(C.c.owner_id.in_(filters.owner_ids))
-    if filters.areas:
-        query = query.where(C.c.area.in_(filters.areas))
+        inner = inner.where(C.c.id.in_(filters.ids))
     if filters.meeting_id is not None:
-        query = query.where(C.c.meeting_id == filters.meeting_id)
-    if filters.statuses:
-        query = query.where(status.in_(filters.statuses))
-    if filters.due_before:
-        query = query.where(due < sql.day(filters.due_before))
-    if filters.due_after:
-        query = query.where(due > sql.day(filters.due_after))
-    if filters.overdue:
-        query = query.where(status.in_(_ACTIVE), due < sql.day(as_of))
+        inner = inner.where(C.c.meeting_id == filters.meeting_id)
+    # Each filter applies to the state at the cut: on the inner layer (and its indexes) when
+    # its field has nothing to undo, else on the values put back.
+    conditions = _conditions(sql, filters, as_of)
+    for fields, condition in conditions:
+        if not any(name in rewound for name in fields):
+            inner = inner.where(condition(C.c.status, C.c.due, C.c.owner_id, C.c.area))
+    h = inner.subquery("history")
+
+    # The values at the cut: from the first change after it, else as they are now.
+    events = {name: E.alias(f"first_{name}") for name in rewound}
+
+    def at_cut(name: str, now: Expr, then: Callable[[Expr], Expr] | None = None) -> Expr:
+        if name not in events:
+            return now
+        old = events[name].c.old_value
+        return sa.case((h.c[f"first_{name}"].is_(None), now), else_=then(old) if then else old)
+
+    status = at_cut("status", h.c.status)
+    closed_at, resolution, evidence = h.c.closed_at, h.c.resolution, h.c.evidence
+    if "status" in events:
+        # Before its first status change after the cut, a commitment was closed only if that
+        # change reopened it; the reopening kept what it cleared. Active, it had no closing.
+        first = events["status"]
+        reopened = first.c.kind == EventKind.REOPENED.value
+
+        def closing(now: Expr, then: Expr) -> Expr:
+            unchanged = h.c.first_status.is_(None)
+            return sa.case((unchanged, now), (reopened, then), else_=sa.null())
+
+        details = first.c.data
+        closed_at = closing(closed_at, sql.as_instant(sql.json_field(details, "closed_at")))
+        resolution = closing(resolution, long_text(sql.json_field(details, "resolution")))
+        evidence = closing(evidence, long_text(sql.json_field(details, "evidence")))
+    owner_id = h.c.owner_id
+    if "owner" in events:
+        first = events["owner"]
+        # Histories written before owner changes kept the ids have only the old name.
+        named = O.alias("previous_owner")
+        by_name = sa.select(named.c.id).where(named.c.name == first.c.old_value).scalar_subquery()
+        owner_id = at_cut(
+            "owner",
+            h.c.owner_id,
+            lambda _: sa.func.coalesce(
+                sql.as_int(sql.json_field(first.c.data, "from")), by_name, h.c.owner_id
+            ),
+        )
+    due = at_cut("due", h.c.due, sql.as_date)
+    area = at_cut("area", h.c.area)
+    updated_at = h.c.updated_at
+    if changed:
+        updated_at = sa.case((h.c.changed_since, h.c.last_activity), else_=h.c.updated_at)
+    query = sa.select(
+        h.c.id,
+        h.c.key,
+        at_cut("title", h.c.title).label("title"),
+        long_text(at_cut("description", h.c.description)).label("description"),
+        long_text(at_cut("quote", h.c.quote)).label("quote"),
+        O.c.name.label("owner"),
+        O.c.email.label("owner_email"),
+        at_cut("counterpart", h.c.counterpart).label("counterpart"),
+        h.c.meeting,
+        area.label("area"),
+        at_cut("priority", h.c.priority).label("priority"),
+        at_cut("tags", h.c.tags, lambda old: _tags_text(sql, old)).label("tags"),
+        status.label("status"),
+        due.label("due"),
+        h.c.created_at,
+        updated_at.label("updated_at"),
+        closed_at.label("closed_at"),
+        resolution.label("resolution"),
+        evidence.label("evidence"),
+        h.c.slips,
+        h.c.last_activity,
+    ).select_from(h)
+    for name, first in events.items():
+        query = query.outerjoin(first, first.c.id == h.c[f"first_{name}"])
+    query = query.join(O, O.c.id == owner_id)
+
+    for fields, condition in conditions:
+        if any(name in events for name in fields):
+            query = query.where(condition(status, due, owner_id, area))
     return query.subquery("state")
 
 
@@ -199,14 +314,16 @@ def _query(
     sql = SQL(conn.dialect.name)
     # Typed as the column is, so that the comparison is with what the tables store.
     cut = sa.literal(end_of_day(as_of), UTCDateTime())
-    # Undoing later changes costs two lookups per row: only when there is something to undo.
-    rewind = bool(
-        conn.execute(
-            sa.select(sa.exists().where(E.c.at >= cut, E.c.field.in_(("status", "due"))))
-        ).scalar()
-    )
+    # Undoing later changes costs lookups per row: only for the fields that have any.
+    changed = _changes_after(conn, cut)
     s = _state(
-        sql, as_of=as_of, filters=filters, cut=cut, rewind=rewind, with_text=with_text, **options
+        sql,
+        as_of=as_of,
+        filters=filters,
+        cut=cut,
+        changed=changed,
+        with_text=with_text,
+        **options,
     )
     d = derived(sql, status=s.c.status, due=s.c.due, last_activity=s.c.last_activity, as_of=as_of)
     if order == Order.MOST_LATE:
@@ -339,7 +456,7 @@ def _view(row: sa.Row[Any], as_of: date) -> CommitmentView:
         status=status,
         due=day(due),
         created_at=instant(created_at),  # type: ignore[arg-type]
-        updated_at=instant(updated_at),  # type: ignore[arg-type]
+        updated_at=instant(updated_at),
         closed_at=instant(closed_at),
         resolution=resolution,
         evidence=evidence,
