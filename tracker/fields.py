@@ -60,6 +60,39 @@ PUBLIC_FIELDS: tuple[str, ...] = (
     "evidence",
 )
 
+# The commitment fields a CSV export has, by name from `PUBLIC_FIELDS`, in its column order.
+CSV_FIELDS: tuple[str, ...] = (
+    "id",
+    "meeting",
+    "key",
+    "title",
+    "owner",
+    "counterpart",
+    "area",
+    "priority",
+    "tags",
+    "status",
+    "due",
+    "overdue",
+    "days_overdue",
+    "health",
+    "slips",
+    "created_at",
+    "closed_at",
+    "resolution",
+    "evidence",
+    "quote",
+)
+
+# The fields that hold text people typed or imported (not numbers, dates, flags or words of
+# a vocabulary): what a spreadsheet could take for a formula, what a terminal must not obey.
+TEXT_FIELDS: frozenset[str] = frozenset(
+    {"meeting", "key", "title", "description", "owner", "owner_email", "counterpart", "area",
+     "tags", "resolution", "evidence", "quote"}
+)  # fmt: skip
+
+assert set(CSV_FIELDS) <= set(PUBLIC_FIELDS) and set(PUBLIC_FIELDS) >= TEXT_FIELDS
+
 # The fields a meeting file sets, and so the ones an import compares and keeps
 # (`commitment.imported`); status, notes and closure belong to the follow-up.
 FILE_FIELDS: tuple[str, ...] = (

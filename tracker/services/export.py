@@ -11,52 +11,17 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from tracker.fields import CSV_FIELDS, TEXT_FIELDS
 from tracker.models import Event, Meeting, Owner
 from tracker.services.commitments import find_meeting
 from tracker.services.views import Filters, commitments_json, event_to_json
-
-CSV_FIELDS = [
-    "id",
-    "meeting",
-    "key",
-    "title",
-    "owner",
-    "counterpart",
-    "area",
-    "priority",
-    "tags",
-    "status",
-    "due",
-    "overdue",
-    "days_overdue",
-    "health",
-    "slips",
-    "created_at",
-    "closed_at",
-    "resolution",
-    "evidence",
-    "quote",
-]
 
 # The columns that hold text people typed or imported. A spreadsheet reads a cell that starts
 # with = + - @ (or a tab or carriage return before one) as a formula: `=HYPERLINK(…)` in a
 # title would become a live link, and DDE formulas can run commands. A leading single quote
 # makes it text (OWASP, CSV injection). Numbers (id, days_overdue, slips), dates, flags and
 # the status vocabulary are left as they are, so negative numbers stay numbers.
-CSV_TEXT_FIELDS = frozenset(
-    {
-        "meeting",
-        "key",
-        "title",
-        "owner",
-        "counterpart",
-        "area",
-        "tags",
-        "resolution",
-        "evidence",
-        "quote",
-    }
-)
+CSV_TEXT_FIELDS = TEXT_FIELDS & set(CSV_FIELDS)
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from tracker.dbtypes import UTCDateTime
+from tracker.fields import PUBLIC_FIELDS
 from tracker.health import Assessment, Derived, Health, derived
 from tracker.sqlexpr import SQL, Expr
 from tracker.tables import commitment as C
@@ -341,14 +342,14 @@ def fetch_commitments(
     """Commitments matching `filters` as they stood at the end of `as_of`, whole."""
     _, s, d, order_by = _query(conn, as_of=as_of, filters=filters, with_text=True, order=order)
     query = sa.select(
-        *s.c,  # in the order of CommitmentView's fields
-        d.overdue,
-        d.days_overdue,
-        d.days_left,
-        d.stale,
-        d.health,
+        *s.c,
+        d.overdue.label("overdue"),
+        d.days_overdue.label("days_overdue"),
+        d.days_left.label("days_left"),
+        d.stale.label("stale"),
+        d.health.label("health"),
     ).order_by(*order_by)
-    return [_view(row, as_of) for row in conn.execute(query)]
+    return [_view(row._mapping, as_of) for row in conn.execute(query)]
 
 
 def listed(
@@ -387,7 +388,7 @@ def commitments_json(
     """The same commitments as `fetch_commitments`, each one JSON object as text, as the
     database sends them (consume them inside the transaction)."""
     sql, s, d, order_by = _query(conn, as_of=as_of, filters=filters, with_text=True, order=order)
-    fields: dict[str, Expr] = {
+    exprs: dict[str, Expr] = {
         "id": s.c.id,
         "key": s.c.key,
         "title": s.c.title,
@@ -416,6 +417,8 @@ def commitments_json(
         "resolution": s.c.resolution,
         "evidence": s.c.evidence,
     }
+    # The keys and their order are the public fields', by name (`tracker.fields`).
+    fields = {name: exprs[name] for name in PUBLIC_FIELDS}
     query = sa.select(sql.json_object(fields)).order_by(*order_by)
     yield from conn.execution_options(yield_per=1000).execute(query).scalars()
 
@@ -433,42 +436,38 @@ def day(value: str | date) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _view(row: sa.Row[Any], as_of: date) -> CommitmentView:
-    (*base, overdue, days_overdue, days_left, stale, health) = row
-    (
-        id_, key, title, description, quote, owner, owner_email, counterpart, meeting, area,
-        priority, tags, status, due, created_at, updated_at, closed_at, resolution, evidence,
-        slips, last_activity,
-    ) = base  # fmt: skip
+def _view(row: Any, as_of: date) -> CommitmentView:
+    """A `CommitmentView` from a row's columns by name."""
+    tags = row["tags"]
     return CommitmentView(
-        id=id_,
-        key=key,
-        title=title,
-        description=description,
-        quote=quote,
-        owner=owner,
-        owner_email=owner_email,
-        counterpart=counterpart,
-        meeting=meeting,
-        area=area,
-        priority=priority,
+        id=row["id"],
+        key=row["key"],
+        title=row["title"],
+        description=row["description"],
+        quote=row["quote"],
+        owner=row["owner"],
+        owner_email=row["owner_email"],
+        counterpart=row["counterpart"],
+        meeting=row["meeting"],
+        area=row["area"],
+        priority=row["priority"],
         tags=json.loads(tags) if isinstance(tags, str) else list(tags),
-        status=status,
-        due=day(due),
-        created_at=instant(created_at),  # type: ignore[arg-type]
-        updated_at=instant(updated_at),
-        closed_at=instant(closed_at),
-        resolution=resolution,
-        evidence=evidence,
-        slips=slips,
-        last_activity=instant(last_activity),
+        status=row["status"],
+        due=day(row["due"]),
+        created_at=instant(row["created_at"]),  # type: ignore[arg-type]
+        updated_at=instant(row["updated_at"]),
+        closed_at=instant(row["closed_at"]),
+        resolution=row["resolution"],
+        evidence=row["evidence"],
+        slips=row["slips"],
+        last_activity=instant(row["last_activity"]),
         as_of=as_of,
         assessment=Assessment(
-            overdue=bool(overdue),
-            days_overdue=days_overdue,
-            days_left=days_left,
-            stale=bool(stale),
-            health=Health(health),
+            overdue=bool(row["overdue"]),
+            days_overdue=row["days_overdue"],
+            days_left=row["days_left"],
+            stale=bool(row["stale"]),
+            health=Health(row["health"]),
         ),
     )
 
