@@ -1,7 +1,7 @@
 """Property: `show --json --as-of D` is the state a replay of the history up to D gives.
 
-Random histories (add, update, note, close, reopen, drop, import) are written through the real
-command line with a clock that moves forward; then, for random days D, every commitment shown
+Random histories (add, update, note, close, reopen, drop, import, and re-imports of a changed
+file) are written through the real command line with a clock that moves forward; then, for random days D, every commitment shown
 as of D is compared, field by field, with an independent fold over the event rows (read with
 plain SQL) that starts from each commitment's first state (its created event's `data`).
 """
@@ -83,6 +83,8 @@ class History:
     # What each meeting file gave, by (meeting slug, key): the first state of an imported
     # commitment whose created event carries no `data` (an importer that does not write it).
     from_files: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    # Each meeting file as last written: its day and items, to change and import again.
+    files: dict[str, tuple[date, list[dict[str, Any]]]] = field(default_factory=dict)
 
     def run(self, *args: object, expect: tuple[int, ...] = (0, 4, 5)) -> Result:
         """`tracker ARGS` at the history's clock. A refused change (closing a closed item,
@@ -95,7 +97,19 @@ class History:
     def import_meeting(self, meeting_day: date, items: list[dict[str, Any]]) -> None:
         self.imports += 1
         slug = f"m{self.imports}"
-        quotes = [f"The side agreed to deliver item {slug}-{i}." for i in range(len(items))]
+        self.files[slug] = (meeting_day, items)
+        self.write_and_import(slug)
+        for i, item in enumerate(items):
+            self.from_files[(slug, f"k{i}")] = item | {"quote": self._quote(slug, i)}
+
+    @staticmethod
+    def _quote(slug: str, i: int) -> str:
+        return f"The side agreed to deliver item {slug}-{i}."
+
+    def write_and_import(self, slug: str, *options: str) -> None:
+        """Write the meeting file `slug` as it now stands and import it."""
+        meeting_day, items = self.files[slug]
+        quotes = [self._quote(slug, i) for i in range(len(items))]
         (self.folder / f"{slug}.txt").write_text(" ".join(quotes))
         parts = [
             f'[meeting]\nslug = "{slug}"\ntitle = "Meeting {slug}"\n'
@@ -108,23 +122,21 @@ class History:
                 f'owner = "{item["owner"]}"\ndue = {item["due"]}\narea = "{item["area"]}"\n'
                 f'priority = "{item["priority"]}"\ntags = {tags}\n'
             )
-            self.from_files[(slug, f"k{i}")] = item | {"quote": quote}
         path = self.folder / f"{slug}.toml"
         path.write_text("\n".join(parts))
-        assert self.run("import", path).exit_code == 0
+        assert self.run("import", path, *options).exit_code == 0
 
 
 dues = st.dates(min_value=date(2017, 5, 1), max_value=date(2018, 3, 1)).map(date.isoformat)
-new_items = st.fixed_dictionaries(
-    {
-        "title": st.sampled_from(TITLES),
-        "owner": st.sampled_from(OWNERS),
-        "due": dues,
-        "area": st.sampled_from(AREAS),
-        "priority": st.sampled_from(["high", "normal", "low"]),
-        "tags": st.lists(st.sampled_from(TAGS), unique=True, max_size=2),
-    }
-)
+new_items_fields: dict[str, st.SearchStrategy[Any]] = {
+    "title": st.sampled_from(TITLES),
+    "owner": st.sampled_from(OWNERS),
+    "due": dues,
+    "area": st.sampled_from(AREAS),
+    "priority": st.sampled_from(["high", "normal", "low"]),
+    "tags": st.lists(st.sampled_from(TAGS), unique=True, max_size=2),
+}
+new_items = st.fixed_dictionaries(new_items_fields)
 UPDATES: dict[str, st.SearchStrategy[list[str]]] = {
     "title": st.sampled_from(TITLES).map(lambda v: ["--title", v]),
     "owner": st.sampled_from(OWNERS).map(lambda v: ["--owner", v]),
@@ -137,7 +149,9 @@ UPDATES: dict[str, st.SearchStrategy[list[str]]] = {
     "due": dues.map(lambda v: ["--due", v, "--reason", "Moved"]),
     "status": st.sampled_from(["open", "in_progress", "blocked"]).map(lambda v: ["--status", v]),
 }
-ACTIONS = ["add", "import", "update", "update", "update", "note", "close", "reopen", "drop"]
+ACTIONS = [
+    "add", "import", "reimport", "update", "update", "update", "note", "close", "reopen", "drop",
+]  # fmt: skip
 
 
 def write_history(draw: st.DrawFn, history: History) -> None:
@@ -160,6 +174,18 @@ def write_history(draw: st.DrawFn, history: History) -> None:
             offset = draw(st.integers(min_value=-20, max_value=3))
             history.import_meeting(history.now.date() + timedelta(days=offset), items)
             made += len(items)
+        elif action == "reimport" and history.files:
+            # The file changes some of its values and is imported again (forced or not): a
+            # change the follow-up did not make is applied, a conflicting one kept or forced.
+            slug = draw(st.sampled_from(sorted(history.files)))
+            meeting_day, items = history.files[slug]
+            changed = []
+            for item in items:
+                edits = draw(st.lists(st.sampled_from(sorted(new_items_fields)), max_size=2))
+                changed.append(item | {name: draw(new_items_fields[name]) for name in edits})
+            history.files[slug] = (meeting_day, changed)
+            force = draw(st.booleans())
+            history.write_and_import(slug, *(["--force"] if force else []))
         elif action == "update":
             chosen = draw(st.lists(st.sampled_from(sorted(UPDATES)), min_size=1, max_size=3))
             args = [arg for name in dict.fromkeys(chosen) for arg in draw(UPDATES[name])]
