@@ -1,9 +1,10 @@
 """Property: `show --json --as-of D` is the state a replay of the history up to D gives.
 
 Random histories (add, update, note, close, reopen, drop, import, and re-imports of a changed
-file) are written through the real command line with a clock that moves forward; then, for random days D, every commitment shown
-as of D is compared, field by field, with an independent fold over the event rows (read with
-plain SQL) that starts from each commitment's first state (its created event's `data`).
+file) are written through the real command line with a clock that moves forward; then, for
+random days D, every commitment shown as of D is compared, field by field, with an independent
+fold over the event rows (read with plain SQL) that starts from each commitment's first state
+(its created event's `data`).
 """
 
 from __future__ import annotations
