@@ -8,11 +8,14 @@ job that fires twice, late, or after a crash does no harm.
 
 One daemon per database: an exclusive lock beside a SQLite file, an advisory lock held on a
 dedicated connection on PostgreSQL. The OS or the server drops either when the process dies,
-so a daemon killed with -9 can be restarted at once.
+so a daemon killed with -9 can be restarted at once. The PostgreSQL lock is checked before
+each claim and each send: a daemon whose lock connection died reconnects and takes the lock
+again, or, when another process has it by then, stops at once (exit 7).
 """
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import fcntl
 import functools
@@ -24,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, Protocol
@@ -39,10 +42,10 @@ from sqlmodel import select
 from tracker import cron
 from tracker.config import Settings
 from tracker.db import Database
-from tracker.delivery import SmtpSettings
+from tracker.delivery import SmtpSettings, abort_in_flight
 from tracker.errors import Conflict, DatabaseError, DeliveryError, InvalidInput
 from tracker.models import DigestSchedule
-from tracker.services.runs import DeliveryOptions, RunResult
+from tracker.services.runs import DeliveryOptions, LockLost, RunResult
 from tracker.services.schedules import run_due
 
 log = logging.getLogger(__name__)
@@ -59,6 +62,9 @@ HOUSEKEEPING_WORKERS = 2
 # The PostgreSQL advisory lock key: b"tracker" as a number; any constant unique to tracker.
 ADVISORY_LOCK_KEY = int.from_bytes(b"tracker", "big")
 _SCHEDULE_JOB = "schedule-"
+# After SIGTERM, a send in flight gets this long to finish before its connection is cut: the
+# daemon is gone well within the 30 s a service manager usually waits before SIGKILL.
+STOP_GRACE_S = 10.0
 P = ParamSpec("P")
 
 
@@ -67,6 +73,8 @@ P = ParamSpec("P")
 
 class SchedulerLock(Protocol):
     def held(self) -> bool: ...
+
+    def check(self) -> None: ...
 
     def release(self) -> None: ...
 
@@ -94,47 +102,100 @@ class _FileLock:
     def held(self) -> bool:
         return True
 
+    def check(self) -> None:
+        """An flock lasts as long as the process: nothing can take it away."""
+
     def release(self) -> None:
         fcntl.flock(self._fd, fcntl.LOCK_UN)
         os.close(self._fd)
 
 
 class _AdvisoryLock:
-    def __init__(self, db: Database) -> None:
-        conn = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        query = sa.text("SELECT pg_try_advisory_lock(:key)")
-        if not conn.execute(query, {"key": ADVISORY_LOCK_KEY}).scalar():
+    """A session advisory lock on a connection of its own. The server lets go of it when that
+    connection dies (a server restart, `pg_terminate_backend`, a network cut): `check` then
+    takes it again on a new connection, or raises LockLost if another process was quicker."""
+
+    def __init__(self, db: Database, on_lost: Callable[[], None] | None = None) -> None:
+        self._db = db
+        self._on_lost = on_lost
+        # The delivery threads check the lock concurrently; a connection is not thread-safe.
+        self._mutex = threading.Lock()
+        self._lost = False
+        self._conn = self._take()
+
+    def _take(self) -> sa.Connection:
+        conn = self._db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            query = sa.text("SELECT pg_try_advisory_lock(:key)")
+            got = conn.execute(query, {"key": ADVISORY_LOCK_KEY}).scalar()
+        except BaseException:
+            conn.close()
+            raise
+        if not got:
             conn.close()
             raise Conflict("a scheduler is already running on this database (advisory lock)")
-        self._conn = conn
+        return conn
 
-    def held(self) -> bool:
-        """False once the connection holding the lock is gone (a server restart)."""
+    def _alive(self) -> bool:
         try:
             self._conn.execute(sa.text("SELECT 1"))
         except sa.exc.DBAPIError:
             return False
         return True
 
-    def release(self) -> None:
+    def held(self) -> bool:
+        """False once the connection holding the lock is gone and the lock was not retaken."""
         try:
-            unlock = sa.text("SELECT pg_advisory_unlock(:key)")
-            self._conn.execute(unlock, {"key": ADVISORY_LOCK_KEY})
-        except sa.exc.DBAPIError:
-            pass  # the connection is gone, and the lock with it
-        finally:
-            self._conn.close()
+            self.check()
+        except LockLost:
+            return False
+        return True
+
+    def check(self) -> None:
+        with self._mutex:
+            if self._lost:
+                raise LockLost("the scheduler lost its database lock")
+            if self._alive():
+                return
+            log.warning("the scheduler lock's database connection is gone: reconnecting")
+            with contextlib.suppress(sa.exc.DBAPIError):
+                self._conn.close()
+            try:
+                self._conn = self._take()
+            except (Conflict, sa.exc.DBAPIError) as exc:
+                self._lost = True
+                taken = isinstance(exc, Conflict)
+                reason = "another scheduler holds it" if taken else "no database"
+                log.error("lost the scheduler lock (%s): stopping", reason)
+                if self._on_lost is not None:
+                    self._on_lost()
+                raise LockLost(f"the scheduler lost its database lock ({reason})") from None
+            log.info("scheduler lock taken again")
+
+    def release(self) -> None:
+        with self._mutex:
+            try:
+                if not self._lost:
+                    unlock = sa.text("SELECT pg_advisory_unlock(:key)")
+                    self._conn.execute(unlock, {"key": ADVISORY_LOCK_KEY})
+            except sa.exc.DBAPIError:
+                pass  # the connection is gone, and the lock with it
+            finally:
+                self._conn.close()
 
 
 @contextmanager
-def scheduler_lock(db: Database) -> Iterator[SchedulerLock]:
-    """Hold the database's scheduler lock, or raise Conflict if another process holds it."""
+def scheduler_lock(
+    db: Database, on_lost: Callable[[], None] | None = None
+) -> Iterator[SchedulerLock]:
+    """Hold the database's scheduler lock, or raise Conflict if another process holds it.
+    `on_lost` is called once if the lock is lost for good (PostgreSQL only)."""
     path = db.sqlite_path()
     lock: SchedulerLock
     if path is not None:
         lock = _FileLock(Path(f"{path.resolve()}.scheduler.lock"))
     else:
-        lock = _AdvisoryLock(db)
+        lock = _AdvisoryLock(db, on_lost)
     try:
         yield lock
     finally:
@@ -184,8 +245,10 @@ def event_log() -> Iterator[None]:
 # --- jobs: module-level functions, each with its own database handle ------------------------
 
 
-def _delivery_options() -> DeliveryOptions:
-    return DeliveryOptions(smtp=SmtpSettings.from_env(os.environ))
+def _delivery_options(
+    guard: Callable[[], None] | None = None, cancel: threading.Event | None = None
+) -> DeliveryOptions:
+    return DeliveryOptions(smtp=SmtpSettings.from_env(os.environ), guard=guard, cancel=cancel)
 
 
 def _report(results: list[RunResult]) -> None:
@@ -216,14 +279,14 @@ def _one_line_errors(job: Callable[P, None]) -> Callable[P, None]:
     return run
 
 
-def due_work(database_url: str, schedule_id: int | None = None) -> list[RunResult]:
+def due_work(
+    database_url: str, options: DeliveryOptions, schedule_id: int | None = None
+) -> list[RunResult]:
     """Claim and deliver what is due (for one schedule, or all), resume what a crash left."""
     settings = Settings.load(database_url=database_url)
     db = Database(database_url)
     try:
-        results = run_due(
-            db, clock=settings.now, options=_delivery_options(), schedule_id=schedule_id
-        )
+        results = run_due(db, clock=settings.now, options=options, schedule_id=schedule_id)
     finally:
         db.close()
     _report(results)
@@ -231,18 +294,20 @@ def due_work(database_url: str, schedule_id: int | None = None) -> list[RunResul
 
 
 @_one_line_errors
-def fire_schedule(database_url: str, schedule_id: int, name: str) -> None:
+def fire_schedule(
+    database_url: str, options: DeliveryOptions, schedule_id: int, name: str
+) -> None:
     log.info("job fired: %s", name)
-    due_work(database_url, schedule_id)
+    due_work(database_url, options, schedule_id)
 
 
 @_one_line_errors
-def catch_up(database_url: str) -> None:
-    due_work(database_url)
+def catch_up(database_url: str, options: DeliveryOptions) -> None:
+    due_work(database_url, options)
 
 
 @_one_line_errors
-def sync_jobs(scheduler: BaseScheduler, database_url: str) -> None:
+def sync_jobs(scheduler: BaseScheduler, database_url: str, options: DeliveryOptions) -> None:
     """Make the schedule jobs match the enabled schedule rows."""
     db = Database(database_url)
     try:
@@ -256,7 +321,7 @@ def sync_jobs(scheduler: BaseScheduler, database_url: str) -> None:
     current = {job.id: job for job in scheduler.get_jobs() if job.id.startswith(_SCHEDULE_JOB)}
     for job_id in current.keys() - wanted.keys():
         scheduler.remove_job(job_id)
-        log.info("unscheduled %s", current[job_id].args[2])
+        log.info("unscheduled %s", current[job_id].args[3])
     for job_id, row in wanted.items():
         label = f"{row.name} [{row.cron} {row.timezone}]"
         if job_id in current and current[job_id].name == label:
@@ -269,7 +334,7 @@ def sync_jobs(scheduler: BaseScheduler, database_url: str) -> None:
         job = scheduler.add_job(
             fire_schedule,
             trigger,
-            args=[database_url, row.id, row.name],
+            args=[database_url, options, row.id, row.name],
             id=job_id,
             name=label,
             replace_existing=True,
@@ -290,14 +355,18 @@ def _next_run(job: Any) -> str:
 class _State:
     lost_lock: bool = False
     stopper: threading.Thread | None = None
+    # Set on SIGTERM (or a lost lock): no new claim, send, attempt or backoff wait.
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+    def on_lost_lock(self) -> None:
+        self.lost_lock = True
+        self.cancel.set()
+        os.kill(os.getpid(), signal.SIGTERM)  # the main thread's handler shuts down cleanly
 
 
 @_one_line_errors
 def heartbeat(scheduler: BaseScheduler, lock: SchedulerLock, state: _State) -> None:
-    if not lock.held():
-        log.error("lost the scheduler lock (database connection gone): stopping")
-        state.lost_lock = True
-        os.kill(os.getpid(), signal.SIGTERM)  # the main thread's handler shuts down cleanly
+    if not lock.held():  # it was retaken, or the daemon is stopping already
         return
     jobs = [j for j in scheduler.get_jobs() if j.id.startswith(_SCHEDULE_JOB)]
     upcoming = min((j.next_run_time for j in jobs if j.next_run_time), default=None)
@@ -310,18 +379,23 @@ def heartbeat(scheduler: BaseScheduler, lock: SchedulerLock, state: _State) -> N
 
 def run_once(settings: Settings) -> list[RunResult]:
     """Take the lock, do what is due at the settings' clock, let go: for cron users and tests."""
-    options = _delivery_options()  # refuses bad TRACKER_SMTP_* before anything is taken
+    _delivery_options()  # refuses bad TRACKER_SMTP_* before anything is taken
     db = Database(settings.database_url)
     try:
         db.require_schema()
-        with scheduler_lock(db):
+        with scheduler_lock(db) as lock:
+            options = _delivery_options(guard=lock.check)
             results = run_due(db, clock=settings.now, options=options)
     finally:
         db.close()
     _report(results)
     failed = sum(len(r.failed) for r in results)
-    if failed:
-        raise DeliveryError(f"{failed} deliveries failed (see the log lines above)")
+    deferred = sum(len(r.deferred) for r in results)
+    if failed or deferred:
+        later = f", {deferred} to be tried again later" if deferred else ""
+        raise DeliveryError(
+            f"{failed + deferred} deliveries failed{later} (see the log lines above)"
+        )
     return results
 
 
@@ -335,28 +409,55 @@ def run_daemon(settings: Settings, *, sync_seconds: int) -> None:
     db = Database(settings.database_url)
     try:
         db.require_schema()
-        with scheduler_lock(db) as lock:
-            _serve(settings.database_url, lock, state, sync_seconds=sync_seconds)
+        with scheduler_lock(db, state.on_lost_lock) as lock:
+            options = _delivery_options(guard=lock.check, cancel=state.cancel)
+            _serve(settings.database_url, lock, state, options, sync_seconds=sync_seconds)
     finally:
         db.close()
     if state.lost_lock:
         raise DatabaseError("the scheduler lost its database lock and stopped")
 
 
-def stop_scheduler(scheduler: BaseScheduler, pools: list[ThreadPoolExecutor]) -> None:
+def stop_scheduler(
+    scheduler: BaseScheduler, pools: list[ThreadPoolExecutor], grace: float | None = None
+) -> None:
     """Let the jobs in hand finish, then stop.
 
     Not `scheduler.shutdown(wait=True)`: it waits for the jobs while holding the job store's
     lock, and the sync job asks the scheduler for its jobs, which takes that lock: a SIGTERM
     during a sync pass would wait forever. So: no new job starts (pause), the pools finish
-    their jobs with no scheduler lock held, and only then does the scheduler stop."""
+    their jobs with no scheduler lock held, and only then does the scheduler stop. With
+    `grace`, SMTP connections still in use that long after are cut (a stalled server would
+    hold the stop for its timeout at every attempt)."""
     scheduler.pause()
-    for pool in pools:
-        pool.shutdown(wait=True)
+    cutter = None
+    if grace is not None:
+        cutter = threading.Timer(grace, _cut_in_flight)
+        cutter.daemon = True
+        cutter.start()
+    try:
+        for pool in pools:
+            pool.shutdown(wait=True)
+    finally:
+        if cutter is not None:
+            cutter.cancel()
     scheduler.shutdown(wait=False)
 
 
-def _serve(database_url: str, lock: SchedulerLock, state: _State, *, sync_seconds: int) -> None:
+def _cut_in_flight() -> None:
+    cut = abort_in_flight()
+    if cut:
+        log.warning("cut %d SMTP connection(s) still in use: their e-mails stay pending", cut)
+
+
+def _serve(
+    database_url: str,
+    lock: SchedulerLock,
+    state: _State,
+    options: DeliveryOptions,
+    *,
+    sync_seconds: int,
+) -> None:
     pools = {
         "default": ThreadPoolExecutor(DELIVERY_WORKERS),
         "housekeeping": ThreadPoolExecutor(HOUSEKEEPING_WORKERS),
@@ -368,7 +469,7 @@ def _serve(database_url: str, lock: SchedulerLock, state: _State, *, sync_second
         sync_jobs,
         **every,
         seconds=sync_seconds,
-        args=[scheduler, database_url],
+        args=[scheduler, database_url, options],
         id="sync",
         executor="housekeeping",
         next_run_time=now,
@@ -378,7 +479,7 @@ def _serve(database_url: str, lock: SchedulerLock, state: _State, *, sync_second
         catch_up,
         **every,
         seconds=sync_seconds,
-        args=[database_url],
+        args=[database_url, options],
         id="catch-up",
         next_run_time=now,
     )
@@ -403,10 +504,13 @@ def _serve(database_url: str, lock: SchedulerLock, state: _State, *, sync_second
             log.info("%s: already stopping", signal.Signals(signum).name)
             return
         log.info("%s: stopping after the jobs in hand", signal.Signals(signum).name)
+        state.cancel.set()
         # shutdown(wait=True) joins the worker threads; a handler must not block the main
         # loop it interrupts, so a thread of its own does it, and the loop ends after.
         state.stopper = threading.Thread(
-            target=stop_scheduler, args=[scheduler, list(pools.values())], name="tracker-stop"
+            target=stop_scheduler,
+            args=[scheduler, list(pools.values()), STOP_GRACE_S],
+            name="tracker-stop",
         )
         state.stopper.start()
 

@@ -209,7 +209,8 @@ def schedule_remove(app: App, name: str) -> None:
 def _print_result(result: RunResult) -> None:
     for d in result.deliveries:
         line = f"{d.status:<9} {d.channel:<5} {d.recipient}"
-        click.echo(line + (f"  ({d.error})" if d.error else ""))
+        retry = f"; retrying from {d.retry_at.isoformat(timespec='seconds')}" if d.retry_at else ""
+        click.echo(line + (f"  ({d.error}{retry})" if d.error else ""))
 
 
 @schedule.command("run")
@@ -235,8 +236,10 @@ def schedule_run(app: App, name: str, as_of: date | None) -> None:
     options = DeliveryOptions(smtp=SmtpSettings.from_env(os.environ))
     result = run_now(app.db, name=name, as_of=as_of, clock=app.now, options=options)
     _print_result(result)
-    if result.failed:
-        raise DeliveryError(f"{len(result.failed)} of {len(result.deliveries)} deliveries failed")
+    failed = len(result.failed) + len(result.deferred)
+    if failed:
+        later = " (the scheduler tries them again)" if result.deferred else ""
+        raise DeliveryError(f"{failed} of {len(result.deliveries)} deliveries failed{later}")
 
 
 @click.command()

@@ -131,6 +131,9 @@ class Digest:
     areas: list[AreaCount]
     stale_after_days: int = STALE_AFTER_DAYS
     statuses: tuple[str, ...] = field(default=tuple(s.value for s in Status))
+    # Set on a catch-up digest: when it was due and how late it comes (its reader must know
+    # that the figures are as of its date, not of the moment it arrives).
+    late: str = ""
 
 
 def _item(row: Any, reason: str = "") -> Item:
@@ -331,4 +334,5 @@ def subject(digest: Digest) -> str:
     if h.slipped:
         figures.append(f"{h.slipped} slipped")
     who = f" for {digest.owner}" if digest.owner else ""
-    return f"Commitments digest {digest.as_of.isoformat()}{who}: {', '.join(figures)}"
+    late = "[late] " if digest.late else ""
+    return f"{late}Commitments digest {digest.as_of.isoformat()}{who}: {', '.join(figures)}"

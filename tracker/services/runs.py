@@ -7,17 +7,28 @@ outcome is committed before the next one starts, so a process killed at any poin
 pending work that the next scheduler pass finishes, and nothing done twice — except an e-mail
 whose server accepted it in the instant before the kill, which goes again with the same
 Message-ID.
+
+Delivering a run takes a lease on it in the database (`lease_owner`, `lease_until`), renewed
+before each send: a process that lost the scheduler lock while an e-mail was in flight, a second
+daemon, `--once` and `schedule run` never deliver a run another live process holds, and a lease
+that ran out marks a run left by a process that died. A delivery that failed for a passing
+reason stays pending and is tried again later (`not_before`, backoff up to an hour) until a day
+after its claim; each reader's digest covers the changes since the last one that reached them.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +38,7 @@ from tracker import delivery as channels
 from tracker.db import Database
 from tracker.delivery import SMTP_ATTEMPTS, SMTP_BACKOFF_S, Outcome, SmtpSettings
 from tracker.digest import build_digest, render, subject
+from tracker.errors import DatabaseError
 from tracker.models import (
     Audience,
     Commitment,
@@ -42,6 +54,15 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
+# A delivery that keeps failing for a passing reason is retried for this long after its claim,
+# waiting RETRY_FIRST_S after the first failed round, twice that after the next, … at most
+# RETRY_MAX_S; then it has failed for good.
+RETRY_FOR = timedelta(hours=24)
+RETRY_FIRST_S = 60.0
+RETRY_MAX_S = 3600.0
+# How long a lease lasts at least; it is renewed before each send (see DeliveryOptions.lease).
+LEASE_MIN = timedelta(minutes=5)
 # The period key of a run made on demand (`schedule run`): never a fire time, so it can never
 # take a scheduled period's place.
 MANUAL_PREFIX = "manual-"
@@ -54,6 +75,31 @@ class DeliveryOptions:
     smtp: SmtpSettings | None
     attempts: int = SMTP_ATTEMPTS
     backoff: float = SMTP_BACKOFF_S
+    # Raises LockLost when this process no longer holds the scheduler lock: called before
+    # each claim and each send.
+    guard: Callable[[], None] | None = None
+    # Set when the process is stopping: no new claim, send, attempt or backoff wait.
+    cancel: threading.Event | None = None
+    retry_for: timedelta = RETRY_FOR
+
+    def check(self) -> None:
+        if self.guard is not None:
+            self.guard()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel.is_set()
+
+    def lease(self) -> timedelta:
+        """Longer than one delivery can take (every attempt taking every timeout of its
+        commands, and the backoff between them), so that a live lease is never taken over."""
+        timeout = self.smtp.timeout if self.smtp else 10.0
+        longest = self.attempts * timeout * 8 + self.backoff * 2**self.attempts
+        return max(LEASE_MIN, timedelta(seconds=longest))
+
+
+class LockLost(DatabaseError):
+    """The scheduler lock is gone (its connection died) and could not be taken again."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +117,7 @@ class DeliveryResult:
     status: str
     attempts: int
     error: str | None
+    retry_at: datetime | None = None  # a pending delivery that failed, to be tried again
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -79,6 +126,7 @@ class DeliveryResult:
             "status": self.status,
             "attempts": self.attempts,
             "error": self.error,
+            "retry_at": self.retry_at.isoformat(timespec="seconds") if self.retry_at else None,
         }
 
 
@@ -95,15 +143,62 @@ class RunResult:
     def failed(self) -> list[DeliveryResult]:
         return [d for d in self.deliveries if d.status == DeliveryStatus.FAILED]
 
+    @property
+    def deferred(self) -> list[DeliveryResult]:
+        """Pending deliveries that failed this time and will be tried again."""
+        return [
+            d for d in self.deliveries if d.status == DeliveryStatus.PENDING and d.error
+        ]
+
 
 # --- claiming -----------------------------------------------------------------------------
 
 
+def new_lease_owner() -> str:
+    """Who holds a lease: this host and process, and a random part for this one delivery."""
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{secrets.token_hex(6)}"
+
+
+def _owner_gone(owner: str | None) -> bool:
+    """True if the lease's owner was a process of this host that no longer exists (killed
+    with -9, say): its lease need not run out before the run is resumed. A process of another
+    host cannot be asked, and a live one (even one that lost the scheduler lock while an
+    e-mail is in flight) keeps its lease."""
+    host, _, rest = (owner or "").partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname()[:32] or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, under another user
+        return False
+    return False
+
+
+def _lease_free(owner: str | None, until: datetime | None, now: datetime) -> bool:
+    return until is None or until <= now or _owner_gone(owner)
+
+
 def claim(
-    db: Database, schedule_id: int, period: Period, *, late: bool, now: datetime
+    db: Database,
+    schedule_id: int,
+    period: Period,
+    *,
+    late: bool,
+    now: datetime,
+    lease_owner: str | None = None,
+    lease: timedelta = LEASE_MIN,
 ) -> int | None:
     """Insert the run and its pending deliveries; the run's id, or None when the period is
-    already claimed (by this process, another one, or a run that finished long ago)."""
+    already claimed (by this process, another one, or a run that finished long ago).
+
+    With `lease_owner`, the run is leased to it from the start: nobody else resumes it while
+    the claimer goes on to deliver it."""
     try:
         with db.write() as session:
             schedule = session.get(DigestSchedule, schedule_id)
@@ -118,6 +213,8 @@ def claim(
                 late=late,
                 status=RunStatus.CLAIMED,
                 claimed_at=now,
+                lease_owner=lease_owner,
+                lease_until=now + lease if lease_owner else None,
             )
             session.add(run)
             try:
@@ -129,6 +226,7 @@ def claim(
             session.add_all(targets)
             if not targets:
                 run.status, run.finished_at = RunStatus.DELIVERED, now
+                run.lease_owner = run.lease_until = None
             return run.id
     except _Taken:
         return None
@@ -219,19 +317,112 @@ def in_hand() -> frozenset[int]:
 
 
 def deliver(
-    db: Database, run_id: int, *, clock: Clock, options: DeliveryOptions
+    db: Database,
+    run_id: int,
+    *,
+    clock: Clock,
+    options: DeliveryOptions,
+    lease_owner: str | None = None,
 ) -> RunResult | None:
-    """Deliver the run's pending deliveries and settle its status; another thread of this
-    process already delivering it is left to it (the result then shows the run as it stands).
-    None if the run is gone: its schedule was removed meanwhile."""
+    """Deliver the run's pending deliveries that are due and settle its status.
+
+    `lease_owner` is given by the claimer, which holds the run's lease already; anyone else
+    takes the lease first, and leaves a run that another live process holds to it (the result
+    then shows the run as it stands). None if the run is gone: its schedule was removed."""
     with _holding(run_id) as mine:
         if mine:
-            _deliver_pending(db, run_id, clock=clock, options=options)
-            _settle(db, run_id, now=clock())
+            owner = lease_owner or new_lease_owner()
+            if lease_owner is not None or _take_lease(db, run_id, owner, clock(), options):
+                try:
+                    _deliver_pending(db, run_id, owner, clock=clock, options=options)
+                    _settle(db, run_id, now=clock())
+                finally:
+                    _release_lease(db, run_id, owner)
         return result_of(db, run_id)
 
 
-def _deliver_pending(db: Database, run_id: int, *, clock: Clock, options: DeliveryOptions) -> None:
+def _with_reconnect(action: Callable[[], T]) -> T:
+    """Run a short transaction, again if the database connection was found dead (a server
+    restart, `pg_terminate_backend`): the pool then opens a new one. An outcome that could
+    not be recorded would be sent again by whoever resumes the run."""
+    for attempt in range(3):
+        try:
+            return action()
+        except sa.exc.DBAPIError as exc:
+            if not exc.connection_invalidated or attempt == 2:
+                raise
+            log.warning("database connection lost; reconnecting")
+    raise AssertionError("unreachable")
+
+
+def _take_lease(
+    db: Database, run_id: int, owner: str, now: datetime, options: DeliveryOptions
+) -> bool:
+    """Lease a claimed run whose lease is free, ran out or belonged to a process that is gone;
+    False if someone else holds it."""
+
+    def take() -> bool:
+        with db.write() as session:
+            held = session.execute(
+                sa.select(DigestRun.lease_owner, DigestRun.lease_until).where(
+                    DigestRun.id == run_id, DigestRun.status == RunStatus.CLAIMED
+                )
+            ).first()
+            if held is None or not _lease_free(held.lease_owner, held.lease_until, now):
+                return False
+            # Only if nobody changed the lease since it was read (a compare-and-set).
+            same = (
+                DigestRun.lease_owner.is_(None)  # type: ignore[union-attr]
+                if held.lease_owner is None
+                else DigestRun.lease_owner == held.lease_owner
+            )
+            taken = session.execute(
+                sa.update(DigestRun)
+                .where(DigestRun.id == run_id, DigestRun.status == RunStatus.CLAIMED, same)
+                .values(lease_owner=owner, lease_until=now + options.lease())
+            )
+            return bool(taken.rowcount)
+
+    return _with_reconnect(take)
+
+
+def _renew_lease(
+    db: Database, run_id: int, owner: str, now: datetime, options: DeliveryOptions
+) -> bool:
+    """Extend our lease before a send; False if it is no longer ours (it ran out and another
+    process took the run over)."""
+
+    def renew() -> bool:
+        with db.write() as session:
+            renewed = session.execute(
+                sa.update(DigestRun)
+                .where(DigestRun.id == run_id, DigestRun.lease_owner == owner)
+                .values(lease_until=now + options.lease())
+            )
+            return bool(renewed.rowcount)
+
+    return _with_reconnect(renew)
+
+
+def _release_lease(db: Database, run_id: int, owner: str) -> None:
+    def release() -> None:
+        with db.write() as session:
+            session.execute(
+                sa.update(DigestRun)
+                .where(DigestRun.id == run_id, DigestRun.lease_owner == owner)
+                .values(lease_owner=None, lease_until=None)
+            )
+
+    try:
+        _with_reconnect(release)
+    except sa.exc.DBAPIError as exc:  # the lease runs out by itself
+        log.warning("run %d: cannot release its lease: %s", run_id, type(exc).__name__)
+
+
+def _deliver_pending(
+    db: Database, run_id: int, owner: str, *, clock: Clock, options: DeliveryOptions
+) -> None:
+    now = clock()
     with db.read() as session:
         run = session.get(DigestRun, run_id)
         if run is None:
@@ -240,37 +431,93 @@ def _deliver_pending(db: Database, run_id: int, *, clock: Clock, options: Delive
         pending = session.exec(
             select(Delivery)
             .where(Delivery.run_id == run_id, Delivery.status == DeliveryStatus.PENDING)
+            .where(
+                sa.or_(
+                    Delivery.not_before.is_(None),  # type: ignore[union-attr]
+                    Delivery.not_before <= now,  # type: ignore[operator]
+                )
+            )
             .order_by(Delivery.id)
         ).all()
-    if schedule is None or not pending:
-        return
-    by_owner: dict[int | None, list[Delivery]] = {}
-    for item in pending:
-        by_owner.setdefault(item.owner_id, []).append(item)
-    for owner_id, items in by_owner.items():
-        content = _Content(db, run, owner_id)
+        if schedule is None or not pending:
+            return
+        # Each reader's digest starts where the last one that reached them ended: a reader who
+        # missed a digest (it failed for good) gets its changes in this one.
+        by_audience: dict[tuple[int | None, datetime], list[Delivery]] = {}
+        for item in pending:
+            since = _reader_since(session, run, item)
+            by_audience.setdefault((item.owner_id, since), []).append(item)
+    for (owner_id, since), items in by_audience.items():
+        content = _Content(db, run, owner_id, since, now=now)
         for item in items:
+            if options.cancelled:
+                return  # stopping: the rest stays pending for the next start
+            options.check()  # before each send: this process still holds the scheduler lock
+            if not _renew_lease(db, run_id, owner, clock(), options):
+                log.warning("run %d: its lease was taken over; leaving it", run_id)
+                return
             outcome = _deliver_one(schedule, run, item, content, clock=clock, options=options)
-            _record(db, item.id, outcome, now=clock())
+            _with_reconnect(
+                lambda item=item, outcome=outcome: _record(
+                    db, item, outcome, run=run, now=clock(), options=options
+                )
+            )
             where = f"{schedule.name} {run.period_key} {item.channel} {item.recipient}"
             if outcome.delivered:
                 log.info("delivered %s", where)
+            elif outcome.interrupted:
+                log.warning("interrupted %s: left pending", where)
             else:
                 log.warning("failed %s: %s", where, outcome.error)
+
+
+def _reader_since(session: Session, run: DigestRun, item: Delivery) -> datetime:
+    """The end of the last period delivered to this delivery's reader (an e-mail address; for
+    files, the folder's files of this audience and format) when it is earlier than the run's
+    own start; else the run's start."""
+    query = (
+        sa.select(sa.func.max(DigestRun.period_end))
+        .join(Delivery, Delivery.run_id == DigestRun.id)
+        .where(
+            DigestRun.schedule_id == run.schedule_id,
+            DigestRun.period_end <= run.period_start,
+            Delivery.status == DeliveryStatus.DELIVERED,
+            Delivery.channel == item.channel,
+        )
+    )
+    if item.channel == channels.EMAIL:
+        query = query.where(sa.func.lower(Delivery.recipient) == item.recipient.lower())
+    else:
+        query = query.where(
+            Delivery.owner_id.is_(None)  # type: ignore[union-attr]
+            if item.owner_id is None
+            else Delivery.owner_id == item.owner_id,
+            Delivery.recipient.endswith(Path(item.recipient).suffix),  # type: ignore[attr-defined]
+        )
+    last = session.execute(query).scalar()
+    if last is None:
+        return run.period_start
+    last = last if last.tzinfo else last.replace(tzinfo=run.period_start.tzinfo)
+    return min(last, run.period_start)
 
 
 class _Content:
     """The digest of one audience, built once and rendered once per format it is asked in."""
 
-    def __init__(self, db: Database, run: DigestRun, owner_id: int | None) -> None:
+    def __init__(
+        self, db: Database, run: DigestRun, owner_id: int | None, since: datetime, *, now: datetime
+    ) -> None:
         with db.read() as session:
-            self.digest = build_digest(
+            digest = build_digest(
                 session,
                 as_of=run.as_of,
-                since=run.period_start,
+                since=since,
                 until=run.period_end,
                 owner_id=owner_id,
             )
+        if run.late:
+            digest = replace(digest, late=late_note(run.period_end, now))
+        self.digest = digest
         self._texts: dict[str, str] = {}
 
     def text(self, fmt: str) -> str:
@@ -280,6 +527,23 @@ class _Content:
 
     def subject(self) -> str:
         return subject(self.digest)
+
+
+def late_note(due: datetime, now: datetime) -> str:
+    """What a catch-up digest says of itself: when it was due and how late it comes."""
+    return (
+        f"late: this digest was due {due.strftime('%Y-%m-%d %H:%M')} UTC "
+        f"and is sent {ago(now - due)} late"
+    )
+
+
+def ago(delta: timedelta) -> str:
+    seconds = max(int(delta.total_seconds()), 0)
+    if seconds >= 2 * 86400:
+        return f"{seconds // 86400}d"
+    if seconds >= 2 * 3600:
+        return f"{seconds // 3600}h"
+    return f"{seconds // 60}m" if seconds >= 120 else f"{seconds}s"
 
 
 def _deliver_one(
@@ -304,20 +568,44 @@ def _deliver_one(
         sent_at=clock(),
     )
     return channels.send_email(
-        options.smtp, message, attempts=options.attempts, backoff=options.backoff
+        options.smtp,
+        message,
+        attempts=options.attempts,
+        backoff=options.backoff,
+        cancel=options.cancel,
     )
 
 
-def _record(db: Database, delivery_id: int | None, outcome: Outcome, *, now: datetime) -> None:
+def _retry_wait(rounds: int) -> timedelta:
+    return timedelta(seconds=min(RETRY_FIRST_S * 2 ** max(rounds - 1, 0), RETRY_MAX_S))
+
+
+def _record(
+    db: Database,
+    pending: Delivery,
+    outcome: Outcome,
+    *,
+    run: DigestRun,
+    now: datetime,
+    options: DeliveryOptions,
+) -> None:
     with db.write() as session:
-        item = session.get(Delivery, delivery_id)
+        item = session.get(Delivery, pending.id)
         if item is None or item.status != DeliveryStatus.PENDING:
             return
-        item.status = DeliveryStatus.DELIVERED if outcome.delivered else DeliveryStatus.FAILED
         item.attempts += outcome.attempts
         item.last_error = outcome.error
         item.message_id = outcome.message_id
-        item.delivered_at = now if outcome.delivered else None
+        item.not_before = None
+        if outcome.delivered:
+            item.status, item.delivered_at = DeliveryStatus.DELIVERED, now
+        elif outcome.interrupted:
+            pass  # pending, for whoever starts next
+        elif outcome.permanent or now - run.claimed_at >= options.retry_for:
+            item.status = DeliveryStatus.FAILED
+        else:
+            rounds = -(-item.attempts // max(options.attempts, 1))
+            item.not_before = now + _retry_wait(rounds)
 
 
 def _settle(db: Database, run_id: int, *, now: datetime) -> None:
@@ -350,23 +638,28 @@ def result_of(db: Database, run_id: int) -> RunResult | None:
         late=run.late,
         status=run.status,
         deliveries=[
-            DeliveryResult(d.channel, d.recipient, d.status, d.attempts, d.last_error)
+            DeliveryResult(
+                d.channel, d.recipient, d.status, d.attempts, d.last_error, d.not_before
+            )
             for d in items
         ],
     )
 
 
-def unfinished(db: Database, *, schedule_id: int | None = None) -> list[int]:
-    """Scheduled runs still claimed: left so by a process that died while delivering them.
-
-    Manual runs are left out: the `schedule run` that claimed one may be delivering it right
-    now in another process, and nothing in the row tells a live claim from a dead one.
-    """
-    query = select(DigestRun.id).where(
-        DigestRun.status == RunStatus.CLAIMED,
-        sa.not_(DigestRun.period_key.startswith(MANUAL_PREFIX)),
+def unfinished(db: Database, *, now: datetime, schedule_id: int | None = None) -> list[int]:
+    """Runs still claimed whose lease is free or ran out, with nothing pending that waits for
+    a later retry: left so by a process that died (a daemon, `--once` or `schedule run`), or
+    due for another try after a delivery failed for a passing reason."""
+    waiting = sa.exists().where(
+        Delivery.run_id == DigestRun.id,
+        Delivery.status == DeliveryStatus.PENDING,
+        Delivery.not_before > now,  # type: ignore[operator]
+    )
+    query = sa.select(DigestRun.id, DigestRun.lease_owner, DigestRun.lease_until).where(
+        DigestRun.status == RunStatus.CLAIMED, sa.not_(waiting)
     )
     if schedule_id is not None:
         query = query.where(DigestRun.schedule_id == schedule_id)
     with db.read() as session:
-        return [run_id for run_id in session.exec(query.order_by(DigestRun.id)) if run_id]
+        rows = session.execute(query.order_by(DigestRun.id)).all()
+    return [row.id for row in rows if _lease_free(row.lease_owner, row.lease_until, now)]
