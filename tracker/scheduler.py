@@ -253,14 +253,16 @@ def _delivery_options(
 
 def _report(results: list[RunResult]) -> None:
     for result in results:
-        if result.failed:
+        if result.failed or result.deferred:
+            later = f" ({len(result.deferred)} to be tried again)" if result.deferred else ""
             log.warning(
-                "run %s %s: %s, %d of %d deliveries failed",
+                "run %s %s: %s, %d of %d deliveries failed%s",
                 result.schedule,
                 result.period_key,
                 result.status,
-                len(result.failed),
+                len(result.failed) + len(result.deferred),
                 len(result.deliveries),
+                later,
             )
 
 

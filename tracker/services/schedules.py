@@ -339,6 +339,7 @@ def run_due(
 
     Call it while holding the scheduler lock (`options.guard` checks it before each claim and
     send); the leases keep a process that lost it from doubling anything in the meantime."""
+    options.check()  # every pass: a daemon idle for days still notices a lost lock at once
     now = clock()
     results: list[RunResult | None] = []
     for run_id in runs.unfinished(db, now=now, schedule_id=schedule_id):
