@@ -186,12 +186,7 @@ def clean_address(text: str, *, what: str = "e-mail address") -> str:
     """One plain address (`name@example.org`), or InvalidInput."""
     address = text.strip()
     local, at, domain = address.rpartition("@")
-    if not (
-        at
-        and len(address) <= 254
-        and _LOCAL.fullmatch(local)
-        and _DOMAIN.fullmatch(domain)
-    ):
+    if not (at and len(address) <= 254 and _LOCAL.fullmatch(local) and _DOMAIN.fullmatch(domain)):
         raise InvalidInput(f"{what}: not one e-mail address: {text!r}")
     return str(Address(addr_spec=address))
 

@@ -296,9 +296,7 @@ def due_work(
 
 
 @_one_line_errors
-def fire_schedule(
-    database_url: str, options: DeliveryOptions, schedule_id: int, name: str
-) -> None:
+def fire_schedule(database_url: str, options: DeliveryOptions, schedule_id: int, name: str) -> None:
     log.info("job fired: %s", name)
     due_work(database_url, options, schedule_id)
 

@@ -146,9 +146,7 @@ class RunResult:
     @property
     def deferred(self) -> list[DeliveryResult]:
         """Pending deliveries that failed this time and will be tried again."""
-        return [
-            d for d in self.deliveries if d.status == DeliveryStatus.PENDING and d.error
-        ]
+        return [d for d in self.deliveries if d.status == DeliveryStatus.PENDING and d.error]
 
 
 # --- claiming -----------------------------------------------------------------------------
@@ -638,9 +636,7 @@ def result_of(db: Database, run_id: int) -> RunResult | None:
         late=run.late,
         status=run.status,
         deliveries=[
-            DeliveryResult(
-                d.channel, d.recipient, d.status, d.attempts, d.last_error, d.not_before
-            )
+            DeliveryResult(d.channel, d.recipient, d.status, d.attempts, d.last_error, d.not_before)
             for d in items
         ],
     )
