@@ -8,6 +8,9 @@ clock through `run_due` and `scheduler --once` rather than wait.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -23,9 +26,10 @@ from test_scheduler import Daemon, wait_until
 
 from tracker.db import Database
 from tracker.delivery import SmtpSettings
-from tracker.models import Delivery, DigestRun
+from tracker.models import Delivery, DigestRun, DigestSchedule
+from tracker.services import runs
 from tracker.services.runs import DeliveryOptions
-from tracker.services.schedules import add_schedule, run_due
+from tracker.services.schedules import add_schedule, manual_period, run_due
 
 CREATED = datetime(2026, 11, 2, 10, tzinfo=UTC)
 FIRE = datetime(2026, 11, 3, 9, tzinfo=UTC)  # the first fire of a daily 09:00 UTC schedule
@@ -272,3 +276,92 @@ def test_scheduler_once_tries_a_failed_e_mail_again_when_it_is_due(
     (sent,) = _deliveries(db_url)
     assert (sent.status, sent.attempts) == ("delivered", 5)
     assert server.message_ids() == [sent.message_id]
+
+
+# --- 4. a crashed `schedule run`; a late digest says so -------------------------------------
+
+
+@pytest.mark.slow
+def test_a_run_left_claimed_by_a_killed_schedule_run_is_finished_by_the_scheduler(
+    db_url: str, tmp_path: Path, smtp: tuple[Recorder, int]
+) -> None:
+    server, port = smtp
+    now = "2026-11-03T12:00:00Z"
+    added = run_cli(["schedule", "add", "weekly", "--cron", "0 9 * * MON", "--email", ADDRESS,
+                     "--dir", tmp_path], db_url=db_url,
+                    env={"TRACKER_NOW": "2026-11-03T00:00Z"})  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    server.stalled = True  # DATA hangs: `schedule run` is killed with its e-mail in flight
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    manual = subprocess.Popen(
+        [sys.executable, "-m", "tracker", "schedule", "run", "weekly"],
+        env={**clean, "TRACKER_DATABASE_URL": db_url, "TRACKER_NOW": now, **_smtp_env(port)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until(server.data_started.is_set, timeout=15, what="the e-mail in flight")
+    finally:
+        manual.kill()
+        manual.wait(timeout=10)
+    server.stalled = False
+    (left,) = _runs(db_url)
+    assert left.period_key.startswith("manual-") and left.status == "claimed"
+
+    # Even at the very instant of the claim (its lease not run out), the scheduler sees that
+    # the process holding it is gone, and finishes the run.
+    once = run_cli(["scheduler", "--once"], db_url=db_url,
+                   env={"TRACKER_NOW": now, **_smtp_env(port)})  # fmt: skip
+    again = run_cli(["scheduler", "--once"], db_url=db_url,
+                    env={"TRACKER_NOW": now, **_smtp_env(port)})  # fmt: skip
+
+    assert once.exit_code == 0, once.stderr
+    assert f"resuming run {left.id}" in once.stderr
+    assert (again.exit_code, again.stderr) == (0, "")
+    (run,) = _runs(db_url)
+    assert (run.status, run.lease_owner) == ("delivered", None)
+    assert {d.status for d in _deliveries(db_url)} == {"delivered"}
+    (email,) = [d for d in _deliveries(db_url) if d.channel == "email"]
+    assert server.message_ids() == [email.message_id]
+
+
+def test_a_live_schedule_runs_claim_is_left_to_it(db: Database, tmp_path: Path) -> None:
+    _daily(db, directory=tmp_path)
+    with db.read() as session:
+        schedule = session.exec(select(DigestSchedule)).one()
+    at = FIRE - timedelta(hours=1)  # no scheduled period due: only the manual run is there
+    period = manual_period(schedule, now=at, as_of=None)
+    lease = runs.new_lease_owner()  # this live process
+    assert runs.claim(db, schedule.id or 0, period, late=False, now=at, lease_owner=lease)
+
+    options = DeliveryOptions(smtp=None)
+    # Its lease (five minutes at least, renewed before each send) keeps the scheduler off it;
+    # once it runs out, the process is taken to be stuck or gone, and the run is finished.
+    assert run_due(db, clock=lambda: at + timedelta(minutes=4), options=options) == []
+    (resumed,) = run_due(db, clock=lambda: at + timedelta(minutes=6), options=options)
+    assert (resumed.period_key, resumed.status) == (period.key, "delivered")
+
+
+def test_a_catch_up_digest_says_in_its_text_and_subject_that_it_is_late(
+    db: Database, db_url: str, tmp_path: Path, smtp: tuple[Recorder, int]
+) -> None:
+    server, port = smtp
+    _daily(db, emails=[ADDRESS], directory=tmp_path, formats=["md", "html", "txt"])
+
+    once = run_cli(["scheduler", "--once"], db_url=db_url,
+                   env={"TRACKER_NOW": "2026-11-05T22:00:00Z", **_smtp_env(port)})  # fmt: skip
+    on_time = run_cli(["scheduler", "--once"], db_url=db_url,
+                      env={"TRACKER_NOW": "2026-11-06T09:01:00Z", **_smtp_env(port)})  # fmt: skip
+
+    assert (once.exit_code, on_time.exit_code) == (0, 0), once.stderr + on_time.stderr
+    note = "due 2026-11-05 09:00 UTC, sent 13h late"
+    late, timely = (m for _, m in server.messages)
+    assert str(late["Subject"]).startswith("[late] Commitments digest 2026-11-05: ")
+    assert f"Late digest: {note}." in late.get_body(("plain",)).get_content()
+    assert f"<strong>Late digest:</strong> {note}." in late.get_body(("html",)).get_content()
+    stem = tmp_path / "daily-2026-11-05T090000+0000"
+    assert f"> **Late digest:** {note}." in stem.with_suffix(".md").read_text()
+    assert f"Late digest: {note}." in stem.with_suffix(".txt").read_text()
+    # The next one, on time, says nothing of the kind.
+    assert str(timely["Subject"]).startswith("Commitments digest 2026-11-06: ")
+    assert "Late digest" not in timely.get_body(("plain",)).get_content()

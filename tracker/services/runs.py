@@ -529,10 +529,7 @@ class _Content:
 
 def late_note(due: datetime, now: datetime) -> str:
     """What a catch-up digest says of itself: when it was due and how late it comes."""
-    return (
-        f"late: this digest was due {due.strftime('%Y-%m-%d %H:%M')} UTC "
-        f"and is sent {ago(now - due)} late"
-    )
+    return f"due {due.strftime('%Y-%m-%d %H:%M')} UTC, sent {ago(now - due)} late"
 
 
 def ago(delta: timedelta) -> str:
