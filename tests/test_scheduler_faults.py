@@ -365,3 +365,48 @@ def test_a_catch_up_digest_says_in_its_text_and_subject_that_it_is_late(
     # The next one, on time, says nothing of the kind.
     assert str(timely["Subject"]).startswith("Commitments digest 2026-11-06: ")
     assert "Late digest" not in timely.get_body(("plain",)).get_content()
+
+
+# --- 5. SIGTERM while an SMTP server hangs ---------------------------------------------------
+
+
+@pytest.mark.slow
+def test_sigterm_during_a_stuck_smtp_delivery_exits_within_30_seconds(
+    sqlite_url: str, smtp: tuple[Recorder, int], daemons: Callable[..., Daemon]
+) -> None:
+    server, port = smtp
+    fire = (_now() + timedelta(seconds=2)).replace(microsecond=0)
+    added = run_cli(
+        ["schedule", "add", "mail", "--cron", f"{fire.second} {fire.minute} {fire.hour} * * *",
+         "--email", ADDRESS],
+        db_url=sqlite_url, env={"TRACKER_NOW": _now().isoformat()},
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    server.stalled = True  # DATA never answered: each of the four attempts takes its timeout
+    daemon = daemons(sqlite_url, **_smtp_env(port))  # the default timeout: 10 s an attempt
+    wait_until(server.data_started.is_set, timeout=15, what="the e-mail in flight")
+
+    started = time.monotonic()
+    assert daemon.stop(timeout=30) == 0
+    assert time.monotonic() - started < 30
+    server.stalled = False
+
+    log = daemon.log()
+    assert "cut 1 SMTP connection(s) still in use: their e-mails stay pending" in log
+    assert f"interrupted mail {_key(fire)} email {ADDRESS}: left pending" in log
+    assert log.rstrip().endswith("INFO stopped")
+    (run,) = _runs(sqlite_url)
+    (left,) = _deliveries(sqlite_url)
+    assert (run.status, run.lease_owner, left.status) == ("claimed", None, "pending")
+    assert left.last_error is not None and left.last_error.startswith("interrupted")
+    # The next start delivers it, once.
+    once = run_cli(["scheduler", "--once"], db_url=sqlite_url,
+                   env={"TRACKER_NOW": _now().isoformat(), **_smtp_env(port)})  # fmt: skip
+    assert once.exit_code == 0, once.stderr
+    (sent,) = _deliveries(sqlite_url)
+    assert sent.status == "delivered"
+    assert server.message_ids() == [sent.message_id]
+
+
+def _key(fire: datetime) -> str:
+    return fire.astimezone(UTC).isoformat(timespec="seconds")

@@ -63,8 +63,9 @@ HOUSEKEEPING_WORKERS = 2
 ADVISORY_LOCK_KEY = int.from_bytes(b"tracker", "big")
 _SCHEDULE_JOB = "schedule-"
 # After SIGTERM, a send in flight gets this long to finish before its connection is cut: the
-# daemon is gone well within the 30 s a service manager usually waits before SIGKILL.
-STOP_GRACE_S = 10.0
+# daemon is gone well within the 30 s a service manager usually waits before SIGKILL, however
+# long TRACKER_SMTP_TIMEOUT is.
+STOP_GRACE_S = 5.0
 P = ParamSpec("P")
 
 

@@ -146,7 +146,7 @@ class RunResult:
     @property
     def deferred(self) -> list[DeliveryResult]:
         """Pending deliveries that failed this time and will be tried again."""
-        return [d for d in self.deliveries if d.status == DeliveryStatus.PENDING and d.error]
+        return [d for d in self.deliveries if d.retry_at is not None]
 
 
 # --- claiming -----------------------------------------------------------------------------
