@@ -10,6 +10,7 @@ every error message that leaves this module (those end up in the database and th
 from __future__ import annotations
 
 import contextlib
+import email.policy
 import hashlib
 import logging
 import os
@@ -137,9 +138,7 @@ class SmtpSettings:
         Refuses, with InvalidInput, what would fail at every send or leak the password: a
         sender that is not one address, a login over a connection without TLS (unless
         TRACKER_SMTP_ALLOW_PLAINTEXT=1 says the network is trusted), TLS and STARTTLS both."""
-        sender = clean_address(
-            environ.get("TRACKER_SMTP_FROM") or "tracker@localhost", what="TRACKER_SMTP_FROM"
-        )
+        sender = clean_sender(environ.get("TRACKER_SMTP_FROM") or "tracker@localhost")
         host = environ.get("TRACKER_SMTP_HOST", "").strip()
         if not host:
             return None
@@ -189,6 +188,20 @@ def clean_address(text: str, *, what: str = "e-mail address") -> str:
     if not (at and len(address) <= 254 and _LOCAL.fullmatch(local) and _DOMAIN.fullmatch(domain)):
         raise InvalidInput(f"{what}: not one e-mail address: {text!r}")
     return str(Address(addr_spec=address))
+
+
+def clean_sender(text: str) -> str:
+    """TRACKER_SMTP_FROM: one address, with a display name if wanted (`Digests <d@x.org>`)."""
+    problem = InvalidInput(f"TRACKER_SMTP_FROM: not one e-mail address: {text!r}")
+    try:
+        header = email.policy.default.header_factory("From", text.strip())
+    except (ValueError, IndexError):
+        raise problem from None
+    addresses = getattr(header, "addresses", ())
+    if len(addresses) != 1 or header.defects:
+        raise problem
+    clean_address(addresses[0].addr_spec, what="TRACKER_SMTP_FROM")
+    return str(header)
 
 
 def message_id(schedule: str, period_key: str, recipient: str) -> str:
@@ -251,9 +264,16 @@ def abort_in_flight() -> int:
 
 
 def _client(settings: SmtpSettings) -> smtplib.SMTP:
+    client: smtplib.SMTP
     if settings.tls:
-        return smtplib.SMTP_SSL(timeout=settings.timeout, context=ssl.create_default_context())
-    return smtplib.SMTP(timeout=settings.timeout)
+        client = smtplib.SMTP_SSL(timeout=settings.timeout, context=ssl.create_default_context())
+    else:
+        client = smtplib.SMTP(timeout=settings.timeout)
+    # The name the certificate is checked against, for SMTPS and STARTTLS alike: smtplib takes
+    # it from the constructor only (which would also connect, outside our error handling),
+    # never from connect(), and an empty name fails every TLS handshake.
+    client._host = settings.host  # type: ignore[attr-defined]
+    return client
 
 
 def _send_once(settings: SmtpSettings, message: EmailMessage) -> None:

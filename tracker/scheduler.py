@@ -252,6 +252,11 @@ def _delivery_options(
     return DeliveryOptions(smtp=SmtpSettings.from_env(os.environ), guard=guard, cancel=cancel)
 
 
+def check_mail_settings() -> None:
+    """Refuse bad TRACKER_SMTP_* (InvalidInput, exit 4) before anything is claimed."""
+    _delivery_options()
+
+
 def _report(results: list[RunResult]) -> None:
     for result in results:
         if result.failed or result.deferred:

@@ -267,6 +267,7 @@ def scheduler(app: App, once: bool, sync_seconds: int) -> None:
     from tracker import scheduler as daemon
 
     with daemon.event_log():
+        daemon.check_mail_settings()  # exit 4 now, not a run stuck on its first e-mail
         if once:
             daemon.run_once(app.settings)
             return

@@ -38,7 +38,7 @@ from tracker import delivery as channels
 from tracker.db import Database
 from tracker.delivery import SMTP_ATTEMPTS, SMTP_BACKOFF_S, Outcome, SmtpSettings
 from tracker.digest import build_digest, render, subject
-from tracker.errors import DatabaseError
+from tracker.errors import DatabaseError, InvalidInput
 from tracker.models import (
     Audience,
     Commitment,
@@ -253,6 +253,12 @@ def _audiences(session: Session, schedule: DigestSchedule) -> list[tuple[Owner |
     result: list[tuple[Owner | None, list[str]]] = []
     for owner in owners:
         address = (owner.email or "").strip()
+        try:
+            address = channels.clean_address(address)
+        except InvalidInput:
+            log.warning("schedule %s: %s has no usable address %r; skipped", schedule.name,
+                        owner.name, address)  # fmt: skip
+            continue
         if address.lower() in seen:
             log.warning("schedule %s: %s shares %s; skipped", schedule.name, owner.name, address)
             continue
@@ -553,6 +559,10 @@ def _deliver_one(
     if item.channel == channels.FILE:
         path = Path(item.recipient)
         return channels.deliver_file(path, content.text(path.suffix.lstrip(".")))
+    try:  # rows written before addresses were checked: never one recipient made several
+        channels.clean_address(item.recipient)
+    except InvalidInput as exc:
+        return channels.Outcome(False, 0, str(exc), permanent=True)
     message = channels.build_message(
         sender=options.smtp.sender if options.smtp else "tracker@localhost",
         recipient=item.recipient,

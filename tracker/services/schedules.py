@@ -22,10 +22,11 @@ from sqlmodel import Session, select
 
 from tracker import cron
 from tracker.db import Database
+from tracker.delivery import clean_address
 from tracker.errors import Conflict, InvalidInput, NotFound, TrackerError
 from tracker.models import Audience, Delivery, DigestRun, DigestSchedule, Owner
 from tracker.services import runs
-from tracker.services.owners import clean_email, resolve_owner
+from tracker.services.owners import resolve_owner
 from tracker.services.runs import MANUAL_PREFIX, Clock, DeliveryOptions, Period, RunResult
 from tracker.services.views import iso_utc
 
@@ -84,7 +85,9 @@ def add_schedule(
         raise InvalidInput(f"cron expression {cron_expr!r} never fires")
     if owner and per_owner:
         raise InvalidInput("--owner and --per-owner exclude each other")
-    addresses = list(dict.fromkeys(a for a in (clean_email(e) for e in emails) if a))
+    # One address each: "a@x.org,b@x.org" would be two recipients behind one delivery row.
+    cleaned = (clean_address(e, what="--email") for e in emails if e.strip())
+    addresses = list(dict.fromkeys(cleaned))
     if per_owner and addresses:
         raise InvalidInput("--per-owner sends each digest to its owner: drop --email")
     if directory is not None:
