@@ -257,7 +257,7 @@ def scheduler(app: App, once: bool, sync_seconds: int) -> None:
 
     Logs one line per event on stderr. Stops cleanly on SIGTERM or Ctrl-C. One scheduler
     per database: a second one exits with 5. Mail goes through TRACKER_SMTP_HOST (_PORT,
-    _USER, _PASSWORD, _FROM, _STARTTLS, _TIMEOUT).
+    _USER, _PASSWORD, _FROM, _TLS, _STARTTLS, _ALLOW_PLAINTEXT, _TIMEOUT).
 
     \b
     Example:
