@@ -16,14 +16,15 @@ from conftest import Runner
 from mailservers import Recorder, SilentServer, self_signed_certificate, smtp_server
 from sqlmodel import select
 
-from tracker import delivery
 from tracker.db import Database
-from tracker.delivery import SmtpSettings
-from tracker.digest import build_digest, render, subject
+from tracker.digests import delivery
+from tracker.digests.data import build_digest, subject
+from tracker.digests.delivery import SmtpSettings
+from tracker.digests.render import render
+from tracker.digests.runs import DeliveryOptions, RunResult
+from tracker.digests.schedules import add_schedule, run_due, run_now
 from tracker.errors import InvalidInput
 from tracker.models import Delivery, DigestRun
-from tracker.services.runs import DeliveryOptions, RunResult
-from tracker.services.schedules import add_schedule, run_due, run_now
 
 # The seed meeting as it stood on 11 September 2017: two commitments late, two due soon.
 NOW = datetime(2017, 9, 11, 9, 0, tzinfo=UTC)

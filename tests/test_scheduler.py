@@ -23,10 +23,10 @@ from mailservers import smtp_server
 from sqlmodel import select
 
 from tracker.db import Database
+from tracker.digests import runs
+from tracker.digests.runs import DeliveryOptions, Period
+from tracker.digests.schedules import add_schedule, run_due, scheduled_period
 from tracker.models import Delivery, DigestRun, DigestSchedule
-from tracker.services import runs
-from tracker.services.runs import DeliveryOptions, Period
-from tracker.services.schedules import add_schedule, run_due, scheduled_period
 
 T = TypeVar("T")
 EVERY_2_S = "*/2 * * * * *"

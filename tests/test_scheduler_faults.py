@@ -25,11 +25,11 @@ from sqlmodel import select
 from test_scheduler import Daemon, wait_until
 
 from tracker.db import Database
-from tracker.delivery import SmtpSettings
+from tracker.digests import runs
+from tracker.digests.delivery import SmtpSettings
+from tracker.digests.runs import DeliveryOptions
+from tracker.digests.schedules import add_schedule, manual_period, run_due
 from tracker.models import Delivery, DigestRun, DigestSchedule
-from tracker.services import runs
-from tracker.services.runs import DeliveryOptions
-from tracker.services.schedules import add_schedule, manual_period, run_due
 
 CREATED = datetime(2026, 11, 2, 10, tzinfo=UTC)
 FIRE = datetime(2026, 11, 3, 9, tzinfo=UTC)  # the first fire of a daily 09:00 UTC schedule
@@ -248,7 +248,7 @@ def test_the_next_digest_covers_the_changes_since_the_last_one_delivered(
 def test_scheduler_once_tries_a_failed_e_mail_again_when_it_is_due(
     db: Database, db_url: str, smtp: tuple[Recorder, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tracker import scheduler
+    from tracker.digests import scheduler
 
     options = scheduler._delivery_options
     # The waits between the four tries of a pass, from 2 s to 10 ms: time is not slept through.

@@ -187,7 +187,7 @@ class DigestRun(SQLModel, table=True):
     status: str = Field(default=RunStatus.CLAIMED, max_length=20)
     claimed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
-    # Who delivers the run and until when (see tracker.services.runs): the fence that keeps
+    # Who delivers the run and until when (see tracker.digests.runs): the fence that keeps
     # two processes from sending one period, and the sign of a process that died at it.
     lease_owner: str | None = Field(default=None, max_length=64)
     lease_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

@@ -54,7 +54,8 @@ def digest(
       tracker digest --as-of 2017-09-11 --format md,html --out digests/
       tracker digest --owner "Foreign Affairs" --format html --out mfa.html
     """
-    from tracker.digest.service import digest_for_period, write_output
+    from tracker.digests.ondemand import digest_for_period
+    from tracker.files import write_output
 
     formats = _formats(format_)
     as_of = as_of or app.today()

@@ -49,9 +49,9 @@ def extract(
       tracker extract seeds/by-cn-2017-05-16.txt --meeting-date 2017-05-16 --out draft.toml
       tracker import draft.toml
     """
-    from tracker.digest.service import write_output
     from tracker.extract import ExtractError, draft_to_toml, read_readout
     from tracker.extract import extract as extract_draft
+    from tracker.files import write_output
 
     # The meeting file names its readout relative to where the file will be.
     base = (out.parent if out else Path.cwd()).resolve()

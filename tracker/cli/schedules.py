@@ -13,7 +13,7 @@ from tracker.cli.render import table
 from tracker.errors import DeliveryError, InvalidInput
 
 if TYPE_CHECKING:
-    from tracker.services.runs import RunResult
+    from tracker.digests.runs import RunResult
 
 # Services are imported inside the commands: `tracker --help` stays free of SQLAlchemy.
 
@@ -29,7 +29,7 @@ def _formats(value: str) -> list[str]:
 def _when(value: datetime | None, zone: str) -> str:
     if value is None:
         return "-"
-    from tracker.cron import zone as tz
+    from tracker.digests.cron import zone as tz
 
     local = value.astimezone(tz(zone))
     return local.strftime("%Y-%m-%d %H:%M:%S %Z" if local.second else "%Y-%m-%d %H:%M %Z")
@@ -121,8 +121,8 @@ def schedule_add(
           --dir /srv/digests --email office@example.org
       tracker schedule add owners --cron "0 8 * * 1-5" --per-owner
     """
-    from tracker import cron
-    from tracker.services.schedules import add_schedule
+    from tracker.digests import cron
+    from tracker.digests.schedules import add_schedule
 
     now = app.now()
     with app.db.write() as session:
@@ -156,7 +156,7 @@ def schedule_list(app: App, as_json: bool) -> None:
       tracker schedule list
       tracker schedule list --json
     """
-    from tracker.services.schedules import list_schedules
+    from tracker.digests.schedules import list_schedules
 
     with app.db.read() as session:
         summaries = list_schedules(session, now=app.now())
@@ -199,7 +199,7 @@ def schedule_remove(app: App, name: str) -> None:
     Example:
       tracker schedule remove weekly
     """
-    from tracker.services.schedules import remove_schedule
+    from tracker.digests.schedules import remove_schedule
 
     with app.db.write() as session:
         runs = remove_schedule(session, name=name)
@@ -229,9 +229,9 @@ def schedule_run(app: App, name: str, as_of: date | None) -> None:
     """
     import os
 
-    from tracker.delivery import SmtpSettings
-    from tracker.services.runs import DeliveryOptions
-    from tracker.services.schedules import run_now
+    from tracker.digests.delivery import SmtpSettings
+    from tracker.digests.runs import DeliveryOptions
+    from tracker.digests.schedules import run_now
 
     options = DeliveryOptions(smtp=SmtpSettings.from_env(os.environ))
     result = run_now(app.db, name=name, as_of=as_of, clock=app.now, options=options)
@@ -264,7 +264,7 @@ def scheduler(app: App, once: bool, sync_seconds: int) -> None:
       TRACKER_SMTP_HOST=mail.example.org tracker scheduler
       tracker scheduler --once
     """
-    from tracker import scheduler as daemon
+    from tracker.digests import scheduler as daemon
 
     with daemon.event_log():
         daemon.check_mail_settings()  # exit 4 now, not a run stuck on its first e-mail

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from tracker.digest.data import Digest
+from tracker.digests.data import Digest
 from tracker.resources import bundled
 
 Format = Literal["md", "html", "txt"]

@@ -1,6 +1,6 @@
 """Digest content as plain data: what is overdue, due soon, at risk, slipped, changed, delivered.
 
-No formatting here; `tracker.digest.render` turns a `Digest` into Markdown, HTML or text.
+No formatting here; `tracker.digests.render` turns a `Digest` into Markdown, HTML or text.
 """
 
 from __future__ import annotations

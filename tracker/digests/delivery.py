@@ -13,9 +13,7 @@ import contextlib
 import email.policy
 import hashlib
 import logging
-import os
 import re
-import secrets
 import smtplib
 import socket
 import ssl
@@ -29,6 +27,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from tracker.errors import InvalidInput
+from tracker.files import write_atomically
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -61,30 +60,6 @@ def file_name(schedule: str, period_key: str, fmt: str, owner_slug: str | None =
     delivery overwrites its own file instead of adding a second one."""
     suffix = f"-{owner_slug}" if owner_slug else ""
     return f"{schedule}-{period_key.replace(':', '')}{suffix}.{fmt}"
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, fsync it, rename it over `path`, then
-    fsync the folder: a reader (or a crash) sees the old file or the new one, never a part."""
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
-    # Not mkstemp: its files are 0600, and digests are for the people who share the folder.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)  # makes the rename itself durable
-    finally:
-        os.close(dir_fd)
 
 
 def deliver_file(path: Path, text: str) -> Outcome:

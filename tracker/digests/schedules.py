@@ -20,14 +20,13 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from tracker import cron
 from tracker.db import Database
-from tracker.delivery import clean_address
+from tracker.digests import cron, runs
+from tracker.digests.delivery import clean_address
+from tracker.digests.runs import MANUAL_PREFIX, Clock, DeliveryOptions, Period, RunResult
 from tracker.errors import Conflict, InvalidInput, NotFound, TrackerError
 from tracker.models import Audience, Delivery, DigestRun, DigestSchedule, Owner
-from tracker.services import runs
 from tracker.services.owners import resolve_owner
-from tracker.services.runs import MANUAL_PREFIX, Clock, DeliveryOptions, Period, RunResult
 from tracker.services.views import iso_utc
 
 log = logging.getLogger(__name__)

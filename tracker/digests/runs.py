@@ -34,10 +34,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from tracker import delivery as channels
 from tracker.db import Database
-from tracker.delivery import SMTP_ATTEMPTS, SMTP_BACKOFF_S, Outcome, SmtpSettings
-from tracker.digest import build_digest, render, subject
+from tracker.digests import delivery as channels
+from tracker.digests.data import build_digest, subject
+from tracker.digests.delivery import SMTP_ATTEMPTS, SMTP_BACKOFF_S, Outcome, SmtpSettings
+from tracker.digests.render import render
 from tracker.errors import DatabaseError, InvalidInput
 from tracker.models import (
     Audience,

@@ -3,7 +3,7 @@
 The database is the truth. Jobs live in APScheduler's in-memory store and are plain
 module-level functions that open their own database handle; a sync job rebuilds the schedule
 jobs from the rows every few seconds, so `tracker schedule add/remove` take effect without a
-restart. What has run is decided by the DigestRun rows (see `tracker.services.runs`), so a
+restart. What has run is decided by the DigestRun rows (see `tracker.digests.runs`), so a
 job that fires twice, late, or after a crash does no harm.
 
 One daemon per database: an exclusive lock beside a SQLite file, an advisory lock held on a
@@ -39,14 +39,14 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlmodel import select
 
-from tracker import cron
 from tracker.config import Settings
 from tracker.db import Database
-from tracker.delivery import SmtpSettings, abort_in_flight
+from tracker.digests import cron
+from tracker.digests.delivery import SmtpSettings, abort_in_flight
+from tracker.digests.runs import DeliveryOptions, LockLost, RunResult
+from tracker.digests.schedules import run_due
 from tracker.errors import Conflict, DatabaseError, DeliveryError, InvalidInput
 from tracker.models import DigestSchedule
-from tracker.services.runs import DeliveryOptions, LockLost, RunResult
-from tracker.services.schedules import run_due
 
 log = logging.getLogger(__name__)
 
