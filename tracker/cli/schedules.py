@@ -10,6 +10,7 @@ import click
 
 from tracker.cli.app import DATE, App, pass_app, print_json
 from tracker.cli.render import table
+from tracker.digests.formats import FORMATS
 from tracker.errors import DeliveryError, InvalidInput
 
 if TYPE_CHECKING:
@@ -20,9 +21,10 @@ if TYPE_CHECKING:
 
 def _formats(value: str) -> list[str]:
     chosen = [part.strip().lower() for part in value.split(",") if part.strip()]
-    unknown = [f for f in chosen if f not in ("md", "html", "txt")]
+    unknown = [f for f in chosen if f not in FORMATS]
     if not chosen or unknown:
-        raise click.BadParameter(f"{value!r}: choose from md, html, txt (comma-separated)")
+        choices = ", ".join(FORMATS)
+        raise click.BadParameter(f"{value!r}: choose from {choices} (comma-separated)")
     return list(dict.fromkeys(chosen))
 
 

@@ -130,6 +130,7 @@ class Digest:
     delivered: Capped[Delivered]
     areas: list[AreaCount]
     stale_after_days: int = STALE_AFTER_DAYS
+    due_soon_days: int = AT_RISK_WINDOW_DAYS
     statuses: tuple[str, ...] = field(default=tuple(s.value for s in Status))
     # Set on a catch-up digest: when it was due and how late it comes (its reader must know
     # that the figures are as of its date, not of the moment it arrives).
@@ -328,7 +329,7 @@ def build_digest(
 def subject(digest: Digest) -> str:
     """The e-mail subject: the figures a reader decides on, before opening."""
     h = digest.headline
-    figures = [f"{h.overdue} overdue", f"{h.due_soon} due within {AT_RISK_WINDOW_DAYS} days"]
+    figures = [f"{h.overdue} overdue", f"{h.due_soon} due within {digest.due_soon_days} days"]
     if h.delivered:
         figures.append(f"{h.delivered} delivered")
     if h.slipped:

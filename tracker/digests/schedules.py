@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 from tracker.db import Database
 from tracker.digests import cron, runs
 from tracker.digests.delivery import clean_address
+from tracker.digests.formats import DEFAULT_FORMATS, FORMATS
 from tracker.digests.runs import MANUAL_PREFIX, Clock, DeliveryOptions, Period, RunResult
 from tracker.errors import Conflict, InvalidInput, NotFound, TrackerError
 from tracker.models import Audience, Delivery, DigestRun, DigestSchedule, Owner
@@ -32,8 +33,6 @@ from tracker.services.views import iso_utc
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-FORMATS = ("md", "html", "txt")
-DEFAULT_FORMATS = ("md", "html")
 # A run claimed later than this after its fire time is marked late (a catch-up).
 GRACE = timedelta(seconds=120)
 # Part of file names and Message-IDs: no dots (a Message-ID may not hold two in a row).
@@ -58,7 +57,7 @@ def clean_formats(formats: Iterable[str]) -> list[str]:
     unknown = [f for f in chosen if f not in FORMATS]
     if not chosen or unknown:
         bad = ", ".join(unknown) or "(none)"
-        raise InvalidInput(f"bad format {bad}: choose from md, html, txt")
+        raise InvalidInput(f"bad format {bad}: choose from {', '.join(FORMATS)}")
     return chosen
 
 
