@@ -17,8 +17,8 @@ from tracker.health import AT_RISK_WINDOW_DAYS
 from tracker.vocabulary import Status
 
 PACKAGE = REPO / "tracker"
-DIGESTS = {"cron", "data", "delivery", "formats", "ondemand", "render", "runs", "scheduler",
-           "schedules"}  # fmt: skip
+DIGESTS = {"cron", "data", "delivery", "formats", "leases", "locks", "ondemand", "render", "runs",
+           "scheduler", "schedules"}  # fmt: skip
 
 
 def _imports(path: Path) -> set[str]:

@@ -25,7 +25,7 @@ from sqlmodel import select
 from test_scheduler import Daemon, wait_until
 
 from tracker.db import Database
-from tracker.digests import runs
+from tracker.digests import leases, runs
 from tracker.digests.delivery import SmtpSettings
 from tracker.digests.runs import DeliveryOptions
 from tracker.digests.schedules import add_schedule, manual_period, run_due
@@ -331,7 +331,7 @@ def test_a_live_schedule_runs_claim_is_left_to_it(db: Database, tmp_path: Path) 
         schedule = session.exec(select(DigestSchedule)).one()
     at = FIRE - timedelta(hours=1)  # no scheduled period due: only the manual run is there
     period = manual_period(schedule, now=at, as_of=None)
-    lease = runs.new_lease_owner()  # this live process
+    lease = leases.new_owner()  # this live process
     assert runs.claim(db, schedule.id or 0, period, late=False, now=at, lease_owner=lease)
 
     options = DeliveryOptions(smtp=None)

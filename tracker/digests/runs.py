@@ -19,9 +19,6 @@ after its claim; each reader's digest covers the changes since the last one that
 from __future__ import annotations
 
 import logging
-import os
-import secrets
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,10 +33,11 @@ from sqlmodel import Session, select
 
 from tracker.db import Database
 from tracker.digests import delivery as channels
+from tracker.digests import leases
 from tracker.digests.data import build_digest, subject
 from tracker.digests.delivery import SMTP_ATTEMPTS, SMTP_BACKOFF_S, Outcome, SmtpSettings
 from tracker.digests.render import render
-from tracker.errors import DatabaseError, InvalidInput
+from tracker.errors import InvalidInput
 from tracker.models import (
     Audience,
     Commitment,
@@ -99,10 +97,6 @@ class DeliveryOptions:
         return max(LEASE_MIN, timedelta(seconds=longest))
 
 
-class LockLost(DatabaseError):
-    """The scheduler lock is gone (its connection died) and could not be taken again."""
-
-
 @dataclass(frozen=True)
 class Period:
     key: str  # the fire time in UTC ISO, or manual-<claim time>
@@ -151,36 +145,6 @@ class RunResult:
 
 
 # --- claiming -----------------------------------------------------------------------------
-
-
-def new_lease_owner() -> str:
-    """Who holds a lease: this host and process, and a random part for this one delivery."""
-    return f"{socket.gethostname()[:32]}:{os.getpid()}:{secrets.token_hex(6)}"
-
-
-def _owner_gone(owner: str | None) -> bool:
-    """True if the lease's owner was a process of this host that no longer exists (killed
-    with -9, say): its lease need not run out before the run is resumed. A process of another
-    host cannot be asked, and a live one (even one that lost the scheduler lock while an
-    e-mail is in flight) keeps its lease."""
-    host, _, rest = (owner or "").partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != socket.gethostname()[:32] or not pid_text.isdigit():
-        return False
-    pid = int(pid_text)
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # alive, under another user
-        return False
-    return False
-
-
-def _lease_free(owner: str | None, until: datetime | None, now: datetime) -> bool:
-    return until is None or until <= now or _owner_gone(owner)
 
 
 def claim(
@@ -336,92 +300,14 @@ def deliver(
     then shows the run as it stands). None if the run is gone: its schedule was removed."""
     with _holding(run_id) as mine:
         if mine:
-            owner = lease_owner or new_lease_owner()
-            if lease_owner is not None or _take_lease(db, run_id, owner, clock(), options):
+            owner = lease_owner or leases.new_owner()
+            if lease_owner is not None or leases.take(db, run_id, owner, clock(), options.lease()):
                 try:
                     _deliver_pending(db, run_id, owner, clock=clock, options=options)
                     _settle(db, run_id, now=clock())
                 finally:
-                    _release_lease(db, run_id, owner)
+                    leases.release(db, run_id, owner)
         return result_of(db, run_id)
-
-
-def _with_reconnect(action: Callable[[], T]) -> T:
-    """Run a short transaction, again if the database connection was found dead (a server
-    restart, `pg_terminate_backend`): the pool then opens a new one. An outcome that could
-    not be recorded would be sent again by whoever resumes the run."""
-    for attempt in range(3):
-        try:
-            return action()
-        except sa.exc.DBAPIError as exc:
-            if not exc.connection_invalidated or attempt == 2:
-                raise
-            log.warning("database connection lost; reconnecting")
-    raise AssertionError("unreachable")
-
-
-def _take_lease(
-    db: Database, run_id: int, owner: str, now: datetime, options: DeliveryOptions
-) -> bool:
-    """Lease a claimed run whose lease is free, ran out or belonged to a process that is gone;
-    False if someone else holds it."""
-
-    def take() -> bool:
-        with db.write() as session:
-            held = session.execute(
-                sa.select(DigestRun.lease_owner, DigestRun.lease_until).where(
-                    DigestRun.id == run_id, DigestRun.status == RunStatus.CLAIMED
-                )
-            ).first()
-            if held is None or not _lease_free(held.lease_owner, held.lease_until, now):
-                return False
-            # Only if nobody changed the lease since it was read (a compare-and-set).
-            same = (
-                DigestRun.lease_owner.is_(None)  # type: ignore[union-attr]
-                if held.lease_owner is None
-                else DigestRun.lease_owner == held.lease_owner
-            )
-            taken = session.execute(
-                sa.update(DigestRun)
-                .where(DigestRun.id == run_id, DigestRun.status == RunStatus.CLAIMED, same)
-                .values(lease_owner=owner, lease_until=now + options.lease())
-            )
-            return bool(taken.rowcount)
-
-    return _with_reconnect(take)
-
-
-def _renew_lease(
-    db: Database, run_id: int, owner: str, now: datetime, options: DeliveryOptions
-) -> bool:
-    """Extend our lease before a send; False if it is no longer ours (it ran out and another
-    process took the run over)."""
-
-    def renew() -> bool:
-        with db.write() as session:
-            renewed = session.execute(
-                sa.update(DigestRun)
-                .where(DigestRun.id == run_id, DigestRun.lease_owner == owner)
-                .values(lease_until=now + options.lease())
-            )
-            return bool(renewed.rowcount)
-
-    return _with_reconnect(renew)
-
-
-def _release_lease(db: Database, run_id: int, owner: str) -> None:
-    def release() -> None:
-        with db.write() as session:
-            session.execute(
-                sa.update(DigestRun)
-                .where(DigestRun.id == run_id, DigestRun.lease_owner == owner)
-                .values(lease_owner=None, lease_until=None)
-            )
-
-    try:
-        _with_reconnect(release)
-    except sa.exc.DBAPIError as exc:  # the lease runs out by itself
-        log.warning("run %d: cannot release its lease: %s", run_id, type(exc).__name__)
 
 
 def _deliver_pending(
@@ -458,11 +344,11 @@ def _deliver_pending(
             if options.cancelled:
                 return  # stopping: the rest stays pending for the next start
             options.check()  # before each send: this process still holds the scheduler lock
-            if not _renew_lease(db, run_id, owner, clock(), options):
+            if not leases.renew(db, run_id, owner, clock(), options.lease()):
                 log.warning("run %d: its lease was taken over; leaving it", run_id)
                 return
             outcome = _deliver_one(schedule, run, item, content, clock=clock, options=options)
-            _with_reconnect(
+            leases.with_reconnect(
                 lambda item=item, outcome=outcome: _record(
                     db, item, outcome, run=run, now=clock(), options=options
                 )
@@ -666,4 +552,4 @@ def unfinished(db: Database, *, now: datetime, schedule_id: int | None = None) -
         query = query.where(DigestRun.schedule_id == schedule_id)
     with db.read() as session:
         rows = session.execute(query.order_by(DigestRun.id)).all()
-    return [row.id for row in rows if _lease_free(row.lease_owner, row.lease_until, now)]
+    return [row.id for row in rows if leases.lease_free(row.lease_owner, row.lease_until, now)]

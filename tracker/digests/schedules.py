@@ -21,9 +21,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from tracker.db import Database
-from tracker.digests import cron, runs
+from tracker.digests import cron, leases, runs
 from tracker.digests.delivery import clean_address
 from tracker.digests.formats import DEFAULT_FORMATS, FORMATS
+from tracker.digests.locks import LockLost
 from tracker.digests.runs import MANUAL_PREFIX, Clock, DeliveryOptions, Period, RunResult
 from tracker.errors import Conflict, InvalidInput, NotFound, TrackerError
 from tracker.models import Audience, Delivery, DigestRun, DigestSchedule, Owner
@@ -360,7 +361,7 @@ def run_due(
             break
         try:
             results.append(_run_period(db, schedule, now=now, clock=clock, options=options))
-        except runs.LockLost:
+        except LockLost:
             raise
         except TrackerError as exc:  # one bad row must not stop the other schedules
             log.error("schedule %s: %s", schedule.name, exc)
@@ -386,7 +387,7 @@ def _run_period(
     late = now - fire > GRACE
     assert schedule.id is not None
     options.check()  # before each claim: this process still holds the scheduler lock
-    owner = runs.new_lease_owner()
+    owner = leases.new_owner()
     run_id = runs.claim(
         db, schedule.id, period, late=late, now=clock(), lease_owner=owner, lease=options.lease()
     )
@@ -408,7 +409,7 @@ def run_now(
     assert schedule.id is not None
     # Leased from its claim: if this process dies, the lease runs out and the scheduler
     # finishes the run; while it lives, nobody else touches it.
-    owner = runs.new_lease_owner()
+    owner = leases.new_owner()
     run_id = runs.claim(
         db, schedule.id, period, late=False, now=now, lease_owner=owner, lease=options.lease()
     )
