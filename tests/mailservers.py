@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -75,18 +78,41 @@ def _refuse_everyone(*_args: Any) -> AuthResult:
     return AuthResult(success=False, handled=False)
 
 
+def _accept_everyone(*_args: Any) -> AuthResult:
+    return AuthResult(success=True)
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key (the certificate is its own authority)."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
 @contextmanager
-def smtp_server(*, require_auth: bool = False) -> Iterator[tuple[Recorder, int]]:
-    """A running aiosmtpd server on 127.0.0.1: (its handler, its port)."""
+def smtp_server(
+    *, require_auth: bool = False, accept_login: bool = False, tls: tuple[Path, Path] | None = None
+) -> Iterator[tuple[Recorder, int]]:
+    """A running aiosmtpd server on 127.0.0.1: (its handler, its port). With `tls` (a
+    certificate and its key) it speaks TLS from the first byte (SMTPS)."""
     handler = Recorder()
     port = free_port()
     kwargs: dict[str, Any] = {}
-    if require_auth:
+    if require_auth or accept_login:
         kwargs = {
-            "authenticator": _refuse_everyone,
+            "authenticator": _accept_everyone if accept_login else _refuse_everyone,
             "auth_required": True,
             "auth_require_tls": False,
         }
+    if tls is not None:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*tls)
+        kwargs["ssl_context"] = context
     controller = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     try:

@@ -7,23 +7,24 @@ import logging
 import os
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from conftest import Runner
-from mailservers import Recorder, SilentServer, smtp_server
+from mailservers import Recorder, SilentServer, self_signed_certificate, smtp_server
 from sqlmodel import select
 
-from tracker import delivery
 from tracker.db import Database
-from tracker.delivery import SmtpSettings
-from tracker.digest import build_digest, render, subject
+from tracker.digests import delivery
+from tracker.digests.data import build_digest, subject
+from tracker.digests.delivery import SmtpSettings
+from tracker.digests.render import render
+from tracker.digests.runs import DeliveryOptions, RunResult
+from tracker.digests.schedules import add_schedule, run_due, run_now
 from tracker.errors import InvalidInput
 from tracker.models import Delivery, DigestRun
-from tracker.services.runs import DeliveryOptions, RunResult
-from tracker.services.schedules import add_schedule, run_due, run_now
 
 # The seed meeting as it stood on 11 September 2017: two commitments late, two due soon.
 NOW = datetime(2017, 9, 11, 9, 0, tzinfo=UTC)
@@ -187,10 +188,12 @@ def test_a_server_that_never_answers_times_out_and_the_pass_goes_on(
     assert elapsed < 4 * 0.3 + 0.07 + 3.0  # four timeouts and the backoff, not a hang
     by_name = {r.schedule: r for r in results}
     assert by_name["files"].status == "delivered"
-    assert by_name["hung"].status == "failed"
+    # A timeout is a passing failure: the e-mail stays pending, to be tried again in a minute.
+    assert by_name["hung"].status == "claimed"
     rows = _deliveries(db)
     email = rows["office@example.org"]
-    assert (email.status, email.attempts) == ("failed", 4)
+    assert (email.status, email.attempts) == ("pending", 4)
+    assert email.not_before == fire + timedelta(minutes=1)
     assert "timed out" in (email.last_error or "")
     assert email.message_id == delivery.message_id(
         "hung", "2017-09-12T09:00:00+00:00", "office@example.org"
@@ -207,6 +210,7 @@ def test_the_password_is_never_stored_or_printed(
             "TRACKER_SMTP_HOST": "127.0.0.1",
             "TRACKER_SMTP_USER": "tracker",
             "TRACKER_SMTP_PASSWORD": PASSWORD,
+            "TRACKER_SMTP_ALLOW_PLAINTEXT": "1",  # the test server offers no TLS
         }
     )
     assert settings is not None and PASSWORD not in repr(settings)
@@ -326,3 +330,118 @@ def test_smtp_settings_come_from_the_environment() -> None:
     ):
         with pytest.raises(InvalidInput):
             SmtpSettings.from_env({"TRACKER_SMTP_HOST": "mail.example.org", **bad})
+
+
+# --- mail security: no password in clear text, implicit TLS, one address each --------------
+
+LOGIN = {"TRACKER_SMTP_USER": "tracker", "TRACKER_SMTP_PASSWORD": PASSWORD}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["scheduler", "--once"], ["scheduler"], ["schedule", "run", "weekly"]],
+    ids=["once", "daemon", "run"],
+)
+def test_a_login_without_tls_is_refused_before_anything_is_claimed(
+    seeded: Runner, db: Database, args: list[str]
+) -> None:
+    _schedule(db, "weekly", emails=["office@example.org"])
+    env = {"TRACKER_SMTP_HOST": "127.0.0.1", "TRACKER_SMTP_PORT": "2525", **LOGIN}
+
+    result = seeded(*args, env=env)
+
+    assert result.exit_code == 4
+    assert result.stderr == (
+        "Error: TRACKER_SMTP_USER is set but the connection is not encrypted: set "
+        "TRACKER_SMTP_TLS=1 or TRACKER_SMTP_STARTTLS=1 (or TRACKER_SMTP_ALLOW_PLAINTEXT=1 to "
+        "send the password in clear text)\n"
+    )
+    with db.read() as session:
+        assert session.exec(select(DigestRun)).all() == []
+
+
+def test_smtp_settings_for_tls_and_plaintext() -> None:
+    host = {"TRACKER_SMTP_HOST": "mail.example.org"}
+    tls = SmtpSettings.from_env({**host, **LOGIN, "TRACKER_SMTP_TLS": "1"})
+    assert tls is not None and (tls.tls, tls.starttls, tls.port) == (True, False, 465)
+    starttls = SmtpSettings.from_env({**host, **LOGIN, "TRACKER_SMTP_STARTTLS": "1"})
+    assert starttls is not None and (starttls.tls, starttls.port) == (False, 25)
+    plain = SmtpSettings.from_env({**host, **LOGIN, "TRACKER_SMTP_ALLOW_PLAINTEXT": "1"})
+    assert plain is not None and plain.user == "tracker"
+    assert SmtpSettings.from_env(host) is not None  # no login: nothing to protect
+    with pytest.raises(InvalidInput, match=r"TRACKER_SMTP_TLS .* or TRACKER_SMTP_STARTTLS, not"):
+        SmtpSettings.from_env({**host, "TRACKER_SMTP_TLS": "1", "TRACKER_SMTP_STARTTLS": "1"})
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return self_signed_certificate(tmp_path_factory.mktemp("tls"))
+
+
+def test_implicit_tls_delivers_with_a_login(
+    seeded: Runner,
+    db: Database,
+    certificate: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _schedule(db, "weekly", emails=["office@example.org"])
+    with smtp_server(accept_login=True, tls=certificate) as (server, port):
+        env = {"TRACKER_SMTP_HOST": "127.0.0.1", "TRACKER_SMTP_PORT": str(port),
+               "TRACKER_SMTP_TLS": "1", **LOGIN}  # fmt: skip
+        untrusted = seeded("schedule", "run", "weekly", "--as-of", "2017-09-11", env=env)
+        # The test's certificate is its own authority: trusted once it is named as one.
+        monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+        later = {**env, "TRACKER_NOW": "2017-09-11T09:05:00+00:00"}  # a run of its own
+        trusted = seeded("schedule", "run", "weekly", "--as-of", "2017-09-11", env=later)
+
+    assert untrusted.exit_code == 8
+    assert "failed    email office@example.org  (TLS: self-signed certificate)" in untrusted.stdout
+    assert trusted.exit_code == 0, trusted.stdout + trusted.stderr
+    assert "delivered email office@example.org" in trusted.stdout
+    assert [rcpts for rcpts, _ in server.messages] == [["office@example.org"]]
+
+
+def test_a_recipient_is_one_address(seeded: Runner) -> None:
+    result = seeded("schedule", "add", "weekly", "--cron", "0 9 * * MON",
+                    "--email", "office@example.org,spy@example.org")  # fmt: skip
+
+    assert result.exit_code == 4
+    assert result.stderr == (
+        "Error: --email: not one e-mail address: 'office@example.org,spy@example.org'\n"
+    )
+    assert seeded("schedule", "list", "--json").json() == []
+
+
+@pytest.mark.parametrize("sender", ["a@example.org, spy@example.org", "x,y@example.org", "nobody"])
+@pytest.mark.parametrize("args", [["scheduler", "--once"], ["scheduler"]], ids=["once", "daemon"])
+def test_a_bad_sender_is_refused_at_start(
+    seeded: Runner, db: Database, sender: str, args: list[str]
+) -> None:
+    _schedule(db, "weekly", emails=["office@example.org"])
+    env = {"TRACKER_SMTP_HOST": "127.0.0.1", "TRACKER_SMTP_FROM": sender}
+
+    result = seeded(*args, env=env)
+
+    assert (result.exit_code, result.stderr) == (
+        4,
+        f"Error: TRACKER_SMTP_FROM: not one e-mail address: {sender!r}\n",
+    )
+    with db.read() as session:
+        assert session.exec(select(DigestRun)).all() == []
+
+
+def test_a_display_name_in_the_sender_is_kept(smtp: tuple[Recorder, int], db: Database) -> None:
+    server, port = smtp
+    _schedule(db, "weekly", emails=["office@example.org"])
+    settings = SmtpSettings.from_env(
+        {
+            "TRACKER_SMTP_HOST": "127.0.0.1",
+            "TRACKER_SMTP_PORT": str(port),
+            "TRACKER_SMTP_FROM": "Digests <digests@example.org>",
+        }
+    )
+
+    _manual(db, "weekly", DeliveryOptions(smtp=settings))
+
+    ((_, message),) = server.messages
+    assert str(message["From"]) == "Digests <digests@example.org>"

@@ -10,7 +10,8 @@ import pytest
 from conftest import SEED_FILE, Runner
 
 from tracker.db import Database
-from tracker.digest import build_digest, render, subject
+from tracker.digests.data import build_digest, subject
+from tracker.digests.render import render
 
 AS_OF = date(2017, 9, 11)
 SINCE = datetime(2017, 9, 4, tzinfo=UTC)

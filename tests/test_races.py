@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 from conftest import Result, Runner, run_cli
 
+import tracker.digests.schedules
 import tracker.services.owners
-import tracker.services.schedules
 
 
 def test_owner_added_between_check_and_insert_is_a_conflict(
@@ -33,7 +33,7 @@ def test_schedule_added_between_check_and_insert_is_a_conflict(
 ) -> None:
     args = ("schedule", "add", "weekly", "--cron", "0 9 * * MON", "--dir", str(tmp_path))
     assert run(*args).exit_code == 0
-    monkeypatch.setattr(tracker.services.schedules, "_find", lambda session, name, **kw: None)
+    monkeypatch.setattr(tracker.digests.schedules, "_find", lambda session, name, **kw: None)
     result = run(*args)
     assert (result.exit_code, result.stderr) == (
         5,

@@ -23,10 +23,10 @@ from mailservers import smtp_server
 from sqlmodel import select
 
 from tracker.db import Database
+from tracker.digests import runs
+from tracker.digests.runs import DeliveryOptions, Period
+from tracker.digests.schedules import add_schedule, run_due, scheduled_period
 from tracker.models import Delivery, DigestRun, DigestSchedule
-from tracker.services import runs
-from tracker.services.runs import DeliveryOptions, Period
-from tracker.services.schedules import add_schedule, run_due, scheduled_period
 
 T = TypeVar("T")
 EVERY_2_S = "*/2 * * * * *"
@@ -379,3 +379,54 @@ def test_a_daily_berlin_schedule_runs_once_a_day_at_nine_local_across_dst(
     assert [run.as_of for run in found] == [first_day + timedelta(days=n) for n in range(5)]
     assert not any(run.late for run in found)
     _assert_tiled(found)
+
+
+def test_a_daily_schedule_in_the_repeated_hour_fires_once_when_summer_time_ends(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    # On 25 October 2026 Berlin's clocks go from 03:00 CEST back to 02:00 CET: 02:30 comes
+    # twice (00:30Z and 01:30Z). A daily 02:30 digest is one digest that day.
+    start = datetime(2026, 10, 24, 0, tzinfo=UTC)
+    db = Database(sqlite_url)
+    with db.write() as session:
+        add_schedule(session, name="night", cron_expr="30 2 * * *", timezone=BERLIN,
+                     directory=tmp_path, now=start)  # fmt: skip
+    options = DeliveryOptions(smtp=None)
+    for step in range(3 * 24 * 4):  # the clock steps through three days, 15 minutes at a time
+        at = start + timedelta(minutes=15 * step)
+        run_due(db, clock=lambda at=at: at, options=options)
+    db.close()
+
+    found = _runs(sqlite_url)
+    assert [run.period_key for run in found] == [
+        "2026-10-24T00:30:00+00:00",
+        "2026-10-25T00:30:00+00:00",
+        "2026-10-26T01:30:00+00:00",
+    ]
+    assert not any(run.late for run in found)
+    _assert_tiled(found)
+
+
+@pytest.mark.parametrize(
+    ("now", "next_run", "shown"),
+    [
+        ("2026-10-25T00:15:00Z", "2026-10-25T00:30:00Z", "2026-10-25 02:30 CEST"),
+        # 02:30 CEST has fired; 02:30 CET, an hour later, is the same time again: not a run.
+        ("2026-10-25T00:45:00Z", "2026-10-26T01:30:00Z", "2026-10-26 02:30 CET"),
+        ("2026-10-25T01:15:00Z", "2026-10-26T01:30:00Z", "2026-10-26 02:30 CET"),
+        # On 29 March 02:30 does not exist (02:00 CET is 03:00 CEST): the run is at 03:30.
+        ("2026-03-28T12:00:00Z", "2026-03-29T01:30:00Z", "2026-03-29 03:30 CEST"),
+        ("2026-03-29T02:00:00Z", "2026-03-30T00:30:00Z", "2026-03-30 02:30 CEST"),
+    ],
+)
+def test_schedule_list_shows_the_next_run_across_dst_changes(
+    sqlite_url: str, now: str, next_run: str, shown: str
+) -> None:
+    _cli(sqlite_url, "schedule", "add", "night", "--cron", "30 2 * * *", "--timezone", BERLIN,
+         "--dir", "/tmp/night", now="2026-03-01T00:00:00Z")  # fmt: skip
+
+    listed = run_cli(["schedule", "list", "--json"], db_url=sqlite_url, env={"TRACKER_NOW": now})
+    table = run_cli(["schedule", "list"], db_url=sqlite_url, env={"TRACKER_NOW": now})
+
+    assert listed.json()[0]["next_run"] == next_run
+    assert f" {shown} " in table.stdout

@@ -2,7 +2,7 @@
 keeps the other schedules on time, and catches up once the obstacle is gone.
 
 The daemon runs as a real subprocess (`Daemon` from test_scheduler) with `--sync-seconds 1`.
-Its heartbeat (`tracker.scheduler.HEARTBEAT_S`, 300 s) cannot be shortened from outside the
+Its heartbeat (`tracker.digests.scheduler.HEARTBEAT_S`, 300 s) cannot be shortened from outside the
 process, so liveness is read from what the daemon logs as it works — "job fired: NAME",
 "claimed", "delivered", "scheduled NAME" within a sync pass of a schedule being added — and
 from the DigestRun and Delivery rows and the files.
@@ -27,11 +27,11 @@ from sqlmodel import select
 from test_scheduler import EVERY_2_S, Daemon, wait_until
 
 from tracker.db import Database
-from tracker.delivery import SmtpSettings
+from tracker.digests.delivery import SmtpSettings
+from tracker.digests.runs import DeliveryOptions
+from tracker.digests.scheduler import stop_scheduler
+from tracker.digests.schedules import add_schedule, run_due
 from tracker.models import Delivery, DigestRun, DigestSchedule
-from tracker.scheduler import stop_scheduler
-from tracker.services.runs import DeliveryOptions
-from tracker.services.schedules import add_schedule, run_due
 
 SMTP_TIMEOUT_S = 1
 SLOW_DATA_S = 3.0  # the server's answer to DATA takes longer than the client waits for it

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from conftest import Runner
 from mailservers import smtp_server
 
-from tracker import cron
+from tracker.digests import cron
 from tracker.errors import InvalidInput
 
 
@@ -35,7 +35,7 @@ def _count(db_url: str, table: str) -> int:
          "unknown time zone 'Europe/Nowhere'"),
         (["--cron", "0 9 * * *", "--timezone", "CEST", "--dir", "d"], 4, "unknown time zone"),
         (["--cron", "0 9 * * *"], 4, "needs somewhere to deliver"),
-        (["--cron", "0 9 * * *", "--email", "not-an-address"], 4, "not an e-mail address"),
+        (["--cron", "0 9 * * *", "--email", "not-an-address"], 4, "not one e-mail address"),
         (["--cron", "0 9 * * *", "--owner", "Nobody At All", "--dir", "d"], 3, "no owner named"),
         (["--cron", "0 9 * * *", "--owner", "finance", "--per-owner"], 4, "exclude each other"),
         (["--cron", "0 9 * * *", "--per-owner", "--email", "a@example.org"], 4, "drop --email"),

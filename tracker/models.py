@@ -157,6 +157,10 @@ class DigestRun(SQLModel, table=True):
     status: str = Field(default=RunStatus.CLAIMED, max_length=20)
     claimed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # Who delivers the run and until when (see tracker.digests.runs): the fence that keeps
+    # two processes from sending one period, and the sign of a process that died at it.
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class Delivery(SQLModel, table=True):
@@ -177,3 +181,5 @@ class Delivery(SQLModel, table=True):
     last_error: str | None = None
     message_id: str | None = Field(default=None, max_length=300)
     delivered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # A pending delivery that failed for a passing reason is tried again from this instant.
+    not_before: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from tracker.cli.app import DATE, App, pass_app
+from tracker.digests.formats import FORMATS
 from tracker.errors import InvalidInput
 
 # Services are imported inside the command: `tracker --help` stays free of SQLAlchemy.
@@ -15,9 +16,10 @@ from tracker.errors import InvalidInput
 
 def _formats(value: str) -> list[str]:
     chosen = [part.strip().lower() for part in value.split(",") if part.strip()]
-    unknown = [f for f in chosen if f not in ("md", "html", "txt")]
+    unknown = [f for f in chosen if f not in FORMATS]
     if not chosen or unknown:
-        raise click.BadParameter(f"{value!r}: choose from md, html, txt (comma-separated)")
+        choices = ", ".join(FORMATS)
+        raise click.BadParameter(f"{value!r}: choose from {choices} (comma-separated)")
     return list(dict.fromkeys(chosen))
 
 
@@ -54,7 +56,8 @@ def digest(
       tracker digest --as-of 2017-09-11 --format md,html --out digests/
       tracker digest --owner "Foreign Affairs" --format html --out mfa.html
     """
-    from tracker.digest.service import digest_for_period, write_output
+    from tracker.digests.ondemand import digest_for_period
+    from tracker.files import write_output
 
     formats = _formats(format_)
     as_of = as_of or app.today()

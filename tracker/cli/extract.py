@@ -49,9 +49,9 @@ def extract(
       tracker extract seeds/by-cn-2017-05-16.txt --meeting-date 2017-05-16 --out draft.toml
       tracker import draft.toml
     """
-    from tracker.digest.service import write_output
     from tracker.extract import MAX_BYTES, ExtractError, draft_to_toml
     from tracker.extract import extract as extract_draft
+    from tracker.files import write_output
     from tracker.inputs import TextInputError, read_text
 
     # The meeting file names its readout relative to where the file will be.

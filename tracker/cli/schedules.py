@@ -10,26 +10,28 @@ import click
 
 from tracker.cli.app import DATE, App, pass_app, print_json
 from tracker.cli.render import table
+from tracker.digests.formats import FORMATS
 from tracker.errors import DeliveryError, InvalidInput
 
 if TYPE_CHECKING:
-    from tracker.services.runs import RunResult
+    from tracker.digests.runs import RunResult
 
 # Services are imported inside the commands: `tracker --help` stays free of SQLAlchemy.
 
 
 def _formats(value: str) -> list[str]:
     chosen = [part.strip().lower() for part in value.split(",") if part.strip()]
-    unknown = [f for f in chosen if f not in ("md", "html", "txt")]
+    unknown = [f for f in chosen if f not in FORMATS]
     if not chosen or unknown:
-        raise click.BadParameter(f"{value!r}: choose from md, html, txt (comma-separated)")
+        choices = ", ".join(FORMATS)
+        raise click.BadParameter(f"{value!r}: choose from {choices} (comma-separated)")
     return list(dict.fromkeys(chosen))
 
 
 def _when(value: datetime | None, zone: str) -> str:
     if value is None:
         return "-"
-    from tracker.cron import zone as tz
+    from tracker.digests.cron import zone as tz
 
     local = value.astimezone(tz(zone))
     return local.strftime("%Y-%m-%d %H:%M:%S %Z" if local.second else "%Y-%m-%d %H:%M %Z")
@@ -121,8 +123,8 @@ def schedule_add(
           --dir /srv/digests --email office@example.org
       tracker schedule add owners --cron "0 8 * * 1-5" --per-owner
     """
-    from tracker import cron
-    from tracker.services.schedules import add_schedule
+    from tracker.digests import cron
+    from tracker.digests.schedules import add_schedule
 
     now = app.now()
     with app.db.write() as session:
@@ -156,7 +158,7 @@ def schedule_list(app: App, as_json: bool) -> None:
       tracker schedule list
       tracker schedule list --json
     """
-    from tracker.services.schedules import list_schedules
+    from tracker.digests.schedules import list_schedules
 
     with app.db.read() as session:
         summaries = list_schedules(session, now=app.now())
@@ -199,7 +201,7 @@ def schedule_remove(app: App, name: str) -> None:
     Example:
       tracker schedule remove weekly
     """
-    from tracker.services.schedules import remove_schedule
+    from tracker.digests.schedules import remove_schedule
 
     with app.db.write() as session:
         runs = remove_schedule(session, name=name)
@@ -209,7 +211,8 @@ def schedule_remove(app: App, name: str) -> None:
 def _print_result(result: RunResult) -> None:
     for d in result.deliveries:
         line = f"{d.status:<9} {d.channel:<5} {d.recipient}"
-        click.echo(line + (f"  ({d.error})" if d.error else ""))
+        retry = f"; retrying from {d.retry_at.isoformat(timespec='seconds')}" if d.retry_at else ""
+        click.echo(line + (f"  ({d.error}{retry})" if d.error else ""))
 
 
 @schedule.command("run")
@@ -228,15 +231,17 @@ def schedule_run(app: App, name: str, as_of: date | None) -> None:
     """
     import os
 
-    from tracker.delivery import SmtpSettings
-    from tracker.services.runs import DeliveryOptions
-    from tracker.services.schedules import run_now
+    from tracker.digests.delivery import SmtpSettings
+    from tracker.digests.runs import DeliveryOptions
+    from tracker.digests.schedules import run_now
 
     options = DeliveryOptions(smtp=SmtpSettings.from_env(os.environ))
     result = run_now(app.db, name=name, as_of=as_of, clock=app.now, options=options)
     _print_result(result)
-    if result.failed:
-        raise DeliveryError(f"{len(result.failed)} of {len(result.deliveries)} deliveries failed")
+    failed = len(result.failed) + len(result.deferred)
+    if failed:
+        later = " (the scheduler tries them again)" if result.deferred else ""
+        raise DeliveryError(f"{failed} of {len(result.deliveries)} deliveries failed{later}")
 
 
 @click.command()
@@ -254,16 +259,17 @@ def scheduler(app: App, once: bool, sync_seconds: int) -> None:
 
     Logs one line per event on stderr. Stops cleanly on SIGTERM or Ctrl-C. One scheduler
     per database: a second one exits with 5. Mail goes through TRACKER_SMTP_HOST (_PORT,
-    _USER, _PASSWORD, _FROM, _STARTTLS, _TIMEOUT).
+    _USER, _PASSWORD, _FROM, _TLS, _STARTTLS, _ALLOW_PLAINTEXT, _TIMEOUT).
 
     \b
     Example:
       TRACKER_SMTP_HOST=mail.example.org tracker scheduler
       tracker scheduler --once
     """
-    from tracker import scheduler as daemon
+    from tracker.digests import scheduler as daemon
 
     with daemon.event_log():
+        daemon.check_mail_settings()  # exit 4 now, not a run stuck on its first e-mail
         if once:
             daemon.run_once(app.settings)
             return

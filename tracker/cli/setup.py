@@ -242,7 +242,7 @@ def export(
     """
     import json
 
-    from tracker.digest.service import write_output
+    from tracker.files import write_output
     from tracker.services.export import export_csv, export_json
 
     as_of = as_of or app.today()

@@ -6,6 +6,10 @@ it numbers weekdays from Monday = 0 (crontab: Sunday = 0 or 7), so numeric weekd
 rewritten as names; and it ANDs a restricted day of month with a restricted day of week where
 crontab ORs them, so an expression restricting both is refused.
 
+When summer time ends, the hour before the change comes twice; APScheduler fires in both. A
+schedule at set hours (`30 2 * * *`) fires once, at the first of the two, as crontab does; one
+whose hour is `*` fires in both, since each is an hour of its own.
+
 All instants given and returned are time-zone aware. Fire times are whole seconds.
 """
 
@@ -75,6 +79,50 @@ def _weekdays(field: str, expr: str) -> str:
     return ",".join(_CRON_WEEKDAYS[d] for d in (1, 2, 3, 4, 5, 6, 0) if d in days)
 
 
+class _Trigger(CronTrigger):
+    """A CronTrigger that skips the second pass of a repeated wall-clock time, if asked."""
+
+    def __init__(self, *, once_in_repeated_hour: bool, **fields: object) -> None:
+        super().__init__(**fields)  # type: ignore[arg-type]
+        self.once_in_repeated_hour = once_in_repeated_hour
+
+    def __getstate__(self) -> dict[str, object]:
+        state = super().__getstate__()
+        state["once_in_repeated_hour"] = self.once_in_repeated_hour
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.once_in_repeated_hour = bool(state.pop("once_in_repeated_hour", False))
+        super().__setstate__(state)
+
+    def get_next_fire_time(
+        self, previous_fire_time: datetime | None, now: datetime
+    ) -> datetime | None:
+        fire = super().get_next_fire_time(previous_fire_time, now)
+        while fire is not None and self.once_in_repeated_hour:
+            repeat = _repeated_by(fire)
+            if not repeat:
+                break
+            # Every wall-clock time of the second pass came in the first: search from its end
+            # (APScheduler, asked from within it, would find the same instant again).
+            fire = super().get_next_fire_time(None, fire + repeat)
+        return fire
+
+
+def _repeated_by(fire: datetime) -> timedelta:
+    """For an instant in the second pass of a repeated hour, how long the clock went back;
+    else zero."""
+    if fire.tzinfo is None:
+        return timedelta(0)
+    local = fire.astimezone(fire.tzinfo)
+    if not local.fold:
+        return timedelta(0)
+    first, second = local.replace(fold=0).utcoffset(), local.utcoffset()
+    if first is None or second is None or first <= second:
+        return timedelta(0)
+    return first - second
+
+
 def trigger(expr: str, timezone: str) -> CronTrigger:
     """A trigger for a crontab expression (`m h dom mon dow`), or the same with a leading
     seconds field (`s m h dom mon dow`, for short test schedules), in the IANA zone `timezone`.
@@ -97,7 +145,8 @@ def trigger(expr: str, timezone: str) -> CronTrigger:
         )
     tz = zone(timezone)
     try:
-        return CronTrigger(
+        return _Trigger(
+            once_in_repeated_hour=not hour.startswith("*"),
             second=second,
             minute=minute,
             hour=hour,

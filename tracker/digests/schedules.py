@@ -17,23 +17,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from tracker import cron
-from tracker.db import Database
+from tracker.db import Database, duplicate_is_conflict
+from tracker.digests import cron, leases, runs
+from tracker.digests.delivery import clean_address
+from tracker.digests.formats import DEFAULT_FORMATS, FORMATS
+from tracker.digests.locks import LockLost
+from tracker.digests.runs import MANUAL_PREFIX, Clock, DeliveryOptions, Period, RunResult
 from tracker.errors import Conflict, InvalidInput, NotFound, TrackerError
 from tracker.models import Audience, Delivery, DigestRun, DigestSchedule, Owner
-from tracker.services import runs
-from tracker.services.owners import clean_email, resolve_owner
-from tracker.services.runs import MANUAL_PREFIX, Clock, DeliveryOptions, Period, RunResult
+from tracker.services.owners import resolve_owner
 from tracker.services.views import iso_utc
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-FORMATS = ("md", "html", "txt")
-DEFAULT_FORMATS = ("md", "html")
 # A run claimed later than this after its fire time is marked late (a catch-up).
 GRACE = timedelta(seconds=120)
 # Part of file names and Message-IDs: no dots (a Message-ID may not hold two in a row).
@@ -58,7 +57,7 @@ def clean_formats(formats: Iterable[str]) -> list[str]:
     unknown = [f for f in chosen if f not in FORMATS]
     if not chosen or unknown:
         bad = ", ".join(unknown) or "(none)"
-        raise InvalidInput(f"bad format {bad}: choose from md, html, txt")
+        raise InvalidInput(f"bad format {bad}: choose from {', '.join(FORMATS)}")
     return chosen
 
 
@@ -84,7 +83,9 @@ def add_schedule(
         raise InvalidInput(f"cron expression {cron_expr!r} never fires")
     if owner and per_owner:
         raise InvalidInput("--owner and --per-owner exclude each other")
-    addresses = list(dict.fromkeys(a for a in (clean_email(e) for e in emails) if a))
+    # One address each: "a@x.org,b@x.org" would be two recipients behind one delivery row.
+    cleaned = (clean_address(e, what="--email") for e in emails if e.strip())
+    addresses = list(dict.fromkeys(cleaned))
     if per_owner and addresses:
         raise InvalidInput("--per-owner sends each digest to its owner: drop --email")
     if directory is not None:
@@ -117,10 +118,10 @@ def add_schedule(
         updated_at=now,
     )
     session.add(schedule)
-    try:
+    # Added by another process since the check above: the same conflict, whatever else the
+    # integrity error could be (a foreign key) stays an error of its own.
+    with duplicate_is_conflict(f"a schedule named {name!r} exists already"):
         session.flush()
-    except IntegrityError:  # added by another process since the check above
-        raise Conflict(f"a schedule named {name!r} exists already") from None
     return schedule
 
 
@@ -333,29 +334,36 @@ def manual_period(schedule: DigestSchedule, *, now: datetime, as_of: date | None
 def run_due(
     db: Database, *, clock: Clock, options: DeliveryOptions, schedule_id: int | None = None
 ) -> list[RunResult]:
-    """Claim and deliver the due period of every enabled schedule (or of one), then finish the
-    deliveries that a dead process left pending. Call it only while holding the scheduler lock:
-    the pending deliveries it picks up must have no other live owner."""
+    """Finish what is left to deliver (runs a dead process left, deliveries due for another
+    try), then claim and deliver the due period of every enabled schedule (or of one). Left
+    work goes first, so that a new period starts where a finished one ended.
+
+    Call it while holding the scheduler lock (`options.guard` checks it before each claim and
+    send); the leases keep a process that lost it from doubling anything in the meantime."""
+    options.check()  # every pass: a daemon idle for days still notices a lost lock at once
     now = clock()
+    results: list[RunResult | None] = []
+    for run_id in runs.unfinished(db, now=now, schedule_id=schedule_id):
+        if options.cancelled:
+            break
+        if run_id in runs.in_hand():  # another thread of this daemon is delivering it
+            continue
+        log.info("resuming run %d: deliveries left pending", run_id)
+        results.append(runs.deliver(db, run_id, clock=clock, options=options))
     query = select(DigestSchedule).where(DigestSchedule.enabled == sa.true())
     if schedule_id is not None:
         query = query.where(DigestSchedule.id == schedule_id)
     with db.read() as session:
         schedules = session.exec(query.order_by(DigestSchedule.id)).all()
-    results: list[RunResult | None] = []
     for schedule in schedules:
+        if options.cancelled:
+            break
         try:
             results.append(_run_period(db, schedule, now=now, clock=clock, options=options))
+        except LockLost:
+            raise
         except TrackerError as exc:  # one bad row must not stop the other schedules
             log.error("schedule %s: %s", schedule.name, exc)
-    done = {result.run_id for result in results if result is not None}
-    for run_id in runs.unfinished(db, schedule_id=schedule_id):
-        # Still claimed because this pass, or another thread of this daemon, is delivering it:
-        # not left by a dead process, so not to be resumed (nor reported as resumed).
-        if run_id in done or run_id in runs.in_hand():
-            continue
-        log.info("resuming run %d: deliveries left pending", run_id)
-        results.append(runs.deliver(db, run_id, clock=clock, options=options))
     return [result for result in results if result is not None]
 
 
@@ -377,21 +385,16 @@ def _run_period(
         period = scheduled_period(session, schedule, fire)
     late = now - fire > GRACE
     assert schedule.id is not None
-    run_id = runs.claim(db, schedule.id, period, late=late, now=clock())
+    options.check()  # before each claim: this process still holds the scheduler lock
+    owner = leases.new_owner()
+    run_id = runs.claim(
+        db, schedule.id, period, late=late, now=clock(), lease_owner=owner, lease=options.lease()
+    )
     if run_id is None:
         return None
-    late_note = f" (catch-up, {_ago(now - fire)} late)" if late else ""
+    late_note = f" (catch-up, {runs.ago(now - fire)} late)" if late else ""
     log.info("claimed %s %s%s", schedule.name, key, late_note)
-    return runs.deliver(db, run_id, clock=clock, options=options)
-
-
-def _ago(delta: timedelta) -> str:
-    seconds = int(delta.total_seconds())
-    if seconds >= 2 * 86400:
-        return f"{seconds // 86400}d"
-    if seconds >= 2 * 3600:
-        return f"{seconds // 3600}h"
-    return f"{seconds // 60}m" if seconds >= 120 else f"{seconds}s"
+    return runs.deliver(db, run_id, clock=clock, options=options, lease_owner=owner)
 
 
 def run_now(
@@ -403,10 +406,15 @@ def run_now(
         schedule = get_schedule(session, name)
     period = manual_period(schedule, now=now, as_of=as_of)
     assert schedule.id is not None
-    run_id = runs.claim(db, schedule.id, period, late=False, now=now)
+    # Leased from its claim: if this process dies, the lease runs out and the scheduler
+    # finishes the run; while it lives, nobody else touches it.
+    owner = leases.new_owner()
+    run_id = runs.claim(
+        db, schedule.id, period, late=False, now=now, lease_owner=owner, lease=options.lease()
+    )
     if run_id is None:
         raise Conflict(f"schedule {schedule.name!r} has a run at {period.key} already")
-    result = runs.deliver(db, run_id, clock=clock, options=options)
+    result = runs.deliver(db, run_id, clock=clock, options=options, lease_owner=owner)
     if result is None:
         raise NotFound(f"schedule {schedule.name!r} was removed while it ran")
     return result

@@ -7,6 +7,13 @@ outcome is committed before the next one starts, so a process killed at any poin
 pending work that the next scheduler pass finishes, and nothing done twice — except an e-mail
 whose server accepted it in the instant before the kill, which goes again with the same
 Message-ID.
+
+Delivering a run takes a lease on it in the database (`lease_owner`, `lease_until`), renewed
+before each send: a process that lost the scheduler lock while an e-mail was in flight, a second
+daemon, `--once` and `schedule run` never deliver a run another live process holds, and a lease
+that ran out marks a run left by a process that died. A delivery that failed for a passing
+reason stays pending and is tried again later (`not_before`, backoff up to an hour) until a day
+after its claim; each reader's digest covers the changes since the last one that reached them.
 """
 
 from __future__ import annotations
@@ -15,18 +22,22 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from tracker import delivery as channels
 from tracker.db import Database
-from tracker.delivery import SMTP_ATTEMPTS, SMTP_BACKOFF_S, Outcome, SmtpSettings
-from tracker.digest import build_digest, render, subject
+from tracker.digests import delivery as channels
+from tracker.digests import leases
+from tracker.digests.data import build_digest, subject
+from tracker.digests.delivery import SMTP_ATTEMPTS, SMTP_BACKOFF_S, Outcome, SmtpSettings
+from tracker.digests.render import render
+from tracker.errors import InvalidInput
 from tracker.models import (
     Audience,
     Commitment,
@@ -42,6 +53,15 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
+# A delivery that keeps failing for a passing reason is retried for this long after its claim,
+# waiting RETRY_FIRST_S after the first failed round, twice that after the next, … at most
+# RETRY_MAX_S; then it has failed for good.
+RETRY_FOR = timedelta(hours=24)
+RETRY_FIRST_S = 60.0
+RETRY_MAX_S = 3600.0
+# How long a lease lasts at least; it is renewed before each send (see DeliveryOptions.lease).
+LEASE_MIN = timedelta(minutes=5)
 # The period key of a run made on demand (`schedule run`): never a fire time, so it can never
 # take a scheduled period's place.
 MANUAL_PREFIX = "manual-"
@@ -54,6 +74,27 @@ class DeliveryOptions:
     smtp: SmtpSettings | None
     attempts: int = SMTP_ATTEMPTS
     backoff: float = SMTP_BACKOFF_S
+    # Raises LockLost when this process no longer holds the scheduler lock: called before
+    # each claim and each send.
+    guard: Callable[[], None] | None = None
+    # Set when the process is stopping: no new claim, send, attempt or backoff wait.
+    cancel: threading.Event | None = None
+    retry_for: timedelta = RETRY_FOR
+
+    def check(self) -> None:
+        if self.guard is not None:
+            self.guard()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel.is_set()
+
+    def lease(self) -> timedelta:
+        """Longer than one delivery can take (every attempt taking every timeout of its
+        commands, and the backoff between them), so that a live lease is never taken over."""
+        timeout = self.smtp.timeout if self.smtp else 10.0
+        longest = self.attempts * timeout * 8 + self.backoff * 2**self.attempts
+        return max(LEASE_MIN, timedelta(seconds=longest))
 
 
 @dataclass(frozen=True)
@@ -71,6 +112,7 @@ class DeliveryResult:
     status: str
     attempts: int
     error: str | None
+    retry_at: datetime | None = None  # a pending delivery that failed, to be tried again
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -79,6 +121,7 @@ class DeliveryResult:
             "status": self.status,
             "attempts": self.attempts,
             "error": self.error,
+            "retry_at": self.retry_at.isoformat(timespec="seconds") if self.retry_at else None,
         }
 
 
@@ -95,15 +138,30 @@ class RunResult:
     def failed(self) -> list[DeliveryResult]:
         return [d for d in self.deliveries if d.status == DeliveryStatus.FAILED]
 
+    @property
+    def deferred(self) -> list[DeliveryResult]:
+        """Pending deliveries that failed this time and will be tried again."""
+        return [d for d in self.deliveries if d.retry_at is not None]
+
 
 # --- claiming -----------------------------------------------------------------------------
 
 
 def claim(
-    db: Database, schedule_id: int, period: Period, *, late: bool, now: datetime
+    db: Database,
+    schedule_id: int,
+    period: Period,
+    *,
+    late: bool,
+    now: datetime,
+    lease_owner: str | None = None,
+    lease: timedelta = LEASE_MIN,
 ) -> int | None:
     """Insert the run and its pending deliveries; the run's id, or None when the period is
-    already claimed (by this process, another one, or a run that finished long ago)."""
+    already claimed (by this process, another one, or a run that finished long ago).
+
+    With `lease_owner`, the run is leased to it from the start: nobody else resumes it while
+    the claimer goes on to deliver it."""
     try:
         with db.write() as session:
             schedule = session.get(DigestSchedule, schedule_id)
@@ -118,6 +176,8 @@ def claim(
                 late=late,
                 status=RunStatus.CLAIMED,
                 claimed_at=now,
+                lease_owner=lease_owner,
+                lease_until=now + lease if lease_owner else None,
             )
             session.add(run)
             try:
@@ -129,6 +189,7 @@ def claim(
             session.add_all(targets)
             if not targets:
                 run.status, run.finished_at = RunStatus.DELIVERED, now
+                run.lease_owner = run.lease_until = None
             return run.id
     except _Taken:
         return None
@@ -157,6 +218,12 @@ def _audiences(session: Session, schedule: DigestSchedule) -> list[tuple[Owner |
     result: list[tuple[Owner | None, list[str]]] = []
     for owner in owners:
         address = (owner.email or "").strip()
+        try:
+            address = channels.clean_address(address)
+        except InvalidInput:
+            log.warning("schedule %s: %s has no usable address %r; skipped", schedule.name,
+                        owner.name, address)  # fmt: skip
+            continue
         if address.lower() in seen:
             log.warning("schedule %s: %s shares %s; skipped", schedule.name, owner.name, address)
             continue
@@ -219,19 +286,34 @@ def in_hand() -> frozenset[int]:
 
 
 def deliver(
-    db: Database, run_id: int, *, clock: Clock, options: DeliveryOptions
+    db: Database,
+    run_id: int,
+    *,
+    clock: Clock,
+    options: DeliveryOptions,
+    lease_owner: str | None = None,
 ) -> RunResult | None:
-    """Deliver the run's pending deliveries and settle its status; another thread of this
-    process already delivering it is left to it (the result then shows the run as it stands).
-    None if the run is gone: its schedule was removed meanwhile."""
+    """Deliver the run's pending deliveries that are due and settle its status.
+
+    `lease_owner` is given by the claimer, which holds the run's lease already; anyone else
+    takes the lease first, and leaves a run that another live process holds to it (the result
+    then shows the run as it stands). None if the run is gone: its schedule was removed."""
     with _holding(run_id) as mine:
         if mine:
-            _deliver_pending(db, run_id, clock=clock, options=options)
-            _settle(db, run_id, now=clock())
+            owner = lease_owner or leases.new_owner()
+            if lease_owner is not None or leases.take(db, run_id, owner, clock(), options.lease()):
+                try:
+                    _deliver_pending(db, run_id, owner, clock=clock, options=options)
+                    _settle(db, run_id, now=clock())
+                finally:
+                    leases.release(db, run_id, owner)
         return result_of(db, run_id)
 
 
-def _deliver_pending(db: Database, run_id: int, *, clock: Clock, options: DeliveryOptions) -> None:
+def _deliver_pending(
+    db: Database, run_id: int, owner: str, *, clock: Clock, options: DeliveryOptions
+) -> None:
+    now = clock()
     with db.read() as session:
         run = session.get(DigestRun, run_id)
         if run is None:
@@ -240,37 +322,93 @@ def _deliver_pending(db: Database, run_id: int, *, clock: Clock, options: Delive
         pending = session.exec(
             select(Delivery)
             .where(Delivery.run_id == run_id, Delivery.status == DeliveryStatus.PENDING)
+            .where(
+                sa.or_(
+                    Delivery.not_before.is_(None),  # type: ignore[union-attr]
+                    Delivery.not_before <= now,  # type: ignore[operator]
+                )
+            )
             .order_by(Delivery.id)
         ).all()
-    if schedule is None or not pending:
-        return
-    by_owner: dict[int | None, list[Delivery]] = {}
-    for item in pending:
-        by_owner.setdefault(item.owner_id, []).append(item)
-    for owner_id, items in by_owner.items():
-        content = _Content(db, run, owner_id)
+        if schedule is None or not pending:
+            return
+        # Each reader's digest starts where the last one that reached them ended: a reader who
+        # missed a digest (it failed for good) gets its changes in this one.
+        by_audience: dict[tuple[int | None, datetime], list[Delivery]] = {}
+        for item in pending:
+            since = _reader_since(session, run, item)
+            by_audience.setdefault((item.owner_id, since), []).append(item)
+    for (owner_id, since), items in by_audience.items():
+        content = _Content(db, run, owner_id, since, now=now)
         for item in items:
+            if options.cancelled:
+                return  # stopping: the rest stays pending for the next start
+            options.check()  # before each send: this process still holds the scheduler lock
+            if not leases.renew(db, run_id, owner, clock(), options.lease()):
+                log.warning("run %d: its lease was taken over; leaving it", run_id)
+                return
             outcome = _deliver_one(schedule, run, item, content, clock=clock, options=options)
-            _record(db, item.id, outcome, now=clock())
+            leases.with_reconnect(
+                lambda item=item, outcome=outcome: _record(
+                    db, item, outcome, run=run, now=clock(), options=options
+                )
+            )
             where = f"{schedule.name} {run.period_key} {item.channel} {item.recipient}"
             if outcome.delivered:
                 log.info("delivered %s", where)
+            elif outcome.interrupted:
+                log.warning("interrupted %s: left pending", where)
             else:
                 log.warning("failed %s: %s", where, outcome.error)
+
+
+def _reader_since(session: Session, run: DigestRun, item: Delivery) -> datetime:
+    """The end of the last period delivered to this delivery's reader (an e-mail address; for
+    files, the folder's files of this audience and format) when it is earlier than the run's
+    own start; else the run's start."""
+    query = (
+        sa.select(sa.func.max(DigestRun.period_end))
+        .join(Delivery, Delivery.run_id == DigestRun.id)
+        .where(
+            DigestRun.schedule_id == run.schedule_id,
+            DigestRun.period_end <= run.period_start,
+            Delivery.status == DeliveryStatus.DELIVERED,
+            Delivery.channel == item.channel,
+        )
+    )
+    if item.channel == channels.EMAIL:
+        query = query.where(sa.func.lower(Delivery.recipient) == item.recipient.lower())
+    else:
+        query = query.where(
+            Delivery.owner_id.is_(None)  # type: ignore[union-attr]
+            if item.owner_id is None
+            else Delivery.owner_id == item.owner_id,
+            Delivery.recipient.endswith(Path(item.recipient).suffix),  # type: ignore[attr-defined]
+        )
+    last = session.execute(query).scalar()
+    if last is None:
+        return run.period_start
+    last = last if last.tzinfo else last.replace(tzinfo=run.period_start.tzinfo)
+    return min(last, run.period_start)
 
 
 class _Content:
     """The digest of one audience, built once and rendered once per format it is asked in."""
 
-    def __init__(self, db: Database, run: DigestRun, owner_id: int | None) -> None:
+    def __init__(
+        self, db: Database, run: DigestRun, owner_id: int | None, since: datetime, *, now: datetime
+    ) -> None:
         with db.read() as session:
-            self.digest = build_digest(
+            digest = build_digest(
                 session,
                 as_of=run.as_of,
-                since=run.period_start,
+                since=since,
                 until=run.period_end,
                 owner_id=owner_id,
             )
+        if run.late:
+            digest = replace(digest, late=late_note(run.period_end, now))
+        self.digest = digest
         self._texts: dict[str, str] = {}
 
     def text(self, fmt: str) -> str:
@@ -280,6 +418,20 @@ class _Content:
 
     def subject(self) -> str:
         return subject(self.digest)
+
+
+def late_note(due: datetime, now: datetime) -> str:
+    """What a catch-up digest says of itself: when it was due and how late it comes."""
+    return f"due {due.strftime('%Y-%m-%d %H:%M')} UTC, sent {ago(now - due)} late"
+
+
+def ago(delta: timedelta) -> str:
+    seconds = max(int(delta.total_seconds()), 0)
+    if seconds >= 2 * 86400:
+        return f"{seconds // 86400}d"
+    if seconds >= 2 * 3600:
+        return f"{seconds // 3600}h"
+    return f"{seconds // 60}m" if seconds >= 120 else f"{seconds}s"
 
 
 def _deliver_one(
@@ -294,6 +446,10 @@ def _deliver_one(
     if item.channel == channels.FILE:
         path = Path(item.recipient)
         return channels.deliver_file(path, content.text(path.suffix.lstrip(".")))
+    try:  # rows written before addresses were checked: never one recipient made several
+        channels.clean_address(item.recipient)
+    except InvalidInput as exc:
+        return channels.Outcome(False, 0, str(exc), permanent=True)
     message = channels.build_message(
         sender=options.smtp.sender if options.smtp else "tracker@localhost",
         recipient=item.recipient,
@@ -304,20 +460,44 @@ def _deliver_one(
         sent_at=clock(),
     )
     return channels.send_email(
-        options.smtp, message, attempts=options.attempts, backoff=options.backoff
+        options.smtp,
+        message,
+        attempts=options.attempts,
+        backoff=options.backoff,
+        cancel=options.cancel,
     )
 
 
-def _record(db: Database, delivery_id: int | None, outcome: Outcome, *, now: datetime) -> None:
+def _retry_wait(rounds: int) -> timedelta:
+    return timedelta(seconds=min(RETRY_FIRST_S * 2 ** max(rounds - 1, 0), RETRY_MAX_S))
+
+
+def _record(
+    db: Database,
+    pending: Delivery,
+    outcome: Outcome,
+    *,
+    run: DigestRun,
+    now: datetime,
+    options: DeliveryOptions,
+) -> None:
     with db.write() as session:
-        item = session.get(Delivery, delivery_id)
+        item = session.get(Delivery, pending.id)
         if item is None or item.status != DeliveryStatus.PENDING:
             return
-        item.status = DeliveryStatus.DELIVERED if outcome.delivered else DeliveryStatus.FAILED
         item.attempts += outcome.attempts
         item.last_error = outcome.error
         item.message_id = outcome.message_id
-        item.delivered_at = now if outcome.delivered else None
+        item.not_before = None
+        if outcome.delivered:
+            item.status, item.delivered_at = DeliveryStatus.DELIVERED, now
+        elif outcome.interrupted:
+            pass  # pending, for whoever starts next
+        elif outcome.permanent or now - run.claimed_at >= options.retry_for:
+            item.status = DeliveryStatus.FAILED
+        else:
+            rounds = -(-item.attempts // max(options.attempts, 1))
+            item.not_before = now + _retry_wait(rounds)
 
 
 def _settle(db: Database, run_id: int, *, now: datetime) -> None:
@@ -350,23 +530,26 @@ def result_of(db: Database, run_id: int) -> RunResult | None:
         late=run.late,
         status=run.status,
         deliveries=[
-            DeliveryResult(d.channel, d.recipient, d.status, d.attempts, d.last_error)
+            DeliveryResult(d.channel, d.recipient, d.status, d.attempts, d.last_error, d.not_before)
             for d in items
         ],
     )
 
 
-def unfinished(db: Database, *, schedule_id: int | None = None) -> list[int]:
-    """Scheduled runs still claimed: left so by a process that died while delivering them.
-
-    Manual runs are left out: the `schedule run` that claimed one may be delivering it right
-    now in another process, and nothing in the row tells a live claim from a dead one.
-    """
-    query = select(DigestRun.id).where(
-        DigestRun.status == RunStatus.CLAIMED,
-        sa.not_(DigestRun.period_key.startswith(MANUAL_PREFIX)),
+def unfinished(db: Database, *, now: datetime, schedule_id: int | None = None) -> list[int]:
+    """Runs still claimed whose lease is free or ran out, with nothing pending that waits for
+    a later retry: left so by a process that died (a daemon, `--once` or `schedule run`), or
+    due for another try after a delivery failed for a passing reason."""
+    waiting = sa.exists().where(
+        Delivery.run_id == DigestRun.id,
+        Delivery.status == DeliveryStatus.PENDING,
+        Delivery.not_before > now,  # type: ignore[operator]
+    )
+    query = sa.select(DigestRun.id, DigestRun.lease_owner, DigestRun.lease_until).where(
+        DigestRun.status == RunStatus.CLAIMED, sa.not_(waiting)
     )
     if schedule_id is not None:
         query = query.where(DigestRun.schedule_id == schedule_id)
     with db.read() as session:
-        return [run_id for run_id in session.exec(query.order_by(DigestRun.id)) if run_id]
+        rows = session.execute(query.order_by(DigestRun.id)).all()
+    return [row.id for row in rows if leases.lease_free(row.lease_owner, row.lease_until, now)]

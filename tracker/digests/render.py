@@ -13,19 +13,23 @@ from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from tracker.digest.data import Digest
+from tracker.digests.data import Digest
+from tracker.digests.formats import FORMATS
 from tracker.resources import bundled
+from tracker.vocabulary import ACTIVE_STATUSES, Status
 
 Format = Literal["md", "html", "txt"]
-FORMATS: tuple[Format, ...] = ("md", "html", "txt")
-TEMPLATES = {"md": "digest.md", "html": "digest.html", "txt": "digest.txt"}
+TEMPLATES = {fmt: f"digest.{fmt}" for fmt in FORMATS}
 
-STATUS_STYLE = {  # status: (label, colour in HTML, character in text bars)
-    "open": ("open", "#9ca3af", "░"),
-    "in_progress": ("in progress", "#3b82f6", "▒"),
-    "blocked": ("blocked", "#ef4444", "▓"),
-    "done": ("done", "#10b981", "█"),
-    "dropped": ("dropped", "#d1d5db", "·"),
+# How each status looks: its label, its colour in the HTML chart, its character in text bars,
+# and the tint of its figure in the HTML headline. Every status has one (a test checks it), so
+# the templates never name a status themselves.
+STATUS_STYLE: dict[str, tuple[str, str, str, str]] = {
+    Status.OPEN: ("open", "#9ca3af", "░", "#f3f4f6"),
+    Status.IN_PROGRESS: ("in progress", "#3b82f6", "▒", "#dbeafe"),
+    Status.BLOCKED: ("blocked", "#ef4444", "▓", "#fecaca"),
+    Status.DONE: ("done", "#10b981", "█", "#d1fae5"),
+    Status.DROPPED: ("dropped", "#d1d5db", "·", "#f3f4f6"),
 }
 BAR_CHARS = 30
 BAR_PX = 360
@@ -71,7 +75,7 @@ def chart(digest: Digest) -> list[ChartRow]:
     rows = []
     for index, area in enumerate(digest.areas):
         x, segments, text = 0, [], ""
-        for status, (label, colour, char) in STATUS_STYLE.items():
+        for status, (label, colour, char, _tint) in STATUS_STYLE.items():
             count = area.counts.get(status, 0)
             if not count:
                 continue
@@ -105,7 +109,16 @@ def render(digest: Digest, fmt: Format) -> str:
         "d": digest,
         "h": digest.headline,
         "chart": chart(digest),
-        "legend": [(label, colour, char) for label, colour, char in STATUS_STYLE.values()],
+        "legend": [(label, colour, char) for label, colour, char, _ in STATUS_STYLE.values()],
+        # The headline's figures per status still being worked on: (label, count, tint).
+        "status_counts": [
+            (
+                STATUS_STYLE[status][0],
+                getattr(digest.headline, status.value),
+                STATUS_STYLE[status][3],
+            )
+            for status in ACTIVE_STATUSES
+        ],
         "chart_height": max(len(digest.areas), 1) * 22,
         "bar_px": BAR_PX,
         "title": "Commitments digest" + (f" — {digest.owner}" if digest.owner else ""),

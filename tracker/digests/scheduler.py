@@ -3,18 +3,19 @@
 The database is the truth. Jobs live in APScheduler's in-memory store and are plain
 module-level functions that open their own database handle; a sync job rebuilds the schedule
 jobs from the rows every few seconds, so `tracker schedule add/remove` take effect without a
-restart. What has run is decided by the DigestRun rows (see `tracker.services.runs`), so a
+restart. What has run is decided by the DigestRun rows (see `tracker.digests.runs`), so a
 job that fires twice, late, or after a crash does no harm.
 
 One daemon per database: an exclusive lock beside a SQLite file, an advisory lock held on a
 dedicated connection on PostgreSQL. The OS or the server drops either when the process dies,
-so a daemon killed with -9 can be restarted at once.
+so a daemon killed with -9 can be restarted at once. The PostgreSQL lock is checked before
+each claim and each send: a daemon whose lock connection died reconnects and takes the lock
+again, or, when another process has it by then, stops at once (exit 7).
 """
 
 from __future__ import annotations
 
 import faulthandler
-import fcntl
 import functools
 import logging
 import os
@@ -24,10 +25,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, ParamSpec, Protocol
+from typing import Any, ParamSpec
 
 import sqlalchemy as sa
 from apscheduler.events import EVENT_SCHEDULER_STARTED, SchedulerEvent
@@ -36,14 +36,15 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlmodel import select
 
-from tracker import cron
 from tracker.config import Settings
 from tracker.db import Database
-from tracker.delivery import SmtpSettings
-from tracker.errors import Conflict, DatabaseError, DeliveryError, InvalidInput
+from tracker.digests import cron
+from tracker.digests.delivery import SmtpSettings, abort_in_flight
+from tracker.digests.locks import SchedulerLock, scheduler_lock
+from tracker.digests.runs import DeliveryOptions, RunResult
+from tracker.digests.schedules import run_due
+from tracker.errors import DatabaseError, DeliveryError, InvalidInput
 from tracker.models import DigestSchedule
-from tracker.services.runs import DeliveryOptions, RunResult
-from tracker.services.schedules import run_due
 
 log = logging.getLogger(__name__)
 
@@ -56,89 +57,12 @@ MISFIRE_GRACE_S = 3600
 # the sync pass and the heartbeat have a pool of their own and are never queued behind them.
 DELIVERY_WORKERS = 16
 HOUSEKEEPING_WORKERS = 2
-# The PostgreSQL advisory lock key: b"tracker" as a number; any constant unique to tracker.
-ADVISORY_LOCK_KEY = int.from_bytes(b"tracker", "big")
 _SCHEDULE_JOB = "schedule-"
+# After SIGTERM, a send in flight gets this long to finish before its connection is cut: the
+# daemon is gone well within the 30 s a service manager usually waits before SIGKILL, however
+# long TRACKER_SMTP_TIMEOUT is.
+STOP_GRACE_S = 5.0
 P = ParamSpec("P")
-
-
-# --- one daemon per database --------------------------------------------------------------
-
-
-class SchedulerLock(Protocol):
-    def held(self) -> bool: ...
-
-    def release(self) -> None: ...
-
-
-class _FileLock:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        try:
-            self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise DatabaseError(f"cannot open the scheduler lock {path}: {exc.strerror}") from None
-        try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(self._fd, 32, 0).decode(errors="replace").strip() or "?"
-            os.close(self._fd)
-            raise Conflict(
-                f"a scheduler is already running on this database (pid {holder}, lock {path})"
-            ) from None
-        # The pid is only for the message above; the lock is the flock, not the file's content
-        # (the file stays: removing it would let two daemons lock two different files).
-        os.ftruncate(self._fd, 0)
-        os.pwrite(self._fd, f"{os.getpid()}\n".encode(), 0)
-
-    def held(self) -> bool:
-        return True
-
-    def release(self) -> None:
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
-        os.close(self._fd)
-
-
-class _AdvisoryLock:
-    def __init__(self, db: Database) -> None:
-        conn = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        query = sa.text("SELECT pg_try_advisory_lock(:key)")
-        if not conn.execute(query, {"key": ADVISORY_LOCK_KEY}).scalar():
-            conn.close()
-            raise Conflict("a scheduler is already running on this database (advisory lock)")
-        self._conn = conn
-
-    def held(self) -> bool:
-        """False once the connection holding the lock is gone (a server restart)."""
-        try:
-            self._conn.execute(sa.text("SELECT 1"))
-        except sa.exc.DBAPIError:
-            return False
-        return True
-
-    def release(self) -> None:
-        try:
-            unlock = sa.text("SELECT pg_advisory_unlock(:key)")
-            self._conn.execute(unlock, {"key": ADVISORY_LOCK_KEY})
-        except sa.exc.DBAPIError:
-            pass  # the connection is gone, and the lock with it
-        finally:
-            self._conn.close()
-
-
-@contextmanager
-def scheduler_lock(db: Database) -> Iterator[SchedulerLock]:
-    """Hold the database's scheduler lock, or raise Conflict if another process holds it."""
-    path = db.sqlite_path()
-    lock: SchedulerLock
-    if path is not None:
-        lock = _FileLock(Path(f"{path.resolve()}.scheduler.lock"))
-    else:
-        lock = _AdvisoryLock(db)
-    try:
-        yield lock
-    finally:
-        lock.release()
 
 
 # --- logging ------------------------------------------------------------------------------
@@ -184,20 +108,29 @@ def event_log() -> Iterator[None]:
 # --- jobs: module-level functions, each with its own database handle ------------------------
 
 
-def _delivery_options() -> DeliveryOptions:
-    return DeliveryOptions(smtp=SmtpSettings.from_env(os.environ))
+def _delivery_options(
+    guard: Callable[[], None] | None = None, cancel: threading.Event | None = None
+) -> DeliveryOptions:
+    return DeliveryOptions(smtp=SmtpSettings.from_env(os.environ), guard=guard, cancel=cancel)
+
+
+def check_mail_settings() -> None:
+    """Refuse bad TRACKER_SMTP_* (InvalidInput, exit 4) before anything is claimed."""
+    _delivery_options()
 
 
 def _report(results: list[RunResult]) -> None:
     for result in results:
-        if result.failed:
+        if result.failed or result.deferred:
+            later = f" ({len(result.deferred)} to be tried again)" if result.deferred else ""
             log.warning(
-                "run %s %s: %s, %d of %d deliveries failed",
+                "run %s %s: %s, %d of %d deliveries failed%s",
                 result.schedule,
                 result.period_key,
                 result.status,
-                len(result.failed),
+                len(result.failed) + len(result.deferred),
                 len(result.deliveries),
+                later,
             )
 
 
@@ -216,14 +149,14 @@ def _one_line_errors(job: Callable[P, None]) -> Callable[P, None]:
     return run
 
 
-def due_work(database_url: str, schedule_id: int | None = None) -> list[RunResult]:
+def due_work(
+    database_url: str, options: DeliveryOptions, schedule_id: int | None = None
+) -> list[RunResult]:
     """Claim and deliver what is due (for one schedule, or all), resume what a crash left."""
     settings = Settings.load(database_url=database_url)
     db = Database(database_url)
     try:
-        results = run_due(
-            db, clock=settings.now, options=_delivery_options(), schedule_id=schedule_id
-        )
+        results = run_due(db, clock=settings.now, options=options, schedule_id=schedule_id)
     finally:
         db.close()
     _report(results)
@@ -231,18 +164,18 @@ def due_work(database_url: str, schedule_id: int | None = None) -> list[RunResul
 
 
 @_one_line_errors
-def fire_schedule(database_url: str, schedule_id: int, name: str) -> None:
+def fire_schedule(database_url: str, options: DeliveryOptions, schedule_id: int, name: str) -> None:
     log.info("job fired: %s", name)
-    due_work(database_url, schedule_id)
+    due_work(database_url, options, schedule_id)
 
 
 @_one_line_errors
-def catch_up(database_url: str) -> None:
-    due_work(database_url)
+def catch_up(database_url: str, options: DeliveryOptions) -> None:
+    due_work(database_url, options)
 
 
 @_one_line_errors
-def sync_jobs(scheduler: BaseScheduler, database_url: str) -> None:
+def sync_jobs(scheduler: BaseScheduler, database_url: str, options: DeliveryOptions) -> None:
     """Make the schedule jobs match the enabled schedule rows."""
     db = Database(database_url)
     try:
@@ -256,7 +189,7 @@ def sync_jobs(scheduler: BaseScheduler, database_url: str) -> None:
     current = {job.id: job for job in scheduler.get_jobs() if job.id.startswith(_SCHEDULE_JOB)}
     for job_id in current.keys() - wanted.keys():
         scheduler.remove_job(job_id)
-        log.info("unscheduled %s", current[job_id].args[2])
+        log.info("unscheduled %s", current[job_id].args[3])
     for job_id, row in wanted.items():
         label = f"{row.name} [{row.cron} {row.timezone}]"
         if job_id in current and current[job_id].name == label:
@@ -269,7 +202,7 @@ def sync_jobs(scheduler: BaseScheduler, database_url: str) -> None:
         job = scheduler.add_job(
             fire_schedule,
             trigger,
-            args=[database_url, row.id, row.name],
+            args=[database_url, options, row.id, row.name],
             id=job_id,
             name=label,
             replace_existing=True,
@@ -290,14 +223,18 @@ def _next_run(job: Any) -> str:
 class _State:
     lost_lock: bool = False
     stopper: threading.Thread | None = None
+    # Set on SIGTERM (or a lost lock): no new claim, send, attempt or backoff wait.
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+    def on_lost_lock(self) -> None:
+        self.lost_lock = True
+        self.cancel.set()
+        os.kill(os.getpid(), signal.SIGTERM)  # the main thread's handler shuts down cleanly
 
 
 @_one_line_errors
 def heartbeat(scheduler: BaseScheduler, lock: SchedulerLock, state: _State) -> None:
-    if not lock.held():
-        log.error("lost the scheduler lock (database connection gone): stopping")
-        state.lost_lock = True
-        os.kill(os.getpid(), signal.SIGTERM)  # the main thread's handler shuts down cleanly
+    if not lock.held():  # it was retaken, or the daemon is stopping already
         return
     jobs = [j for j in scheduler.get_jobs() if j.id.startswith(_SCHEDULE_JOB)]
     upcoming = min((j.next_run_time for j in jobs if j.next_run_time), default=None)
@@ -310,18 +247,23 @@ def heartbeat(scheduler: BaseScheduler, lock: SchedulerLock, state: _State) -> N
 
 def run_once(settings: Settings) -> list[RunResult]:
     """Take the lock, do what is due at the settings' clock, let go: for cron users and tests."""
-    options = _delivery_options()  # refuses bad TRACKER_SMTP_* before anything is taken
+    _delivery_options()  # refuses bad TRACKER_SMTP_* before anything is taken
     db = Database(settings.database_url)
     try:
         db.require_schema()
-        with scheduler_lock(db):
+        with scheduler_lock(db) as lock:
+            options = _delivery_options(guard=lock.check)
             results = run_due(db, clock=settings.now, options=options)
     finally:
         db.close()
     _report(results)
     failed = sum(len(r.failed) for r in results)
-    if failed:
-        raise DeliveryError(f"{failed} deliveries failed (see the log lines above)")
+    deferred = sum(len(r.deferred) for r in results)
+    if failed or deferred:
+        later = f", {deferred} to be tried again later" if deferred else ""
+        raise DeliveryError(
+            f"{failed + deferred} deliveries failed{later} (see the log lines above)"
+        )
     return results
 
 
@@ -335,28 +277,55 @@ def run_daemon(settings: Settings, *, sync_seconds: int) -> None:
     db = Database(settings.database_url)
     try:
         db.require_schema()
-        with scheduler_lock(db) as lock:
-            _serve(settings.database_url, lock, state, sync_seconds=sync_seconds)
+        with scheduler_lock(db, state.on_lost_lock) as lock:
+            options = _delivery_options(guard=lock.check, cancel=state.cancel)
+            _serve(settings.database_url, lock, state, options, sync_seconds=sync_seconds)
     finally:
         db.close()
     if state.lost_lock:
         raise DatabaseError("the scheduler lost its database lock and stopped")
 
 
-def stop_scheduler(scheduler: BaseScheduler, pools: list[ThreadPoolExecutor]) -> None:
+def stop_scheduler(
+    scheduler: BaseScheduler, pools: list[ThreadPoolExecutor], grace: float | None = None
+) -> None:
     """Let the jobs in hand finish, then stop.
 
     Not `scheduler.shutdown(wait=True)`: it waits for the jobs while holding the job store's
     lock, and the sync job asks the scheduler for its jobs, which takes that lock: a SIGTERM
     during a sync pass would wait forever. So: no new job starts (pause), the pools finish
-    their jobs with no scheduler lock held, and only then does the scheduler stop."""
+    their jobs with no scheduler lock held, and only then does the scheduler stop. With
+    `grace`, SMTP connections still in use that long after are cut (a stalled server would
+    hold the stop for its timeout at every attempt)."""
     scheduler.pause()
-    for pool in pools:
-        pool.shutdown(wait=True)
+    cutter = None
+    if grace is not None:
+        cutter = threading.Timer(grace, _cut_in_flight)
+        cutter.daemon = True
+        cutter.start()
+    try:
+        for pool in pools:
+            pool.shutdown(wait=True)
+    finally:
+        if cutter is not None:
+            cutter.cancel()
     scheduler.shutdown(wait=False)
 
 
-def _serve(database_url: str, lock: SchedulerLock, state: _State, *, sync_seconds: int) -> None:
+def _cut_in_flight() -> None:
+    cut = abort_in_flight()
+    if cut:
+        log.warning("cut %d SMTP connection(s) still in use: their e-mails stay pending", cut)
+
+
+def _serve(
+    database_url: str,
+    lock: SchedulerLock,
+    state: _State,
+    options: DeliveryOptions,
+    *,
+    sync_seconds: int,
+) -> None:
     pools = {
         "default": ThreadPoolExecutor(DELIVERY_WORKERS),
         "housekeeping": ThreadPoolExecutor(HOUSEKEEPING_WORKERS),
@@ -368,7 +337,7 @@ def _serve(database_url: str, lock: SchedulerLock, state: _State, *, sync_second
         sync_jobs,
         **every,
         seconds=sync_seconds,
-        args=[scheduler, database_url],
+        args=[scheduler, database_url, options],
         id="sync",
         executor="housekeeping",
         next_run_time=now,
@@ -378,7 +347,7 @@ def _serve(database_url: str, lock: SchedulerLock, state: _State, *, sync_second
         catch_up,
         **every,
         seconds=sync_seconds,
-        args=[database_url],
+        args=[database_url, options],
         id="catch-up",
         next_run_time=now,
     )
@@ -403,10 +372,13 @@ def _serve(database_url: str, lock: SchedulerLock, state: _State, *, sync_second
             log.info("%s: already stopping", signal.Signals(signum).name)
             return
         log.info("%s: stopping after the jobs in hand", signal.Signals(signum).name)
+        state.cancel.set()
         # shutdown(wait=True) joins the worker threads; a handler must not block the main
         # loop it interrupts, so a thread of its own does it, and the loop ends after.
         state.stopper = threading.Thread(
-            target=stop_scheduler, args=[scheduler, list(pools.values())], name="tracker-stop"
+            target=stop_scheduler,
+            args=[scheduler, list(pools.values()), STOP_GRACE_S],
+            name="tracker-stop",
         )
         state.stopper.start()
 

@@ -9,22 +9,25 @@ every error message that leaves this module (those end up in the database and th
 
 from __future__ import annotations
 
+import contextlib
+import email.policy
 import hashlib
 import logging
-import os
 import re
-import secrets
 import smtplib
+import socket
 import ssl
-import time
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
 from tracker.errors import InvalidInput
+from tracker.files import write_atomically
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -44,6 +47,8 @@ class Outcome:
     attempts: int
     error: str | None = None
     message_id: str | None = None
+    permanent: bool = False  # no point trying again: a 5xx reply, no mail server configured
+    interrupted: bool = False  # the process is stopping; nothing was accepted
 
 
 def slugify(text: str) -> str:
@@ -57,34 +62,10 @@ def file_name(schedule: str, period_key: str, fmt: str, owner_slug: str | None =
     return f"{schedule}-{period_key.replace(':', '')}{suffix}.{fmt}"
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, fsync it, rename it over `path`, then
-    fsync the folder: a reader (or a crash) sees the old file or the new one, never a part."""
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
-    # Not mkstemp: its files are 0600, and digests are for the people who share the folder.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)  # makes the rename itself durable
-    finally:
-        os.close(dir_fd)
-
-
 def deliver_file(path: Path, text: str) -> Outcome:
     try:
         write_atomically(path, text)
-    except OSError as exc:
+    except OSError as exc:  # a full disk, a folder not mounted yet: worth another try later
         return Outcome(False, 1, _clip(f"cannot write {path}: {exc.strerror or exc}"))
     return Outcome(True, 1)
 
@@ -122,29 +103,80 @@ class SmtpSettings:
     password: str | None = field(default=None, repr=False)
     sender: str = "tracker@localhost"
     starttls: bool = False
+    tls: bool = False  # implicit TLS from the first byte (SMTPS, port 465)
     timeout: float = 10.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> SmtpSettings | None:
-        """Settings from TRACKER_SMTP_*; None when no host is set (e-mail is then refused)."""
+        """Settings from TRACKER_SMTP_*; None when no host is set (e-mail is then refused).
+
+        Refuses, with InvalidInput, what would fail at every send or leak the password: a
+        sender that is not one address, a login over a connection without TLS (unless
+        TRACKER_SMTP_ALLOW_PLAINTEXT=1 says the network is trusted), TLS and STARTTLS both."""
+        sender = clean_sender(environ.get("TRACKER_SMTP_FROM") or "tracker@localhost")
         host = environ.get("TRACKER_SMTP_HOST", "").strip()
         if not host:
             return None
-        port = _env_number(environ, "TRACKER_SMTP_PORT", 25)
+        tls = _env_flag(environ, "TRACKER_SMTP_TLS")
+        starttls = _env_flag(environ, "TRACKER_SMTP_STARTTLS")
+        if tls and starttls:
+            raise InvalidInput(
+                "set TRACKER_SMTP_TLS (implicit TLS, port 465) or TRACKER_SMTP_STARTTLS, not both"
+            )
+        port = _env_number(environ, "TRACKER_SMTP_PORT", 465 if tls else 25)
         if port != int(port) or port > 65535:
             raise InvalidInput(f"TRACKER_SMTP_PORT is not a port: {environ['TRACKER_SMTP_PORT']}")
+        user = environ.get("TRACKER_SMTP_USER") or None
+        plaintext = _env_flag(environ, "TRACKER_SMTP_ALLOW_PLAINTEXT")
+        if user and not (tls or starttls) and not plaintext:
+            raise InvalidInput(
+                "TRACKER_SMTP_USER is set but the connection is not encrypted: set "
+                "TRACKER_SMTP_TLS=1 or TRACKER_SMTP_STARTTLS=1 (or TRACKER_SMTP_ALLOW_PLAINTEXT=1 "
+                "to send the password in clear text)"
+            )
         return cls(
             host=host,
             port=int(port),
-            user=environ.get("TRACKER_SMTP_USER") or None,
+            user=user,
             password=environ.get("TRACKER_SMTP_PASSWORD") or None,
-            sender=environ.get("TRACKER_SMTP_FROM") or "tracker@localhost",
-            starttls=_env_flag(environ, "TRACKER_SMTP_STARTTLS"),
+            sender=sender,
+            starttls=starttls,
+            tls=tls,
             timeout=_env_number(environ, "TRACKER_SMTP_TIMEOUT", 10.0),
         )
 
     def scrub(self, text: str) -> str:
         return text.replace(self.password, "***") if self.password else text
+
+
+# One address, as a mail system reads it: a comma, a semicolon, angle brackets or a display
+# name would make one recipient several, or hide one.
+_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
+_DOMAIN = re.compile(rf"{_LABEL}(\.{_LABEL})*")
+
+
+def clean_address(text: str, *, what: str = "e-mail address") -> str:
+    """One plain address (`name@example.org`), or InvalidInput."""
+    address = text.strip()
+    local, at, domain = address.rpartition("@")
+    if not (at and len(address) <= 254 and _LOCAL.fullmatch(local) and _DOMAIN.fullmatch(domain)):
+        raise InvalidInput(f"{what}: not one e-mail address: {text!r}")
+    return str(Address(addr_spec=address))
+
+
+def clean_sender(text: str) -> str:
+    """TRACKER_SMTP_FROM: one address, with a display name if wanted (`Digests <d@x.org>`)."""
+    problem = InvalidInput(f"TRACKER_SMTP_FROM: not one e-mail address: {text!r}")
+    try:
+        header = email.policy.default.header_factory("From", text.strip())
+    except (ValueError, IndexError):
+        raise problem from None
+    addresses = getattr(header, "addresses", ())
+    if len(addresses) != 1 or header.defects:
+        raise problem
+    clean_address(addresses[0].addr_spec, what="TRACKER_SMTP_FROM")
+    return str(header)
 
 
 def message_id(schedule: str, period_key: str, recipient: str) -> str:
@@ -187,12 +219,48 @@ def _reply(code: int, text: bytes | str) -> str:
     return f"{code} {' '.join(detail.split())}"
 
 
+# The SMTP connections being used right now, so that a stopping process can cut them: a server
+# that stalls would otherwise hold it for its timeout, times each attempt.
+_in_flight: set[smtplib.SMTP] = set()
+_in_flight_lock = threading.Lock()
+
+
+def abort_in_flight() -> int:
+    """Cut every SMTP connection in use (their sends fail at once, and nothing is accepted: a
+    message counts only once the server answered its final dot); how many were cut."""
+    with _in_flight_lock:
+        clients = list(_in_flight)
+    for client in clients:
+        sock = client.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):  # wakes a thread blocked reading it; close won't
+                sock.shutdown(socket.SHUT_RDWR)
+    return len(clients)
+
+
+def _client(settings: SmtpSettings) -> smtplib.SMTP:
+    client: smtplib.SMTP
+    if settings.tls:
+        client = smtplib.SMTP_SSL(timeout=settings.timeout, context=ssl.create_default_context())
+    else:
+        client = smtplib.SMTP(timeout=settings.timeout)
+    # The name the certificate is checked against, for SMTPS and STARTTLS alike: smtplib takes
+    # it from the constructor only (which would also connect, outside our error handling),
+    # never from connect(), and an empty name fails every TLS handshake.
+    client._host = settings.host  # type: ignore[attr-defined]
+    return client
+
+
 def _send_once(settings: SmtpSettings, message: EmailMessage) -> None:
     """One connection, one message; raises `_Transient` or `smtplib.SMTPException`."""
-    client = smtplib.SMTP(timeout=settings.timeout)
+    client = _client(settings)
+    with _in_flight_lock:
+        _in_flight.add(client)
     try:
         try:
             code, banner = client.connect(settings.host, settings.port)
+        except ssl.SSLCertVerificationError:
+            raise  # not transient: the server is not who it claims to be
         except OSError as exc:
             raise _Transient(f"cannot connect to {settings.host}:{settings.port}: {exc}") from exc
         if code != 220:
@@ -215,9 +283,13 @@ def _send_once(settings: SmtpSettings, message: EmailMessage) -> None:
         raise _Transient(f"server disconnected: {exc}") from exc
     except smtplib.SMTPException:  # SMTPException is an OSError: keep it from the next clause
         raise
+    except ssl.SSLCertVerificationError as exc:
+        raise smtplib.SMTPException(f"TLS: {exc.verify_message or exc}") from exc
     except OSError as exc:  # a reset connection, a write timeout
         raise _Transient(f"{type(exc).__name__}: {exc}") from exc
     finally:
+        with _in_flight_lock:
+            _in_flight.discard(client)
         _close(client)
 
 
@@ -237,16 +309,22 @@ def send_email(
     *,
     attempts: int = SMTP_ATTEMPTS,
     backoff: float = SMTP_BACKOFF_S,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> Outcome:
     """Send `message`; retry transient failures with exponential backoff (`backoff`, twice
-    that, …) up to `attempts` tries; a 5xx reply is final at once."""
+    that, …) up to `attempts` tries; a 5xx reply is final at once. Once `cancel` is set, no
+    attempt starts and a backoff wait ends: the outcome is `interrupted`."""
     msg_id = str(message["Message-ID"])
     recipient = str(message["To"])
     if settings is None:
-        return Outcome(False, 0, "no SMTP server: set TRACKER_SMTP_HOST", msg_id)
+        return Outcome(False, 0, "no SMTP server: set TRACKER_SMTP_HOST", msg_id, permanent=True)
+    stop = cancel or threading.Event()
+    wait_for = sleep or stop.wait
     error = ""
     for attempt in range(1, attempts + 1):
+        if stop.is_set():
+            return _interrupted(attempt - 1, error, msg_id)
         try:
             _send_once(settings, message)
             return Outcome(True, attempt, None, msg_id)
@@ -254,12 +332,16 @@ def send_email(
             error = _clip(settings.scrub(str(exc)))
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
-            return Outcome(False, attempt, _clip(settings.scrub(_reply(code, text))), msg_id)
+            reply = _clip(settings.scrub(_reply(code, text)))
+            return Outcome(False, attempt, reply, msg_id, permanent=True)
         except smtplib.SMTPResponseException as exc:
             reply = _reply(exc.smtp_code, exc.smtp_error)
-            return Outcome(False, attempt, _clip(settings.scrub(reply)), msg_id)
+            return Outcome(False, attempt, _clip(settings.scrub(reply)), msg_id, permanent=True)
         except smtplib.SMTPException as exc:  # e.g. the server offers no STARTTLS or AUTH
-            return Outcome(False, attempt, _clip(settings.scrub(str(exc))), msg_id)
+            text = _clip(settings.scrub(str(exc)))
+            return Outcome(False, attempt, text, msg_id, permanent=True)
+        if stop.is_set():
+            return _interrupted(attempt, error, msg_id)
         if attempt < attempts:
             wait = backoff * 2 ** (attempt - 1)
             log.warning(
@@ -269,8 +351,15 @@ def send_email(
                 error,
                 wait,
             )
-            sleep(wait)
+            wait_for(wait)
     return Outcome(False, attempts, error, msg_id)
+
+
+def _interrupted(attempts: int, error: str, msg_id: str) -> Outcome:
+    detail = f" (after: {error})" if error else ""
+    return Outcome(
+        False, attempts, _clip(f"interrupted: stopping{detail}"), msg_id, interrupted=True
+    )
 
 
 def _clip(text: str) -> str:

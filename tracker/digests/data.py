@@ -1,6 +1,6 @@
 """Digest content as plain data: what is overdue, due soon, at risk, slipped, changed, delivered.
 
-No formatting here; `tracker.digest.render` turns a `Digest` into Markdown, HTML or text.
+No formatting here; `tracker.digests.render` turns a `Digest` into Markdown, HTML or text.
 """
 
 from __future__ import annotations
@@ -130,7 +130,11 @@ class Digest:
     delivered: Capped[Delivered]
     areas: list[AreaCount]
     stale_after_days: int = STALE_AFTER_DAYS
+    due_soon_days: int = AT_RISK_WINDOW_DAYS
     statuses: tuple[str, ...] = field(default=tuple(s.value for s in Status))
+    # Set on a catch-up digest: when it was due and how late it comes (its reader must know
+    # that the figures are as of its date, not of the moment it arrives).
+    late: str = ""
 
 
 def _item(row: Any, reason: str = "") -> Item:
@@ -325,10 +329,11 @@ def build_digest(
 def subject(digest: Digest) -> str:
     """The e-mail subject: the figures a reader decides on, before opening."""
     h = digest.headline
-    figures = [f"{h.overdue} overdue", f"{h.due_soon} due within {AT_RISK_WINDOW_DAYS} days"]
+    figures = [f"{h.overdue} overdue", f"{h.due_soon} due within {digest.due_soon_days} days"]
     if h.delivered:
         figures.append(f"{h.delivered} delivered")
     if h.slipped:
         figures.append(f"{h.slipped} slipped")
     who = f" for {digest.owner}" if digest.owner else ""
-    return f"Commitments digest {digest.as_of.isoformat()}{who}: {', '.join(figures)}"
+    late = "[late] " if digest.late else ""
+    return f"{late}Commitments digest {digest.as_of.isoformat()}{who}: {', '.join(figures)}"

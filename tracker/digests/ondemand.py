@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from pathlib import Path
 
 from sqlmodel import Session
 
-from tracker.delivery import slugify, write_atomically
-from tracker.digest.data import Digest, build_digest
-from tracker.digest.render import render
-from tracker.errors import InvalidInput
+from tracker.digests.data import Digest, build_digest
+from tracker.digests.delivery import slugify
+from tracker.digests.render import render
 from tracker.services.owners import resolve_owner
 from tracker.services.views import end_of_day
 
@@ -33,11 +31,3 @@ def digest_for_period(
         session, as_of=as_of, since=start, until=end_of_day(as_of), owner_id=owner_id
     )
     return Rendered(digest, {fmt: render(digest, fmt) for fmt in formats})  # type: ignore[arg-type]
-
-
-def write_output(path: Path, text: str) -> None:
-    """Write a file the user asked for, atomically; a path that cannot be written is bad input."""
-    try:
-        write_atomically(path, text)
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
