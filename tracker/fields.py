@@ -11,6 +11,7 @@ Every cleaner raises `ValueError` with a message that completes "FIELD ..." (for
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -135,7 +136,13 @@ def _strip_invisible(text: str, *, keep_newlines: bool) -> str:
 
 def clean_line(value: str) -> str:
     """One line of text: invisible characters dropped, whitespace collapsed to single spaces."""
-    if not (value.isascii() and value.isprintable()):  # the common case needs no more
+    if value.isascii() and value.isprintable():
+        # The common case: the only whitespace printable ASCII has is the space; a value
+        # with no double, leading or trailing one is clean already (a large meeting file
+        # has a million fields).
+        if "  " not in value and value[:1] != " " and value[-1:] != " ":
+            return value
+    else:
         value = _strip_invisible(value.replace("\r\n", "\n"), keep_newlines=False)
     return " ".join(value.split())
 
@@ -222,12 +229,17 @@ def clean_tag(value: str) -> str:
 
 def clean_tags(values: list[str] | tuple[str, ...]) -> list[str]:
     """Tags lower-cased, each once, in the order first given: ["Visa", "visa"] is ["visa"]."""
+    return list(_clean_tags(tuple(values)))
+
+
+@functools.lru_cache(maxsize=4096)  # a meeting file repeats a few hundred tag lists
+def _clean_tags(values: tuple[str, ...]) -> tuple[str, ...]:
     out: list[str] = []
     for value in values:
         tag = clean_tag(value)
         if tag not in out:
             out.append(tag)
-    return out
+    return tuple(out)
 
 
 def check_day(value: date) -> date:
