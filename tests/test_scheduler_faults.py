@@ -409,3 +409,31 @@ def test_sigterm_during_a_stuck_smtp_delivery_exits_within_30_seconds(
 
 def _key(fire: datetime) -> str:
     return fire.astimezone(UTC).isoformat(timespec="seconds")
+
+
+# --- two threads of one daemon reach for two periods at once ----------------------------------
+
+
+def test_an_earlier_period_claimed_after_a_later_one_is_left_out(
+    db: Database, db_url: str, tmp_path: Path
+) -> None:
+    """The fire job and the catch-up of a restarted daemon can each compute a due period, the
+    catch-up an earlier one, and claim in the other order. The later period already covers the
+    earlier one's changes: claiming both would overlap (two digests of the same changes)."""
+    from tracker.digests.schedules import scheduled_period
+
+    _daily(db, directory=tmp_path)
+    with db.read() as session:
+        schedule = session.exec(select(DigestSchedule)).one()
+        first = scheduled_period(session, schedule, FIRE)
+        # Both computed before either claimed: both start where nothing ended yet.
+        earlier = scheduled_period(session, schedule, FIRE + timedelta(days=1))
+        later = scheduled_period(session, schedule, FIRE + timedelta(days=2))
+    sid = schedule.id or 0
+    assert runs.claim(db, sid, first, late=False, now=FIRE)
+    assert runs.claim(db, sid, later, late=True, now=FIRE + timedelta(days=2))
+    assert runs.claim(db, sid, earlier, late=True, now=FIRE + timedelta(days=2)) is None
+    found = sorted(_runs(db_url), key=lambda run: run.period_end)
+    assert [run.period_key for run in found] == [first.key, later.key]
+    # Tiled: the later period starts where the first ended, though it was computed before.
+    assert found[1].period_start == found[0].period_end

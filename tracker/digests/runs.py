@@ -147,6 +147,29 @@ class RunResult:
 # --- claiming -----------------------------------------------------------------------------
 
 
+def _tiled(session: Session, schedule_id: int, period: Period) -> Period | None:
+    """The period as it must be claimed now: None when a later one is claimed already (two
+    threads of a daemon, the fire job and the catch-up, can reach for two periods at once:
+    the later one covers the earlier's changes), else starting where the last one ended."""
+    scheduled = sa.and_(
+        DigestRun.schedule_id == schedule_id,
+        sa.not_(DigestRun.period_key.startswith(MANUAL_PREFIX)),
+    )
+    later = session.exec(
+        select(DigestRun.id).where(scheduled, DigestRun.period_end > period.end).limit(1)
+    ).first()
+    if later is not None:
+        return None
+    last_end = session.exec(
+        select(sa.func.max(DigestRun.period_end)).where(
+            scheduled, DigestRun.period_end < period.end
+        )
+    ).first()
+    if last_end is None or last_end == period.start:
+        return period
+    return replace(period, start=last_end)
+
+
 def claim(
     db: Database,
     schedule_id: int,
@@ -164,9 +187,15 @@ def claim(
     the claimer goes on to deliver it."""
     try:
         with db.write() as session:
-            schedule = session.get(DigestSchedule, schedule_id)
+            # Claims of one schedule take turns (SQLite's write lock does this already), so
+            # what the claim reads below is what the claims before it left.
+            schedule = session.get(DigestSchedule, schedule_id, with_for_update=True)
             if schedule is None:  # removed since it was read
                 return None
+            if not period.key.startswith(MANUAL_PREFIX):
+                period = _tiled(session, schedule_id, period)
+                if period is None:
+                    return None
             run = DigestRun(
                 schedule_id=schedule_id,
                 period_key=period.key,
