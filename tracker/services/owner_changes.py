@@ -103,7 +103,7 @@ def merge_owners(
     schedules = session.execute(
         sa.update(DigestSchedule)
         .where(DigestSchedule.owner_id == moving.id)
-        .values(owner_id=into.id, updated_at=now)
+        .values(owner_id=into.id)
     ).rowcount
     # Past digests of `source` count as the target's: its next digest starts where they ended.
     session.execute(
