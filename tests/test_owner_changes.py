@@ -171,3 +171,27 @@ def test_a_view_before_a_merge_still_shows_the_commitment(seeded: Runner) -> Non
     before = seeded("show", "2", "--as-of", "2017-09-12", "--json", env=later)
     assert before.exit_code == 0, before.stderr
     assert before.json()["owner"] == FINANCE
+
+
+def test_remove_keeps_the_record_of_digests_sent_to_the_owner(
+    seeded: Runner, db_url: str, tmp_path: Path
+) -> None:
+    added = seeded("schedule", "add", "owners", "--cron", "0 9 * * MON", "--per-owner",
+                   "--dir", tmp_path, "--format", "md")  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    # Files written; e-mails failed for want of a server (exit 8): both are on record.
+    assert seeded("schedule", "run", "owners", "--as-of", "2017-09-11").exit_code == 8
+    assert seeded("update", "2", "--owner", "foreign affairs").exit_code == 0
+
+    removed = seeded("owner", "remove", "ministry of finance")
+    assert (removed.exit_code, removed.stdout) == (0, f"Removed owner {FINANCE}\n"), removed.stderr
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            query = "SELECT channel, status, owner_id FROM delivery WHERE recipient LIKE '%minfin%'"
+            kept = sorted(tuple(row) for row in conn.execute(sa.text(query)))
+            query = "SELECT count(*) FROM delivery WHERE recipient LIKE '%ministry-of-finance%'"
+            files = conn.execute(sa.text(query)).scalar()
+    finally:
+        engine.dispose()
+    assert (kept, files) == ([("email", "failed", None)], 1)
