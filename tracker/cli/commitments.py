@@ -18,6 +18,8 @@ PRIORITIES = [p.value for p in Priority]
 # `update --status` moves between the active states; close, drop and reopen end or restart.
 ACTIVE = [s.value for s in ACTIVE_STATUSES]
 ID = click.argument("commitment_id", metavar="ID", type=COMMITMENT_ID)
+# Several ids: a write command changes them together or not at all.
+IDS = click.argument("commitment_ids", metavar="ID...", nargs=-1, required=True, type=COMMITMENT_ID)
 AS_OF = click.option("--as-of", type=DATE, help="Show how things stood at the end of this date.")
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
@@ -188,7 +190,7 @@ def show(app: App, commitment_id: int, as_of: date | None, as_json: bool) -> Non
 
 
 @click.command()
-@ID
+@IDS
 @click.option("--title", help="New title.")
 @click.option("--owner", help="New accountable owner.")
 @click.option("--due", type=DATE, help="New deadline (needs --reason; counted as a slip).")
@@ -207,17 +209,19 @@ def show(app: App, commitment_id: int, as_of: date | None, as_json: bool) -> Non
 @JSON
 @pass_app
 def update(
-    app: App, commitment_id: int, reason: str | None, as_json: bool, **fields: object
+    app: App, commitment_ids: tuple[int, ...], reason: str | None, as_json: bool, **fields: object
 ) -> None:
-    """Change a commitment's fields; every change is recorded in its history.
+    """Change the fields of one or more commitments; every change is recorded in the history.
+
+    Several ids are changed together or not at all.
 
     \b
     Example:
       tracker update 6 --due 2017-12-31 --reason "Financing terms still under negotiation"
-      tracker update 3 --status in_progress
+      tracker update 3 4 --status in_progress
     """
     from tracker.schemas import CommitmentUpdate, checked
-    from tracker.services.commitments import update_commitment
+    from tracker.services.commitments import update_commitments
 
     given = {k: v for k, v in fields.items() if v not in (None, ())}
     for name in ("add_tags", "remove_tags"):
@@ -225,14 +229,15 @@ def update(
             given[name] = list(given[name])  # type: ignore[call-overload]
     changes = checked(CommitmentUpdate, **given)
     with app.db.write() as session:
-        events = update_commitment(
-            session, commitment_id, changes, reason=reason, actor=app.actor, now=app.now()
+        changed = update_commitments(
+            session, commitment_ids, changes, reason=reason, actor=app.actor, now=app.now()
         )
     if as_json:
-        _show_one(app, commitment_id, True)
-    elif not events:
-        click.echo(f"#{commitment_id}: nothing changed.")
-    else:
+        _show_each(app, list(changed))
+        return
+    for commitment_id, events in changed.items():
+        if not events:
+            click.echo(f"#{commitment_id}: nothing changed.")
         for event in events:
             click.echo(
                 f"#{commitment_id}: {event.field} {event.old_value or '-'} → "
@@ -241,92 +246,128 @@ def update(
 
 
 @click.command()
-@ID
+@click.argument("commitment_ids", metavar="ID...", nargs=-1, required=True, type=COMMITMENT_ID)
 @click.argument("text")
+@JSON
 @pass_app
-def note(app: App, commitment_id: int, text: str) -> None:
-    """Add a progress note to a commitment's history.
+def note(app: App, commitment_ids: tuple[int, ...], text: str, as_json: bool) -> None:
+    """Add a progress note to the history of one or more commitments.
+
+    The last argument is the note; the ones before it are ids. With --json: each commitment
+    as it now stands, with the note just written under "note".
 
     \b
     Example:
       tracker note 1 "Draft agreement sent to the Chinese side"
+      tracker note 4 5 "Both agreements discussed at the working group" --json
     """
-    from tracker.services.commitments import add_note
+    from tracker.services.commitments import add_notes
+    from tracker.services.views import event_to_json
 
     with app.db.write() as session:
-        add_note(session, commitment_id, text, actor=app.actor, now=app.now())
-    click.echo(f"#{commitment_id}: note added.")
+        events = add_notes(session, commitment_ids, text, actor=app.actor, now=app.now())
+    if as_json:
+        notes = {e.commitment_id: {"note": event_to_json(e)} for e in events}
+        _show_each(app, list(notes), extra=notes)
+        return
+    for event in events:
+        click.echo(f"#{event.commitment_id}: note added.")
 
 
 @click.command()
-@ID
+@IDS
 @click.option("--note", help="What was delivered (the resolution).")
 @click.option("--evidence", help="Evidence: a document, law or link.")
 @JSON
 @pass_app
 def close(
-    app: App, commitment_id: int, note: str | None, evidence: str | None, as_json: bool
+    app: App, commitment_ids: tuple[int, ...], note: str | None, evidence: str | None, as_json: bool
 ) -> None:
-    """Mark a commitment done, with a resolution note or evidence.
+    """Mark one or more commitments done, with a resolution note or evidence.
+
+    Several ids are closed together or not at all: one that cannot be closed (unknown,
+    already closed) is named and nothing changes.
 
     \b
     Example:
       tracker close 7 --evidence "Agreement ratified, Law No. 52-Z" --note "Ratified"
+      tracker close 4 5 --note "Both agreements signed"
     """
-    from tracker.services.commitments import close_commitment
+    from tracker.services.commitments import close_commitments
 
     with app.db.write() as session:
-        close_commitment(
-            session, commitment_id, note=note, evidence=evidence, actor=app.actor, now=app.now()
+        closed = close_commitments(
+            session, commitment_ids, note=note, evidence=evidence, actor=app.actor, now=app.now()
         )
-    if as_json:
-        _show_one(app, commitment_id, True)
-    else:
-        click.echo(f"#{commitment_id}: done.")
+        ids = [c.id for c in closed]
+    _done(app, ids, "done", as_json)
 
 
 @click.command()
-@ID
+@IDS
 @click.option("--reason", help="Why it is reopened (required).")
 @JSON
 @pass_app
-def reopen(app: App, commitment_id: int, reason: str | None, as_json: bool) -> None:
-    """Reopen a done or dropped commitment.
+def reopen(app: App, commitment_ids: tuple[int, ...], reason: str | None, as_json: bool) -> None:
+    """Reopen one or more done or dropped commitments (together or not at all).
 
     \b
     Example:
       tracker reopen 7 --reason "Ratification was annulled"
     """
-    from tracker.services.commitments import reopen_commitment
+    from tracker.services.commitments import reopen_commitments
 
     with app.db.write() as session:
-        reopen_commitment(session, commitment_id, reason=reason, actor=app.actor, now=app.now())
-    if as_json:
-        _show_one(app, commitment_id, True)
-    else:
-        click.echo(f"#{commitment_id}: reopened.")
+        reopened = reopen_commitments(
+            session, commitment_ids, reason=reason, actor=app.actor, now=app.now()
+        )
+        ids = [c.id for c in reopened]
+    _done(app, ids, "reopened", as_json)
 
 
 @click.command()
-@ID
+@IDS
 @click.option("--reason", help="Why it is no longer pursued (required).")
 @JSON
 @pass_app
-def drop(app: App, commitment_id: int, reason: str | None, as_json: bool) -> None:
-    """Stop pursuing a commitment, with a reason.
+def drop(app: App, commitment_ids: tuple[int, ...], reason: str | None, as_json: bool) -> None:
+    """Stop pursuing one or more commitments, with a reason (together or not at all).
 
     \b
     Example:
       tracker drop 9 --reason "Superseded by the 2018 roadmap"
+      tracker drop 8 9 --reason "Superseded by the 2018 roadmap"
     """
-    from tracker.services.commitments import drop_commitment
+    from tracker.services.commitments import drop_commitments
 
     with app.db.write() as session:
-        drop_commitment(session, commitment_id, reason=reason, actor=app.actor, now=app.now())
+        dropped = drop_commitments(
+            session, commitment_ids, reason=reason, actor=app.actor, now=app.now()
+        )
+        ids = [c.id for c in dropped]
+    _done(app, ids, "dropped", as_json)
+
+
+def _done(app: App, ids: list[int | None], what: str, as_json: bool) -> None:
     if as_json:
-        _show_one(app, commitment_id, True)
-    else:
-        click.echo(f"#{commitment_id}: dropped.")
+        _show_each(app, [i for i in ids if i is not None])
+        return
+    for commitment_id in ids:
+        click.echo(f"#{commitment_id}: {what}.")
+
+
+def _show_each(app: App, ids: list[int], extra: dict[int, dict[str, object]] | None = None) -> None:
+    """After a change of several commitments, each as it now stands: one id prints its
+    object, as a change of one always has; several print an array, in the order given."""
+    from tracker.services.listing import commitment_json
+
+    with app.db.connect() as conn:
+        shown = [
+            json.loads(commitment_json(conn, i, as_of=app.today()) or "null")
+            | (extra or {}).get(i, {})
+            for i in ids
+        ]
+    print_json(shown[0] if len(shown) == 1 else shown)
 
 
 @click.command()

@@ -1,4 +1,5 @@
-"""Commands for recurring digests: `schedule add/list/remove/run` and the `scheduler` daemon."""
+"""Commands for recurring digests: `schedule add/update/pause/resume/list/remove/run` and the
+`scheduler` daemon."""
 
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ def schedule() -> None:
     \b
     Example:
       tracker schedule add weekly --cron "0 9 * * MON" --timezone Europe/Minsk --dir digests/
+      tracker schedule pause weekly
       tracker schedule list
     """
 
@@ -147,6 +149,116 @@ def schedule_add(
     )
 
 
+@schedule.command("update")
+@click.argument("name")
+@click.option("--cron", "cron_expr", metavar="EXPR", help="New cron expression.")
+@click.option("--timezone", metavar="ZONE", help="New IANA time zone.")
+@click.option("--format", "format_", help="New file formats: md, html, txt (comma-separated).")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write the digests into this folder instead.",
+)
+@click.option("--no-dir", is_flag=True, help="Stop writing files.")
+@click.option(
+    "--email",
+    "emails",
+    multiple=True,
+    metavar="ADDR",
+    help="Send to these addresses instead (repeat for several).",
+)
+@click.option("--no-email", is_flag=True, help="Stop sending e-mail.")
+@pass_app
+def schedule_update(
+    app: App,
+    name: str,
+    cron_expr: str | None,
+    timezone: str | None,
+    format_: str | None,
+    directory: Path | None,
+    no_dir: bool,
+    emails: tuple[str, ...],
+    no_email: bool,
+) -> None:
+    """Change a schedule's timing, formats or channels; the rest stays as it was.
+
+    --email replaces the addresses (repeat it for several). A new cron expression or zone
+    takes effect at its next matching time: no digest is owed for the time before the change.
+    A running scheduler picks the change up within its --sync-seconds.
+
+    \b
+    Example:
+      tracker schedule update weekly --cron "0 8 * * MON" --timezone Europe/Minsk
+      tracker schedule update weekly --email office@example.org --email head@example.org
+    """
+    from tracker.digests import cron
+    from tracker.digests.schedules import update_schedule
+
+    if directory is not None and no_dir:
+        raise click.UsageError("--dir and --no-dir exclude each other")
+    if emails and no_email:
+        raise click.UsageError("--email and --no-email exclude each other")
+    now = app.now()
+    with app.db.write() as session:
+        updated = update_schedule(
+            session,
+            name=name,
+            now=now,
+            cron_expr=cron_expr,
+            timezone=timezone,
+            formats=_formats(format_) if format_ is not None else None,
+            directory=_folder(directory) if directory else None,
+            clear_directory=no_dir,
+            emails=[] if no_email else (list(emails) if emails else None),
+        )
+    when = "paused"
+    if updated.enabled:
+        following = cron.next_fire_after(cron.trigger(updated.cron, updated.timezone), now)
+        when = f"next at {_when(following, updated.timezone)}"
+    click.echo(f"Updated schedule {updated.name}: {updated.cron} ({updated.timezone}), {when}")
+
+
+@schedule.command("pause")
+@click.argument("name")
+@pass_app
+def schedule_pause(app: App, name: str) -> None:
+    """Pause a schedule: no digest until it is resumed (a digest being sent is finished).
+
+    \b
+    Example:
+      tracker schedule pause weekly
+    """
+    from tracker.digests.schedules import set_enabled
+
+    with app.db.write() as session:
+        paused = set_enabled(session, name=name, enabled=False, now=app.now())
+    click.echo(f"Paused schedule {paused.name}.")
+
+
+@schedule.command("resume")
+@click.argument("name")
+@pass_app
+def schedule_resume(app: App, name: str) -> None:
+    """Resume a paused schedule at its next matching time.
+
+    No digest is owed for the periods it was paused through; the next one covers every
+    change since its last digest.
+
+    \b
+    Example:
+      tracker schedule resume weekly
+    """
+    from tracker.digests import cron
+    from tracker.digests.schedules import set_enabled
+
+    now = app.now()
+    with app.db.write() as session:
+        resumed = set_enabled(session, name=name, enabled=True, now=now)
+    following = cron.next_fire_after(cron.trigger(resumed.cron, resumed.timezone), now)
+    click.echo(f"Resumed schedule {resumed.name}, next at {_when(following, resumed.timezone)}")
+
+
 @schedule.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @pass_app
@@ -183,7 +295,7 @@ def schedule_list(app: App, as_json: bool) -> None:
                 s.name,
                 f"{s.cron} {s.timezone}",
                 audience,
-                _when(s.next_run, s.timezone),
+                _when(s.next_run, s.timezone) if s.enabled else "paused",
                 last,
                 ", ".join(where),
             ]

@@ -161,12 +161,13 @@ def _shown(value: object) -> str:
 
 @click.group()
 def owner() -> None:
-    """Add and list the owners accountable for commitments.
+    """Add, list, rename, update, merge and remove the owners accountable for commitments.
 
     \b
     Example:
       tracker owner add "Ministry of Economy" --email economy@example.org
       tracker owner list
+      tracker owner merge "Minfin" "Ministry of Finance"
     """
 
 
@@ -208,6 +209,91 @@ def owner_list(app: App, as_json: bool) -> None:
         return
     rows = [[str(o.active), str(o.total), o.kind, o.email or "-", o.name] for o in owners]
     click.echo(table(["ACTIVE", "TOTAL", "KIND", "EMAIL", "NAME"], rows, right={0, 1}))
+
+
+@owner.command("rename")
+@click.argument("name")
+@click.argument("new_name", metavar="NEW_NAME")
+@pass_app
+def owner_rename(app: App, name: str, new_name: str) -> None:
+    """Rename an owner; its commitments and schedules follow it.
+
+    Past events keep the name they were written with. Another owner's name is refused
+    (exit 5): use `tracker owner merge` to make two owners one.
+
+    \b
+    Example:
+      tracker owner rename "Ministry of Economy" "Ministry of Economy and Planning"
+    """
+    from tracker.services.owner_changes import rename_owner
+
+    with app.db.write() as session:
+        old, renamed = rename_owner(session, name=name, new_name=new_name)
+    click.echo(f"Renamed owner {old} → {renamed.name}")
+
+
+@owner.command("update")
+@click.argument("name")
+@click.option("--email", help='Where this owner\'s digests go ("" removes it).')
+@click.option("--kind", type=click.Choice(["body", "person"]), help="A body or a person.")
+@pass_app
+def owner_update(app: App, name: str, email: str | None, kind: str | None) -> None:
+    """Change an owner's e-mail address or kind.
+
+    \b
+    Example:
+      tracker owner update "Ministry of Economy" --email minecon@example.org --kind body
+    """
+    from tracker.services.owner_changes import update_owner
+
+    with app.db.write() as session:
+        updated = update_owner(session, name=name, email=email, kind=kind)
+    email_text = f"<{updated.email}>" if updated.email else "no e-mail"
+    click.echo(f"Updated owner {updated.name}: {email_text}, {updated.kind}")
+
+
+@owner.command("merge")
+@click.argument("source", metavar="FROM")
+@click.argument("target", metavar="INTO")
+@pass_app
+def owner_merge(app: App, source: str, target: str) -> None:
+    """Move every commitment and schedule of one owner to another, then remove the first.
+
+    Each commitment moved gets an owner change in its history. All or nothing.
+
+    \b
+    Example:
+      tracker owner merge "Minfin" "Ministry of Finance"
+    """
+    from tracker.services.owner_changes import merge_owners
+
+    with app.db.write() as session:
+        merged = merge_owners(session, source=source, target=target, actor=app.actor, now=app.now())
+    moved = [
+        f"{count} {noun}{'' if count == 1 else 's'}"
+        for count, noun in ((merged.commitments, "commitment"), (merged.schedules, "schedule"))
+    ]
+    click.echo(
+        f"Merged {merged.source} into {merged.target}: {' and '.join(moved)} moved; "
+        f"{merged.source} removed"
+    )
+
+
+@owner.command("remove")
+@click.argument("name")
+@pass_app
+def owner_remove(app: App, name: str) -> None:
+    """Remove an owner that has no commitments and no schedules (else exit 5: merge it).
+
+    \b
+    Example:
+      tracker owner remove "Ministry of Economy"
+    """
+    from tracker.services.owner_changes import remove_owner
+
+    with app.db.write() as session:
+        removed = remove_owner(session, name=name)
+    click.echo(f"Removed owner {removed}")
 
 
 COMMANDS = [init, db, import_, owner]

@@ -1,4 +1,5 @@
-"""Digest schedules: add, list and remove them; work out which period is due; run digests.
+"""Digest schedules: add, change, pause, list and remove them; work out which period is due;
+run digests.
 
 A schedule fires on its cron expression in its own time zone. The run of a fire time F has the
 period key F (UTC ISO), covers the changes in (previous fire time, F] (a catch-up after missed
@@ -77,34 +78,17 @@ def add_schedule(
     """A new schedule. Its first period is the first fire time after `now`: it never owes a
     digest for the time before it existed."""
     name = clean_schedule_name(name)
-    zone = cron.zone(timezone).key
-    trigger = cron.trigger(cron_expr, zone)
-    if cron.first_fire_at_or_after(trigger, now) is None:
-        raise InvalidInput(f"cron expression {cron_expr!r} never fires")
+    cron_expr, zone = _timing(cron_expr, timezone, now=now)
     if owner and per_owner:
         raise InvalidInput("--owner and --per-owner exclude each other")
-    # One address each: "a@x.org,b@x.org" would be two recipients behind one delivery row.
-    cleaned = (clean_address(e, what="--email") for e in emails if e.strip())
-    addresses = list(dict.fromkeys(cleaned))
-    if per_owner and addresses:
-        raise InvalidInput("--per-owner sends each digest to its owner: drop --email")
-    if directory is not None:
-        if not directory.is_absolute():
-            raise InvalidInput(f"the digest folder must be an absolute path, not {directory}")
-        try:
-            not_a_folder = directory.exists() and not directory.is_dir()
-        except OSError as exc:  # a name too long, a folder we may not look into
-            raise InvalidInput(f"unusable folder {directory}: {exc.strerror}") from None
-        if not_a_folder:
-            raise InvalidInput(f"not a folder: {directory}")
-    if directory is None and not addresses and not per_owner:
-        raise InvalidInput("a schedule needs somewhere to deliver: --dir PATH or --email ADDR")
+    addresses = _addresses(emails)
+    _check_channels(directory, addresses, per_owner=per_owner)
     owner_row = resolve_owner(session, owner) if owner else None
     if _find(session, name) is not None:
         raise Conflict(f"a schedule named {name!r} exists already")
     schedule = DigestSchedule(
         name=name,
-        cron=" ".join(cron_expr.split()),
+        cron=cron_expr,
         timezone=zone,
         audience=(
             Audience.PER_OWNER if per_owner else Audience.OWNER if owner_row else Audience.EVERYONE
@@ -123,6 +107,37 @@ def add_schedule(
     with duplicate_is_conflict(f"a schedule named {name!r} exists already"):
         session.flush()
     return schedule
+
+
+def _timing(cron_expr: str, timezone: str, *, now: datetime) -> tuple[str, str]:
+    """The cron expression (whitespace collapsed) and the zone's IANA key, checked."""
+    zone = cron.zone(timezone).key
+    trigger = cron.trigger(cron_expr, zone)
+    if cron.first_fire_at_or_after(trigger, now) is None:
+        raise InvalidInput(f"cron expression {cron_expr!r} never fires")
+    return " ".join(cron_expr.split()), zone
+
+
+def _addresses(emails: Iterable[str]) -> list[str]:
+    # One address each: "a@x.org,b@x.org" would be two recipients behind one delivery row.
+    cleaned = (clean_address(e, what="--email") for e in emails if e.strip())
+    return list(dict.fromkeys(cleaned))
+
+
+def _check_channels(directory: Path | None, addresses: list[str], *, per_owner: bool) -> None:
+    if per_owner and addresses:
+        raise InvalidInput("--per-owner sends each digest to its owner: drop --email")
+    if directory is not None:
+        if not directory.is_absolute():
+            raise InvalidInput(f"the digest folder must be an absolute path, not {directory}")
+        try:
+            not_a_folder = directory.exists() and not directory.is_dir()
+        except OSError as exc:  # a name too long, a folder we may not look into
+            raise InvalidInput(f"unusable folder {directory}: {exc.strerror}") from None
+        if not_a_folder:
+            raise InvalidInput(f"not a folder: {directory}")
+    if directory is None and not addresses and not per_owner:
+        raise InvalidInput("a schedule needs somewhere to deliver: --dir PATH or --email ADDR")
 
 
 def _find(session: Session, name: str, *, for_update: bool = False) -> DigestSchedule | None:
@@ -152,6 +167,77 @@ def remove_schedule(session: Session, *, name: str) -> int:
     session.delete(schedule)
     session.flush()
     return removed.rowcount or 0
+
+
+def update_schedule(
+    session: Session,
+    *,
+    name: str,
+    now: datetime,
+    cron_expr: str | None = None,
+    timezone: str | None = None,
+    formats: Sequence[str] | None = None,
+    directory: Path | None = None,
+    clear_directory: bool = False,
+    emails: Sequence[str] | None = None,
+) -> DigestSchedule:
+    """Change what is given (`emails=[]` removes every address); the rest stays. A schedule
+    whose cron expression or zone changes owes no period of its new timing that fell before
+    the change: it next fires at the next matching time, as a new schedule would."""
+    given = (cron_expr, timezone, formats, directory, emails)
+    if all(value is None for value in given) and not clear_directory:
+        raise InvalidInput("nothing to update: give at least one setting to change")
+    schedule = get_schedule(session, name, for_update=True)
+    timing = cron_expr is not None or timezone is not None
+    if timing:
+        new_cron, new_zone = _timing(
+            cron_expr if cron_expr is not None else schedule.cron,
+            timezone if timezone is not None else schedule.timezone,
+            now=now,
+        )
+        timing = (new_cron, new_zone) != (schedule.cron, schedule.timezone)
+        schedule.cron, schedule.timezone = new_cron, new_zone
+    if formats is not None:
+        schedule.formats = clean_formats(formats)
+    if clear_directory:
+        schedule.directory = None
+    addresses = _addresses(emails) if emails is not None else list(schedule.emails)
+    folder = directory if directory is not None else _path(schedule.directory)
+    _check_channels(folder, addresses, per_owner=schedule.audience == Audience.PER_OWNER)
+    schedule.directory = str(folder) if folder is not None else None
+    schedule.emails = addresses
+    if timing:
+        schedule.updated_at = now  # see `owed_since`
+    session.add(schedule)
+    session.flush()
+    return schedule
+
+
+def set_enabled(session: Session, *, name: str, enabled: bool, now: datetime) -> DigestSchedule:
+    """Pause a schedule (no digest while paused; a run already claimed is still finished) or
+    resume it. Resumed, it owes no period that fell while it was paused; its next digest
+    covers every change since its last one."""
+    schedule = get_schedule(session, name, for_update=True)
+    if schedule.enabled == enabled:
+        state = "running" if enabled else "paused"
+        raise Conflict(f"schedule {schedule.name!r} is {state} already")
+    schedule.enabled = enabled
+    if enabled:
+        schedule.updated_at = now  # see `owed_since`
+    session.add(schedule)
+    session.flush()
+    return schedule
+
+
+def owed_since(schedule: DigestSchedule) -> datetime:
+    """The instant from which the schedule owes its periods: when it was created, or when its
+    timing last changed (its cron expression, its zone, a resume), which is what `updated_at`
+    records. An edit of its channels or formats keeps it, so no due period is skipped."""
+    return max(schedule.created_at, schedule.updated_at)
+
+
+def _path(directory: str | None) -> Path | None:
+    return Path(directory) if directory else None
 
 
 @dataclass(frozen=True)
@@ -278,7 +364,7 @@ def due_fire_time(schedule: DigestSchedule, now: datetime) -> datetime | None:
     """The latest fire time <= now since the schedule was created: the one period a scheduler
     owes, however many it slept through."""
     trigger = cron.trigger(schedule.cron, schedule.timezone)
-    return cron.latest_fire_at_or_before(trigger, now, after=schedule.created_at)
+    return cron.latest_fire_at_or_before(trigger, now, after=owed_since(schedule))
 
 
 def scheduled_period(session: Session, schedule: DigestSchedule, fire: datetime) -> Period:

@@ -7,7 +7,7 @@ Lifecycle: open ⇄ in_progress ⇄ blocked, then `close` (done, with a resoluti
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -407,6 +407,73 @@ def drop_commitment(
     commitment.closed_at = now
     commitment.resolution = reason
     return commitment
+
+
+def each_commitment(ids: Iterable[int]) -> list[int]:
+    """The ids of a command that names several, each once, in the order given: `close 3 3`
+    closes #3 once rather than fail on its second mention."""
+    return list(dict.fromkeys(ids))
+
+
+# Several ids in one call: each is changed as the one-id function changes it, in the caller's
+# one transaction, so the first refusal (naming its id) leaves every other unchanged too.
+
+
+def close_commitments(
+    session: Session,
+    ids: Iterable[int],
+    *,
+    note: str | None,
+    evidence: str | None,
+    actor: str,
+    now: datetime,
+) -> list[Commitment]:
+    return [
+        close_commitment(session, i, note=note, evidence=evidence, actor=actor, now=now)
+        for i in each_commitment(ids)
+    ]
+
+
+def drop_commitments(
+    session: Session, ids: Iterable[int], *, reason: str | None, actor: str, now: datetime
+) -> list[Commitment]:
+    return [
+        drop_commitment(session, i, reason=reason, actor=actor, now=now)
+        for i in each_commitment(ids)
+    ]
+
+
+def reopen_commitments(
+    session: Session, ids: Iterable[int], *, reason: str | None, actor: str, now: datetime
+) -> list[Commitment]:
+    return [
+        reopen_commitment(session, i, reason=reason, actor=actor, now=now)
+        for i in each_commitment(ids)
+    ]
+
+
+def add_notes(
+    session: Session, ids: Iterable[int], text: str, *, actor: str, now: datetime
+) -> list[Event]:
+    events = [add_note(session, i, text, actor=actor, now=now) for i in each_commitment(ids)]
+    session.flush()  # the events' ids, for `note --json`
+    return events
+
+
+def update_commitments(
+    session: Session,
+    ids: Iterable[int],
+    changes: CommitmentUpdate,
+    *,
+    reason: str | None,
+    actor: str,
+    now: datetime,
+) -> dict[int, list[Event]]:
+    """Each id with the events its update wrote (none where nothing changed)."""
+    return {
+        i: update_commitment(session, i, changes, reason=reason, actor=actor, now=now)
+        for i in each_commitment(ids)
+    }
 
 
 def history(session: Session, commitment_id: int, *, until: datetime | None = None) -> list[Event]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -72,7 +73,6 @@ def import_meeting(
         quotes_verified=len(spec.commitments),
     )
     meeting = _upsert_meeting(session, spec, now, report)
-    owner_ids = _upsert_owners(session, spec, report)
     c = Commitment.__table__.c
     o = Owner.__table__.c
     existing = {
@@ -85,6 +85,7 @@ def import_meeting(
             .where(c.meeting_id == meeting.id)
         )
     }
+    owner_ids = _upsert_owners(session, spec, report, renamed=_renamed_owners(existing.values()))
     new: list[CommitmentSpec] = []
     origin = spec.path.name
     for item in spec.commitments:
@@ -173,6 +174,8 @@ def _merge(
     if not last:  # imported before the file's values were kept: take the current ones
         last = current
     kept = dict(file_values)
+    if last.get("owner_id") is not None:
+        kept["owner_id"] = last["owner_id"]  # dropped below if the file names another owner
     to_apply: dict[str, Any] = {}
     for name in fields.FILE_FIELDS:
         theirs = file_values[name]
@@ -187,6 +190,8 @@ def _merge(
             {"key": item.key, "field": name, "file": theirs, "current": current[name]}
         )
         kept[name] = last.get(name)  # still to be settled: reported again next time
+    if not _same("owner", kept["owner"], last.get("owner")):
+        kept.pop("owner_id", None)  # the renamed owner's old name is no longer the file's
     commitment: Commitment | None = None
     if to_apply:
         commitment = session.get(Commitment, row.id)
@@ -296,16 +301,34 @@ def _upsert_meeting(
     return meeting
 
 
-def _upsert_owners(session: Session, spec: MeetingSpec, report: ImportReport) -> dict[str, int]:
+def _renamed_owners(rows: Iterable[sa.Row[Any]]) -> dict[str, int]:
+    """The owners renamed or merged away since the file was imported, by the `name_key` of
+    the name the file gives them: `tracker.services.owner_changes` notes in each commitment's
+    last imported values (`owner_id`) the owner that name now stands for."""
+    renamed: dict[str, int] = {}
+    for row in rows:
+        last = json.loads(row.imported) if isinstance(row.imported, str) else row.imported
+        if last and last.get("owner_id") is not None and last.get("owner"):
+            renamed[name_key(last["owner"])] = int(last["owner_id"])
+    return renamed
+
+
+def _upsert_owners(
+    session: Session, spec: MeetingSpec, report: ImportReport, *, renamed: dict[str, int]
+) -> dict[str, int]:
     """Create the owners the file names and the database lacks; update declared e-mails and
     kinds. Returns every named owner's id by `name_key`, so that a look-alike of a known name
-    (another case, a zero-width space) is that owner, not a new one."""
+    (another case, a zero-width space) is that owner, not a new one; so is an old name of an
+    owner renamed since the last import (`renamed`)."""
     declared = {name_key(o.name): o for o in spec.owners}
-    known = {
-        name_key(name): (oid, email, kind)
+    by_id = {
+        oid: (oid, email, kind, name)
         for oid, name, email, kind in session.execute(
             sa.select(Owner.id, Owner.name, Owner.email, Owner.kind)
         )
+    }
+    known = {key: by_id[oid][:3] for key, oid in renamed.items() if oid in by_id} | {
+        name_key(name): (oid, email, kind) for oid, email, kind, name in by_id.values()
     }
     ids: dict[str, int] = {}
     names = [o.name for o in spec.owners] + [c.owner for c in spec.commitments]
