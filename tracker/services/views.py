@@ -252,8 +252,11 @@ def _state(
         resolution = closing(resolution, long_text(sql.json_field(details, "resolution")))
         evidence = closing(evidence, long_text(sql.json_field(details, "evidence")))
     owner_id = h.c.owner_id
+    owner_name: Expr = O.c.name
     if "owner" in events:
         first = events["owner"]
+        # An owner merged into another since is gone: its name lives on in the history.
+        owner_name = sa.func.coalesce(O.c.name, first.c.old_value)
         # Histories written before owner changes kept the ids have only the old name.
         named = O.alias("previous_owner")
         by_name = sa.select(named.c.id).where(named.c.name == first.c.old_value).scalar_subquery()
@@ -275,7 +278,7 @@ def _state(
         at_cut("title", h.c.title).label("title"),
         long_text(at_cut("description", h.c.description)).label("description"),
         long_text(at_cut("quote", h.c.quote)).label("quote"),
-        O.c.name.label("owner"),
+        owner_name.label("owner"),
         O.c.email.label("owner_email"),
         at_cut("counterpart", h.c.counterpart).label("counterpart"),
         h.c.meeting,
@@ -294,7 +297,7 @@ def _state(
     ).select_from(h)
     for name, first in events.items():
         query = query.outerjoin(first, first.c.id == h.c[f"first_{name}"])
-    query = query.join(O, O.c.id == owner_id)
+    query = query.outerjoin(O, O.c.id == owner_id)
 
     for fields, condition in conditions:
         if any(name in events for name in fields):
