@@ -561,3 +561,44 @@ def board_overdue(conn: sa.Connection, *, as_of: date, filters: Filters, cap: in
     ).subquery("ranked")
     query = sa.select(*ranked.c).where(ranked.c.rank <= cap).order_by(ranked.c.due, ranked.c.id)
     return list(conn.execute(query))
+
+
+# --- the digest's sections and trend ----------------------------------------------------------
+
+
+def board_attention(conn: sa.Connection, *, as_of: date, filters: Filters, cap: int) -> list[Any]:
+    """The first `cap` commitments by deadline that are due soon or at risk (each once, with
+    the flags that say why: `due_soon`, `at_risk`), as `board_counts` counts them; light rows."""
+    sql, s, d, order_by = _query(
+        conn, as_of=as_of, filters=filters, with_text=False, order=Order.DUE, whole=False
+    )
+    sections = _board_sections(sql, s, d, as_of)
+    soon, risky = sections["due_soon"], sections["at_risk"]
+    query = (
+        sa.select(
+            *_light(s, d),
+            sa.case((soon, 1), else_=0).label("due_soon"),
+            sa.case((risky, 1), else_=0).label("at_risk"),
+        )
+        .where(sa.or_(soon, risky))
+        .order_by(*order_by)
+        .limit(cap)
+    )
+    return list(conn.execute(query))
+
+
+def active_trend(
+    conn: sa.Connection, *, days: list[date], filters: Filters = Filters()
+) -> list[tuple[date, int, int]]:
+    """(day, active, overdue) as things stood at the end of each day: one counting query per
+    day over the state rewound from the history."""
+    out = []
+    for when in days:
+        _, _rows, d, _ = _query(
+            conn, as_of=when, filters=filters, with_text=False, order=Order.DUE, slips=False
+        )
+        overdue = sa.func.sum(sa.case((d.overdue, 1), else_=0))
+        query = sa.select(sa.func.count(), overdue).where(d.active)
+        active, late = conn.execute(query).one()
+        out.append((when, int(active or 0), int(late or 0)))
+    return out
