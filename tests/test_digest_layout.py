@@ -107,7 +107,7 @@ def test_zero_headline_tiles_are_grey_and_figures_keep_their_colour(
     finally:
         db.close()
     h = quiet.headline
-    assert (h.overdue, h.attention, h.delivered, h.slipped, h.open) == (0, 0, 0, 0, 9)
+    assert (h.overdue, h.due_soon, h.delivered, h.slipped, h.open) == (0, 0, 0, 0, 9)
 
     html = render(quiet, "html")
 
