@@ -5,17 +5,20 @@ tiles, the weekly trend, and counts with their nouns in the right number."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from conftest import Runner
 from test_digest import _digest, week  # noqa: F401  (the fixture of one week of follow-up)
 
 from tracker.db import Database
 from tracker.digests.data import build_digest, subject
 from tracker.digests.render import render
+from tracker.vocabulary import ACTIVE_STATUSES
 
 FORMATS = ("md", "txt", "html")
+ACTIVE = {s.value for s in ACTIVE_STATUSES}
 
 
 def _mentions(text: str, item: int) -> int:
@@ -171,3 +174,45 @@ def test_counts_take_the_noun_in_the_right_number(seeded: Runner, db_url: str, f
     assert "1 deadline slipped" in text and not re.search(r"\b1 deadlines\b", text)
     assert "1 day late" in text and not re.search(r"\b1 days\b", text)
     assert subject(digest).endswith(", 1 deadline slipped")
+
+
+def test_the_trend_is_what_the_counts_as_of_each_week_say(
+    week: Runner,  # noqa: F811
+    db_url: str,
+) -> None:
+    """The trend rewinds the history itself (in two reads, not twelve counting queries): it
+    must agree with `board_counts` as of each week's end, for everyone and for each owner,
+    through owner changes, reopenings, drops, hand-added items and moved deadlines."""
+    from tracker.services.views import Filters, active_trend, board_counts
+
+    def at(month: int, day: int) -> dict[str, str]:
+        return {"TRACKER_NOW": f"2017-{month:02d}-{day:02d}T10:00:00Z"}
+
+    steps = [
+        (("update", "9", "--owner", "Finance"), at(7, 20)),
+        (("close", "6", "--note", "Done early"), at(7, 1)),
+        (("reopen", "6", "--reason", "Not done after all"), at(8, 2)),
+        (("drop", "5", "--reason", "Merged into #4"), at(8, 15)),
+        (("add", "Hand-added in July", "--owner", "Finance", "--due", "2017-08-01"), at(7, 5)),
+        (("update", "4", "--due", "2017-08-20", "--reason", "Extended"), at(7, 10)),
+        (("update", "1", "--due", "2017-07-01", "--reason", "Pulled in"), at(6, 20)),
+    ]
+    for args, env in steps:
+        done = week(*args, env=env)
+        assert done.exit_code == 0, (args, done.stderr)
+    days = [date(2017, 9, 11) - timedelta(weeks=n) for n in reversed(range(12))]
+    db = Database(db_url)
+    try:
+        with db.read() as session:
+            conn = session.connection()
+            owners = [None, *conn.execute(sa.text("SELECT id FROM owner")).scalars()]
+            for owner in owners:
+                filters = Filters(owner_ids=(owner,)) if owner else Filters()
+                expected = []
+                for day in days:
+                    rows = board_counts(conn, as_of=day, filters=filters)
+                    active = sum(r.n for r in rows if r.status in ACTIVE)
+                    expected.append((day, active, sum(r.n * r.overdue for r in rows)))
+                assert active_trend(conn, days=days, owner_id=owner) == expected, owner
+    finally:
+        db.close()

@@ -304,7 +304,7 @@ def build_digest(
     listed = board_attention(conn, as_of=as_of, filters=filters, cap=cap)
     attention = Capped([_item(r, _attention_reason(r, as_of)) for r in listed], attention_total)
     weeks = [as_of - timedelta(weeks=n) for n in reversed(range(TREND_WEEKS))]
-    trend = [TrendPoint(*point) for point in active_trend(conn, days=weeks, filters=filters)]
+    trend = [TrendPoint(*p) for p in active_trend(conn, days=weeks, owner_id=owner_id)]
 
     slips: Capped[Slip] = Capped([], 0)
     changes: Capped[Change] = Capped([], 0)
