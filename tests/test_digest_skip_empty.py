@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from conftest import Runner
 from mailservers import smtp_server
@@ -140,3 +141,53 @@ def test_digest_skip_empty_writes_nothing_when_there_is_nothing_to_report(
     # Without the flag, an empty digest is still written: asked for, it is shown.
     shown = seeded(*args[:-1], "--owner", "Finance", env=FRIDAY)
     assert shown.exit_code == 0 and "Nothing overdue." in shown.stdout
+
+
+def _upgrade_keeps_schedules_and_takes_skipped(url: str) -> None:
+    from tracker.db import Database
+    from tracker.migrate import upgrade
+
+    db = Database(url)
+    try:
+        upgrade(db, "0005_digest_leases")
+        with db.engine.begin() as conn:
+            for id_, name, audience in ((1, "owners", "per_owner"), (2, "all", "everyone")):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO digest_schedule (id, name, cron, timezone, audience, formats,"
+                        " emails, enabled, created_at, updated_at) VALUES (:id, :name,"
+                        " '0 9 * * 1', 'UTC', :audience, '[]', '[]', TRUE, :at, :at)"
+                    ),
+                    {"id": id_, "name": name, "audience": audience, "at": "2017-09-11 09:00:00"},
+                )
+        upgrade(db)
+        with db.engine.begin() as conn:
+            kept = conn.execute(sa.text("SELECT name, skip_empty FROM digest_schedule ORDER BY id"))
+            assert [(name, bool(skip)) for name, skip in kept] == [("owners", True), ("all", False)]
+            conn.execute(
+                sa.text(
+                    "INSERT INTO digest_run (id, schedule_id, period_key, period_start, period_end,"
+                    " as_of, late, status, claimed_at) VALUES (1, 1, 'k', :at, :at, '2017-09-11',"
+                    " FALSE, 'delivered', :at)"
+                ),
+                {"at": "2017-09-11 09:00:00"},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO delivery (run_id, channel, recipient, status, attempts)"
+                    " VALUES (1, 'email', 'a@example.org', 'skipped', 0)"
+                )
+            )
+    finally:
+        db.close()
+
+
+def test_upgrading_turns_skip_empty_on_for_per_owner_schedules_sqlite(tmp_path: Path) -> None:
+    _upgrade_keeps_schedules_and_takes_skipped(f"sqlite:///{tmp_path / 'old.db'}")
+
+
+@pytest.mark.postgres
+def test_upgrading_turns_skip_empty_on_for_per_owner_schedules_postgresql(
+    fresh_postgres: str,
+) -> None:
+    _upgrade_keeps_schedules_and_takes_skipped(fresh_postgres)
