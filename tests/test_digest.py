@@ -84,13 +84,16 @@ def test_sections_hold_exactly_the_expected_items_in_order(week: Runner, db_url:
         ("State Secretariat of the Security Council", [(4, 73)]),
         ("Ministry of Foreign Affairs", [(1, 28)]),
     ]
-    assert [(i.id, i.days_left) for i in d.due_soon.items] == [(5, 9), (3, 11)]
-    assert [(i.id, i.reason) for i in d.at_risk.items] == [
-        (5, "no update for 114 days"),  # imported on 20 May, never touched since
-        (9, "no update for 114 days"),
-        (6, "no update for 41 days"),
-        (8, "blocked"),
+    # Due soon and at risk are one section: each item once, with every reason it is there.
+    assert [(i.id, i.days_left, i.reason) for i in d.attention.items] == [
+        # imported on 20 May, never touched since
+        (5, 9, "due in 9 days, not started, no update for 114 days"),
+        (3, 11, "due in 11 days"),
+        (9, 66, "no update for 114 days"),
+        (6, 81, "no update for 41 days"),
+        (8, 247, "blocked"),
     ]
+    assert (d.attention.total, h.attention) == (5, 5)
     assert [(s.id, s.old_due, s.new_due, s.reason) for s in d.slipped.items] == [
         (2, "2017-11-16", "2017-12-31", "Terms under negotiation")
     ]
@@ -99,11 +102,12 @@ def test_sections_hold_exactly_the_expected_items_in_order(week: Runner, db_url:
     ]
     assert [(c.id, c.kind) for c in d.changes.items] == [(1, "note"), (8, "status"), (3, "status")]
     areas = {a.area: a.counts for a in d.areas}
-    assert areas["security"] == {"open": 2}
-    assert areas["housing"] == {"done": 1}
+    assert areas["security"] == {"overdue": 1, "open": 1}  # #4 is overdue
+    assert "housing" not in areas  # its one commitment is done: the chart shows active ones
     assert areas["transport"] == {"blocked": 1}
     assert subject(d) == (
-        "Commitments digest 2017-09-11: 2 overdue, 2 due within 14 days, 1 delivered, 1 slipped"
+        "Commitments digest 2017-09-11: 2 overdue, 2 due within 14 days, 1 delivered, "
+        "1 deadline slipped"
     )
 
 
@@ -126,9 +130,9 @@ def test_owner_digest_has_only_that_owners_items(week: Runner, db_url: str) -> N
 def test_long_sections_are_capped_with_and_n_more(week: Runner, db_url: str) -> None:
     d = _digest(db_url, cap=1)
     assert sum(len(g.items) for g in d.overdue) == 1 and d.overdue_more == 1
-    assert len(d.due_soon.items) == 1 and d.due_soon.more == 1
+    assert len(d.attention.items) == 1 and d.attention.more == 4
     for fmt in ("md", "html", "txt"):
-        assert "and 1 more" in render(d, fmt)
+        assert "and 1 more" in render(d, fmt) and "and 4 more" in render(d, fmt)
 
 
 class _Collector(HTMLParser):
@@ -178,7 +182,7 @@ def test_digest_command_writes_markdown_and_html_files(week: Runner, tmp_path: P
     md = (tmp_path / "digest-2017-09-11.md").read_text()
     html = (tmp_path / "digest-2017-09-11.html").read_text()
     assert md.startswith("# Commitments digest — 2017-09-11")
-    assert "**2 overdue" not in md and "2 overdue" in md
+    assert "**2 overdue · 5 due soon / at risk · 6 open" in md
     assert html.startswith("<!DOCTYPE html>")
     assert list(tmp_path.glob(".*tmp")) == []  # no temporary file left behind
     out = week("digest", "--as-of", "2017-09-11")

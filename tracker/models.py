@@ -134,6 +134,8 @@ class DigestSchedule(SQLModel, table=True):
     directory: str | None = Field(default=None, max_length=1000)
     emails: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     enabled: bool = True
+    # A digest with nothing to say to its reader is not sent (its delivery is "skipped").
+    skip_empty: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 

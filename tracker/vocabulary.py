@@ -61,3 +61,4 @@ class DeliveryStatus(StrEnum):
     PENDING = "pending"
     DELIVERED = "delivered"
     FAILED = "failed"
+    SKIPPED = "skipped"  # nothing to tell its reader (a schedule's `skip_empty`): not sent

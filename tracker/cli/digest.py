@@ -39,6 +39,12 @@ def _formats(value: str) -> list[str]:
     type=click.Path(path_type=Path),
     help="A file, or an existing folder for digest-DATE.FORMAT files.",
 )
+@click.option(
+    "--skip-empty",
+    is_flag=True,
+    help="Write nothing (and say so on stderr) when there is nothing to report: nothing "
+    "overdue, due soon or at risk, and no change in the period.",
+)
 @pass_app
 def digest(
     app: App,
@@ -47,6 +53,7 @@ def digest(
     owner: str | None,
     format_: str,
     out: Path | None,
+    skip_empty: bool,
 ) -> None:
     """Render a status digest: overdue, due soon, at risk, slipped, delivered, changes.
 
@@ -55,6 +62,7 @@ def digest(
       tracker digest --as-of 2017-09-11
       tracker digest --as-of 2017-09-11 --format md,html --out digests/
       tracker digest --owner "Foreign Affairs" --format html --out mfa.html
+      tracker digest --owner "Foreign Affairs" --skip-empty --out mfa.txt
     """
     from tracker.digests.ondemand import digest_for_period
     from tracker.files import write_output
@@ -68,6 +76,10 @@ def digest(
         rendered = digest_for_period(
             session, as_of=as_of, since=since, owner=owner, formats=formats
         )
+    if skip_empty and rendered.digest.empty:
+        who = f" for {rendered.digest.owner}" if rendered.digest.owner else ""
+        click.echo(f"Nothing to report{who} from {since} to {as_of}: no digest written.", err=True)
+        return
     if out is None:
         if len(formats) > 1:
             raise InvalidInput("several formats need --out FOLDER")

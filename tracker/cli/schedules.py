@@ -102,6 +102,12 @@ def schedule() -> None:
     metavar="ADDR",
     help="Send the digest to this address (repeat for several).",
 )
+@click.option(
+    "--skip-empty/--send-empty",
+    default=None,
+    help="Leave out a digest with nothing to report: nothing overdue, due soon or at risk, "
+    "and no change in its period [default: --skip-empty with --per-owner, else --send-empty].",
+)
 @pass_app
 def schedule_add(
     app: App,
@@ -113,6 +119,7 @@ def schedule_add(
     format_: str,
     directory: Path | None,
     emails: tuple[str, ...],
+    skip_empty: bool | None,
 ) -> None:
     """Add a digest schedule; it first fires at the next matching time.
 
@@ -140,6 +147,7 @@ def schedule_add(
             formats=_formats(format_),
             directory=_folder(directory) if directory else None,
             emails=list(emails),
+            skip_empty=skip_empty,
             now=now,
         )
     first = cron.next_fire_after(cron.trigger(created.cron, created.timezone), now)
@@ -289,6 +297,7 @@ def schedule_list(app: App, as_json: bool) -> None:
             r = s.last_run
             counts = f"{r.delivered} ok" + (f", {r.failed} failed" if r.failed else "")
             counts += f", {r.pending} pending" if r.pending else ""
+            counts += f", {r.skipped} skipped (nothing to report)" if r.skipped else ""
             last = f"{_when(r.claimed_at, s.timezone)} {r.status} ({counts})"
         rows.append(
             [

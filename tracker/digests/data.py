@@ -7,19 +7,35 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from tracker.health import AT_RISK_WINDOW_DAYS, STALE_AFTER_DAYS, Health
+from tracker.health import AT_RISK_WINDOW_DAYS, STALE_AFTER_DAYS
 from tracker.models import Commitment, Event, Owner
-from tracker.services.views import Filters, board_counts, board_list, board_overdue, day, instant
+from tracker.services.views import (
+    Filters,
+    active_trend,
+    board_attention,
+    board_counts,
+    board_overdue,
+    day,
+    instant,
+)
 from tracker.vocabulary import EventKind, Status
 
 DEFAULT_CAP = 20
+TREND_WEEKS = 12
+# The area chart's stack, bottom first: each active commitment in exactly one of them.
+CHART_BUCKETS = ("overdue", Status.BLOCKED.value, Status.IN_PROGRESS.value, Status.OPEN.value)
 T = TypeVar("T")
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """A count with its noun in the right number: "1 deadline", "2 deadlines"."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
 
 
 @dataclass(frozen=True)
@@ -33,7 +49,7 @@ class Item:
     days_overdue: int
     days_left: int
     slips: int
-    reason: str = ""  # why it is listed where it is (at risk: "not started", "no update …")
+    reason: str = ""  # why it is listed: "due in 5 days, not started", "blocked", …
 
 
 @dataclass
@@ -96,7 +112,7 @@ class Delivered:
 @dataclass(frozen=True)
 class AreaCount:
     area: str
-    counts: dict[str, int]  # status -> number of commitments
+    counts: dict[str, int]  # CHART_BUCKETS entry -> number of active commitments
 
     @property
     def total(self) -> int:
@@ -104,12 +120,25 @@ class AreaCount:
 
 
 @dataclass(frozen=True)
+class TrendPoint:
+    week_end: date
+    active: int  # not done or dropped at the end of that day
+    overdue: int  # of those, past their deadline
+
+
+@dataclass(frozen=True)
 class Headline:
+    """The figures at the top. The status figures count every active commitment of that
+    status, overdue ones included; `attention` counts the "due soon / at risk" section, whose
+    items are never overdue; `due_soon` (the subject's figure) those of them due within the
+    window."""
+
     open: int
     in_progress: int
     blocked: int
     overdue: int
     due_soon: int
+    attention: int
     delivered: int
     slipped: int
 
@@ -123,18 +152,30 @@ class Digest:
     headline: Headline
     overdue: list[OwnerGroup]
     overdue_more: int
-    due_soon: Capped[Item]
-    at_risk: Capped[Item]
+    attention: Capped[Item]  # due soon or at risk, each once with its reasons
     slipped: Capped[Slip]
     changes: Capped[Change]
     delivered: Capped[Delivered]
     areas: list[AreaCount]
+    trend: list[TrendPoint] = field(default_factory=list)
     stale_after_days: int = STALE_AFTER_DAYS
     due_soon_days: int = AT_RISK_WINDOW_DAYS
     statuses: tuple[str, ...] = field(default=tuple(s.value for s in Status))
     # Set on a catch-up digest: when it was due and how late it comes (its reader must know
     # that the figures are as of its date, not of the moment it arrives).
     late: str = ""
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to tell its reader: nothing overdue, due soon or at risk, and no slip,
+        delivery or other change in the period (a per-owner digest like this is not sent)."""
+        return not (
+            self.headline.overdue
+            or self.attention.total
+            or self.slipped.total
+            or self.delivered.total
+            or self.changes.total
+        )
 
 
 def _item(row: Any, reason: str = "") -> Item:
@@ -152,16 +193,26 @@ def _item(row: Any, reason: str = "") -> Item:
     )
 
 
-def _risk_reason(row: Any, as_of: date) -> str | None:
-    """Why an active commitment that is not overdue is at risk, or None."""
+def _due_in(days: int) -> str:
+    if days == 0:
+        return "due today"
+    return "due tomorrow" if days == 1 else f"due in {days} days"
+
+
+def _attention_reason(row: Any, as_of: date) -> str:
+    """Why an active commitment that is not overdue needs attention: every reason, soonest
+    first ("due in 5 days, not started", "blocked", "no update for 41 days")."""
+    reasons = []
+    if row.due_soon:
+        reasons.append(_due_in(row.days_left))
+        if row.status == Status.OPEN:
+            reasons.append("not started")
     if row.status == Status.BLOCKED:
-        return "blocked"
+        reasons.append("blocked")
     if row.stale and row.last_activity is not None:
         quiet = (as_of - instant(row.last_activity).date()).days  # type: ignore[union-attr]
-        return f"no update for {quiet} days"
-    if row.health == Health.AT_RISK:
-        return f"not started, due in {row.days_left} days"
-    return None
+        reasons.append(f"no update for {plural(quiet, 'day')}")
+    return ", ".join(reasons)
 
 
 def _overdue_groups(rows: list[Any], cap: int) -> tuple[list[OwnerGroup], int]:
@@ -237,21 +288,23 @@ def build_digest(
     # Counted and cut in the database: a board of 100,000 commitments sends back a few rows.
     statuses: dict[str, int] = defaultdict(int)
     areas: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    late = due_soon_total = at_risk_total = 0
+    late = due_soon_total = attention_total = 0
     for row in board_counts(conn, as_of=as_of, filters=filters):
         statuses[row.status] += row.n
-        areas[row.area or "unassigned"][row.status] += row.n
         late += row.overdue * row.n
         due_soon_total += row.due_soon * row.n
-        at_risk_total += row.at_risk * row.n
+        attention_total += (row.due_soon or row.at_risk) * row.n
+        if row.overdue:
+            areas[row.area or "unassigned"]["overdue"] += row.n
+        elif row.status in CHART_BUCKETS:  # active: done and dropped are not charted
+            areas[row.area or "unassigned"][row.status] += row.n
     overdue, shown = _overdue_groups(
         board_overdue(conn, as_of=as_of, filters=filters, cap=cap), cap
     )
-    listed = {"as_of": as_of, "filters": filters, "cap": cap}
-    soon = board_list(conn, which="due_soon", **listed)  # type: ignore[arg-type]
-    risky = board_list(conn, which="at_risk", **listed)  # type: ignore[arg-type]
-    due_soon = Capped([_item(r) for r in soon], due_soon_total)
-    at_risk = Capped([_item(r, _risk_reason(r, as_of) or "") for r in risky], at_risk_total)
+    listed = board_attention(conn, as_of=as_of, filters=filters, cap=cap)
+    attention = Capped([_item(r, _attention_reason(r, as_of)) for r in listed], attention_total)
+    weeks = [as_of - timedelta(weeks=n) for n in reversed(range(TREND_WEEKS))]
+    trend = [TrendPoint(*p) for p in active_trend(conn, days=weeks, owner_id=owner_id)]
 
     slips: Capped[Slip] = Capped([], 0)
     changes: Capped[Change] = Capped([], 0)
@@ -297,7 +350,7 @@ def build_digest(
                 )
 
     area_counts = [
-        AreaCount(area=name, counts=dict(counts))
+        AreaCount(area=name, counts={b: counts[b] for b in CHART_BUCKETS if counts.get(b)})
         for name, counts in sorted(areas.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
     ]
     headline = Headline(
@@ -305,7 +358,8 @@ def build_digest(
         in_progress=statuses[Status.IN_PROGRESS],
         blocked=statuses[Status.BLOCKED],
         overdue=late,
-        due_soon=due_soon.total,
+        due_soon=due_soon_total,
+        attention=attention.total,
         delivered=delivered.total,
         slipped=slips.total,
     )
@@ -317,12 +371,12 @@ def build_digest(
         headline=headline,
         overdue=overdue,
         overdue_more=late - shown,
-        due_soon=due_soon,
-        at_risk=at_risk,
+        attention=attention,
         slipped=slips,
         changes=changes,
         delivered=delivered,
         areas=area_counts,
+        trend=trend,
     )
 
 
@@ -333,7 +387,7 @@ def subject(digest: Digest) -> str:
     if h.delivered:
         figures.append(f"{h.delivered} delivered")
     if h.slipped:
-        figures.append(f"{h.slipped} slipped")
+        figures.append(f"{plural(h.slipped, 'deadline')} slipped")
     who = f" for {digest.owner}" if digest.owner else ""
     late = "[late] " if digest.late else ""
     return f"{late}Commitments digest {digest.as_of.isoformat()}{who}: {', '.join(figures)}"

@@ -139,6 +139,11 @@ class RunResult:
         return [d for d in self.deliveries if d.status == DeliveryStatus.FAILED]
 
     @property
+    def skipped(self) -> list[DeliveryResult]:
+        """Deliveries not sent: their digest had nothing to tell its reader."""
+        return [d for d in self.deliveries if d.status == DeliveryStatus.SKIPPED]
+
+    @property
     def deferred(self) -> list[DeliveryResult]:
         """Pending deliveries that failed this time and will be tried again."""
         return [d for d in self.deliveries if d.retry_at is not None]
@@ -369,6 +374,13 @@ def _deliver_pending(
             by_audience.setdefault((item.owner_id, since), []).append(item)
     for (owner_id, since), items in by_audience.items():
         content = _Content(db, run, owner_id, since, now=now)
+        if schedule.skip_empty and content.digest.empty:
+            # Nothing to tell this reader: settled as skipped, so never sent nor tried again.
+            for item in items:
+                leases.with_reconnect(lambda item=item: _record_skipped(db, item, now=clock()))
+                log.info("skipped %s %s %s %s: nothing to report", schedule.name,
+                         run.period_key, item.channel, item.recipient)  # fmt: skip
+            continue
         for item in items:
             if options.cancelled:
                 return  # stopping: the rest stays pending for the next start
@@ -529,8 +541,18 @@ def _record(
             item.not_before = now + _retry_wait(rounds)
 
 
+def _record_skipped(db: Database, pending: Delivery, *, now: datetime) -> None:
+    with db.write() as session:
+        item = session.get(Delivery, pending.id)
+        if item is None or item.status != DeliveryStatus.PENDING:
+            return
+        item.status, item.not_before, item.delivered_at = DeliveryStatus.SKIPPED, None, None
+        item.last_error = None
+
+
 def _settle(db: Database, run_id: int, *, now: datetime) -> None:
-    """A run is over when nothing is pending: failed if any delivery failed, else delivered."""
+    """A run is over when nothing is pending: failed if any delivery failed, else delivered
+    (skipped deliveries included: there was nothing to send)."""
     with db.write() as session:
         run = session.get(DigestRun, run_id)
         if run is None or run.status != RunStatus.CLAIMED:

@@ -73,10 +73,12 @@ def add_schedule(
     formats: Sequence[str] = DEFAULT_FORMATS,
     directory: Path | None = None,
     emails: Sequence[str] = (),
+    skip_empty: bool | None = None,
     now: datetime,
 ) -> DigestSchedule:
     """A new schedule. Its first period is the first fire time after `now`: it never owes a
-    digest for the time before it existed."""
+    digest for the time before it existed. `skip_empty` (default: on for per-owner schedules)
+    leaves out the digests that have nothing to tell their reader."""
     name = clean_schedule_name(name)
     cron_expr, zone = _timing(cron_expr, timezone, now=now)
     if owner and per_owner:
@@ -98,6 +100,7 @@ def add_schedule(
         directory=str(directory) if directory else None,
         emails=addresses,
         enabled=True,
+        skip_empty=per_owner if skip_empty is None else skip_empty,
         created_at=now,
         updated_at=now,
     )
@@ -250,6 +253,7 @@ class LastRun:
     delivered: int
     failed: int
     pending: int
+    skipped: int
 
 
 @dataclass(frozen=True)
@@ -263,6 +267,7 @@ class ScheduleSummary:
     directory: str | None
     emails: list[str]
     enabled: bool
+    skip_empty: bool
     created_at: datetime
     next_run: datetime | None
     last_run: LastRun | None
@@ -279,6 +284,7 @@ class ScheduleSummary:
             "directory": self.directory,
             "emails": self.emails,
             "enabled": self.enabled,
+            "skip_empty": self.skip_empty,
             "created_at": iso_utc(self.created_at),
             "next_run": iso_utc(self.next_run),
             "last_run": None
@@ -292,6 +298,7 @@ class ScheduleSummary:
                 "delivered": last.delivered,
                 "failed": last.failed,
                 "pending": last.pending,
+                "skipped": last.skipped,
             },
         }
 
@@ -315,6 +322,7 @@ def list_schedules(session: Session, *, now: datetime) -> list[ScheduleSummary]:
                 directory=schedule.directory,
                 emails=list(schedule.emails),
                 enabled=schedule.enabled,
+                skip_empty=schedule.skip_empty,
                 created_at=schedule.created_at,
                 next_run=next_run if schedule.enabled else None,
                 last_run=_last_run(session, schedule),
@@ -350,6 +358,7 @@ def _last_run(session: Session, schedule: DigestSchedule) -> LastRun | None:
         delivered=counts.get("delivered", 0),
         failed=counts.get("failed", 0),
         pending=counts.get("pending", 0),
+        skipped=counts.get("skipped", 0),
     )
 
 

@@ -564,3 +564,121 @@ def board_overdue(conn: sa.Connection, *, as_of: date, filters: Filters, cap: in
     ).subquery("ranked")
     query = sa.select(*ranked.c).where(ranked.c.rank <= cap).order_by(ranked.c.due, ranked.c.id)
     return list(conn.execute(query))
+
+
+# --- the digest's sections and trend ----------------------------------------------------------
+
+
+def board_attention(conn: sa.Connection, *, as_of: date, filters: Filters, cap: int) -> list[Any]:
+    """The first `cap` commitments by deadline that are due soon or at risk (each once, with
+    the flags that say why: `due_soon`, `at_risk`), as `board_counts` counts them; light rows."""
+    sql, s, d, order_by = _query(
+        conn, as_of=as_of, filters=filters, with_text=False, order=Order.DUE, whole=False
+    )
+    sections = _board_sections(sql, s, d, as_of)
+    soon, risky = sections["due_soon"], sections["at_risk"]
+    query = (
+        sa.select(
+            *_light(s, d),
+            sa.case((soon, 1), else_=0).label("due_soon"),
+            sa.case((risky, 1), else_=0).label("at_risk"),
+        )
+        .where(sa.or_(soon, risky))
+        .order_by(*order_by)
+        .limit(cap)
+    )
+    return list(conn.execute(query))
+
+
+def active_trend(
+    conn: sa.Connection, *, days: list[date], owner_id: int | None = None
+) -> list[tuple[date, int, int]]:
+    """(day, active, overdue) as things stood at the end of each of `days` (in ascending
+    order), for everyone or one owner: what `board_counts` counts on each day (a test holds
+    them equal), without a rewinding query per day, which costs a dozen times as much.
+
+    A commitment whose status, deadline and owner did not change after the first day is
+    counted in the database (it only has to exist by each day); the others are rewound here
+    from the changes after the first day, as `_state` rewinds them: a field stood at a cut as
+    the first change after the cut found it."""
+    if not days:
+        return []
+    sql = SQL(conn.dialect.name)
+    cuts = [end_of_day(when) for when in days]
+    first_cut = sa.literal(cuts[0], UTCDateTime())
+    moved = (
+        sa.select(E.c.commitment_id)
+        .where(E.c.at >= first_cut, E.c.field.in_(_MOVES))
+        .distinct()
+        .scalar_subquery()
+    )
+    active = C.c.status.in_(_ACTIVE)
+    sums: list[Expr] = []
+    for when, cut in zip(days, cuts, strict=True):
+        exists = _exists_at(sql, as_of=when, cut=sa.literal(cut, UTCDateTime()))
+        sums.append(sa.func.sum(sa.case((sa.and_(exists, active), 1), else_=0)))
+        late = sa.and_(exists, active, C.c.due < sql.day(when))
+        sums.append(sa.func.sum(sa.case((late, 1), else_=0)))
+    quiet = sa.select(*sums).select_from(C.outerjoin(M, M.c.id == C.c.meeting_id))
+    quiet = quiet.where(C.c.id.not_in(moved))
+    if owner_id is not None:
+        quiet = quiet.where(C.c.owner_id == owner_id)
+    totals = [int(n or 0) for n in conn.execute(quiet).one()]
+
+    changes: dict[int, list[Any]] = {}
+    history = (
+        sa.select(E.c.commitment_id, E.c.field, E.c.at, E.c.old_value, E.c.data)
+        .where(E.c.at >= first_cut, E.c.field.in_(_MOVES))
+        .order_by(E.c.commitment_id, E.c.at, E.c.id)
+    )
+    for row in conn.execute(history):
+        changes.setdefault(row.commitment_id, []).append(row)
+    owner_ids = {name: id_ for name, id_ in conn.execute(sa.select(O.c.name, O.c.id))}
+    rows = sa.select(
+        C.c.id, C.c.status, C.c.due, C.c.owner_id, C.c.imported.is_not(None).label("imported"),
+        M.c.date.label("meeting_date"), C.c.created_at,
+    ).select_from(C.outerjoin(M, M.c.id == C.c.meeting_id)).where(C.c.id.in_(moved))  # fmt: skip
+    for row in conn.execute(rows):
+        created = instant(row.created_at)
+        meeting_date = day(row.meeting_date) if row.meeting_date is not None else None
+        # Latest change first: undoing the changes after each cut, from the last day back to
+        # the first, leaves each field as it stood at that cut.
+        events = [(instant(e.at), e) for e in reversed(changes.get(row.id, []))]
+        state = {"status": row.status, "due": day(row.due), "owner": row.owner_id}
+        undone = 0
+        for index in reversed(range(len(days))):
+            when, cut = days[index], cuts[index]
+            while undone < len(events) and events[undone][0] >= cut:  # type: ignore[operator]
+                event = events[undone][1]
+                state[event.field] = _before(event, owner_ids, state[event.field])
+                undone += 1
+            if row.imported:
+                if meeting_date is None or meeting_date > when:
+                    continue
+            elif created is None or created >= cut:
+                continue
+            if owner_id is not None and state["owner"] != owner_id:
+                continue
+            if state["status"] in _ACTIVE:
+                totals[2 * index] += 1
+                if state["due"] < when:
+                    totals[2 * index + 1] += 1
+    return [(when, totals[2 * index], totals[2 * index + 1]) for index, when in enumerate(days)]
+
+
+_MOVES = ("status", "due", "owner")  # the fields whose change moves a commitment in a trend
+
+
+def _before(event: Any, owner_ids: dict[str, int], now: Any) -> Any:
+    """The value a change replaced. An owner change keeps the previous owner's id in its data
+    (histories written before that only have the name)."""
+    if event.field == "due":
+        return day(event.old_value) if event.old_value else now
+    if event.field != "owner":
+        return event.old_value
+    data = event.data
+    if isinstance(data, str):
+        data = json.loads(data)
+    if isinstance(data, dict) and data.get("from") is not None:
+        return int(data["from"])
+    return owner_ids.get(event.old_value, now)
