@@ -286,12 +286,20 @@ def restore(app: App, file: Path) -> None:
     with app.db.write() as session:
         restored = restore_backup(session, parsed)
     counts = restored.counts
-    click.echo(
-        f"Restored {counts['meetings']} meetings, {counts['owners']} owners, "
-        f"{counts['commitments']} commitments ({counts['history']} events), "
-        f"{counts['schedules']} schedules, {counts['runs']} runs "
-        f"({counts['deliveries']} deliveries) from {file}"
-    )
+    parts = [
+        _count(counts["meetings"], "meeting"),
+        _count(counts["owners"], "owner"),
+        f"{_count(counts['commitments'], 'commitment')} "
+        f"({_count(counts['history'], 'event')})",
+        _count(counts["schedules"], "schedule"),
+        f"{_count(counts['runs'], 'run')} ({_count(counts['deliveries'], 'delivery')})",
+    ]
+    click.echo(f"Restored {', '.join(parts)} from {file}")
+
+
+def _count(number: int, noun: str) -> str:
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{number} {noun if number == 1 else plural}"
 
 
 COMMANDS += [export, restore]

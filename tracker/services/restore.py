@@ -288,8 +288,8 @@ def restore_backup(session: Session, parsed: Parsed) -> Restored:
     ]
     if filled:
         raise Conflict(
-            f"the database is not empty ({', '.join(filled)} has rows): restore needs a new "
-            "database, created with `tracker init`"
+            f"the database is not empty (rows in {', '.join(filled)}): restore needs a new "
+            "database, made with `tracker init`"
         )
     try:
         for table, columns in parsed.tables:
