@@ -14,7 +14,15 @@ from sqlmodel import SQLModel
 
 from tracker.services.backup import SECTIONS
 
-ALL_TABLES = ("meeting", "owner", "commitment", "event", "digest_schedule", "digest_run", "delivery")
+ALL_TABLES = (
+    "meeting",
+    "owner",
+    "commitment",
+    "event",
+    "digest_schedule",
+    "digest_run",
+    "delivery",
+)
 # Instants with microseconds, so a backup that rounded them would not round-trip.
 LATER = "2017-09-12T10:15:30.123456+00:00"
 
