@@ -256,6 +256,10 @@ def _bad_files(tmp_path: Path, good: Path, data: dict[str, Any]) -> dict[str, tu
         "unknown owner": (write("orphan.json", changed(commitments=orphan)), "breaks a rule"),
         "bad date": (write("date.json", changed(commitments=bad_date)), "commitments[2].due"),
         "missing file": (tmp_path / "nowhere.json", "cannot read"),
+        "lone surrogate": (
+            write("surrogate.json", text.decode().replace("Ministry of Economy", "\\ud800")),
+            "owners[7].name: not valid Unicode text",
+        ),
     }
 
 

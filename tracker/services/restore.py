@@ -115,7 +115,7 @@ def _check_header(data: Any, where: str) -> None:
             "make one with `tracker export`)"
         )
     version = data.get("version")
-    if version != VERSION:
+    if type(version) is not int or version != VERSION:
         raise BackupFileError(
             f"{where}: backup format version {version!r}, this tracker restores version {VERSION}"
         )
@@ -226,6 +226,11 @@ def _text(length: int | None) -> Callable[[Any], str]:
             raise ValueError(f"longer than {length} characters")
         if "\x00" in value:  # PostgreSQL refuses NUL in text; SQLite would keep it
             raise ValueError("contains a NUL character")
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate (`"\ud800"` in the JSON)
+                raise ValueError("not valid Unicode text") from None
         return value
 
     return check
