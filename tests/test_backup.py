@@ -240,6 +240,8 @@ def _bad_files(tmp_path: Path, good: Path, data: dict[str, Any]) -> dict[str, tu
     owners_twice = data["owners"] + [data["owners"][0] | {"id": 99}]
     orphan = [c | {"owner_id": 77} if c["id"] == 3 else c for c in data["commitments"]]
     bad_date = [c | {"due": "2017-13-01"} if c["id"] == 3 else c for c in data["commitments"]]
+    rounded = [m | {"created_at": "2017-05-16T12:00:00Z"} for m in data["meetings"]]
+    extra_column = [o | {"phone": "1"} if o["id"] == 2 else o for o in data["owners"]]
     return {
         "malformed": (write("malformed.json", "{not json"), "not valid JSON"),
         "truncated": (write("truncated.json", text[: len(text) // 2]), "truncated"),
@@ -256,6 +258,8 @@ def _bad_files(tmp_path: Path, good: Path, data: dict[str, Any]) -> dict[str, tu
         "unknown owner": (write("orphan.json", changed(commitments=orphan)), "breaks a rule"),
         "bad date": (write("date.json", changed(commitments=bad_date)), "commitments[2].due"),
         "missing file": (tmp_path / "nowhere.json", "cannot read"),
+        "instant": (write("instant.json", changed(meetings=rounded)), "meetings[0].created_at"),
+        "column": (write("column.json", changed(owners=extra_column)), "owners[1]: unknown phone"),
         "lone surrogate": (
             write("surrogate.json", text.decode().replace("Ministry of Economy", "\\ud800")),
             "owners[7].name: not valid Unicode text",
