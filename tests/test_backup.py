@@ -249,7 +249,8 @@ def _bad_files(tmp_path: Path, good: Path, data: dict[str, Any]) -> dict[str, tu
         "binary": (write("binary.json", b"\x00\x01"), "binary"),
         "other format": (write("other.json", json.dumps({"as_of": "x"})), "not a tracker backup"),
         "version": (write("v2.json", changed(version=2)), "version 2"),
-        "newer schema": (write("new.json", changed(schema="0099_future")), "'0099_future'"),
+        "newer schema": (write("new.json", changed(schema="0099_future")), "a newer tracker"),
+        "older schema": (write("old.json", changed(schema="0004_event_data_imported")), "then"),
         "missing table": (
             write("short.json", json.dumps({k: v for k, v in data.items() if k != "runs"})),
             "missing runs",

@@ -282,6 +282,7 @@ def restore(app: App, file: Path) -> None:
     """
     from tracker.services.restore import read_backup, restore_backup
 
+    app.db.require_schema()  # before reading what may be a large file
     parsed = read_backup(file)
     with app.db.write() as session:
         restored = restore_backup(session, parsed)

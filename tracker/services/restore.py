@@ -30,7 +30,7 @@ from tracker.services.backup import (
     columns_of,
 )
 
-# A backup of 100,000 commitments with their history is about 100 MiB; the cap still bounds
+# A backup of 100,000 commitments with their history is about 230 MiB; the cap still bounds
 # what a wrong path (a device, a pipe that never ends) can cost.
 MAX_BACKUP_BYTES = 1024 * 1024 * 1024
 
@@ -120,9 +120,14 @@ def _check_header(data: Any, where: str) -> None:
         )
     schema = data.get("schema")
     if schema != SCHEMA_HEAD:
+        advice = (
+            "restore it with the tracker that made it, then `tracker db upgrade`"
+            if _is_older(schema)
+            else "a newer tracker made it: restore it with that one"
+        )
         raise BackupFileError(
             f"{where}: backup of database schema {schema!r}, this tracker has {SCHEMA_HEAD}: "
-            "restore it with the tracker that made it"
+            + advice
         )
     if data.get("partial") is not None:
         raise BackupFileError(
@@ -137,6 +142,16 @@ def _check_header(data: Any, where: str) -> None:
             f"unknown {', '.join(sorted(extra))}" if extra else ""
         )
         raise BackupFileError(f"{where}: not a complete backup ({what})")
+
+
+def _is_older(schema: Any) -> bool:
+    """Whether `schema` is a revision this tracker's migrations pass through on their way up."""
+    from alembic.script import ScriptDirectory
+
+    from tracker.migrate import migrations_dir
+
+    script = ScriptDirectory(str(migrations_dir()))
+    return isinstance(schema, str) and any(r.revision == schema for r in script.walk_revisions())
 
 
 def _partial_text(partial: Any) -> str:
@@ -317,11 +332,12 @@ def restore_backup(session: Session, parsed: Parsed) -> Restored:
     if postgres:
         # Rows came with their ids: move each id sequence past them, or the next `add` would
         # be given id 1 again.
+        quote = connection.dialect.identifier_preparer.quote
         for table in tables:
             connection.execute(
                 sa.text(
                     "SELECT setval(pg_get_serial_sequence(:table, 'id'), "
-                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                    f"COALESCE((SELECT MAX(id) FROM {quote(table.name)}), 0) + 1, false)"
                 ),
                 {"table": table.name},
             )
