@@ -163,7 +163,9 @@ def test_restore_rebuilds_the_database_exactly(
 def test_the_backup_keeps_every_column_of_every_table(sqlite_url: str, tmp_path: Path) -> None:
     db = Db(sqlite_url)
     build_rich(db, tmp_path / "digests")
-    data = json.loads(_export(db, tmp_path / "backup.json"))
+    text = _export(db, tmp_path / "backup.json")
+    assert db.ok("export", now="2017-09-20T12:00:00Z").stdout.encode() == text  # stdout too
+    data = json.loads(text)
     assert list(data)[:5] == ["format", "version", "schema", "exported_at", "partial"]
     assert (data["format"], data["version"], data["schema"]) == (
         "tracker-backup",
