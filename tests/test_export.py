@@ -1,4 +1,5 @@
-"""`tracker export`: everything with its history as JSON, or one row per commitment as CSV."""
+"""`tracker export`: everything with its history as JSON (the backup: tests/test_backup.py), or
+one row per commitment as CSV."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ def test_json_export_has_every_commitment_with_its_history(seeded: Runner, tmp_p
     seeded("note", "1", "Draft sent", env={"TRACKER_NOW": "2017-09-12T08:00:00Z"})
     seeded("close", "7", "--note", "In force", env={"TRACKER_NOW": "2017-09-12T09:00:00Z"})
     out = tmp_path / "backup.json"
-    result = seeded("export", "--out", out, "--as-of", "2017-09-30")
+    result = seeded("export", "--out", out)
     assert result.exit_code == 0, result.stderr
     data = json.loads(out.read_text())
     assert [m["slug"] for m in data["meetings"]] == ["by-cn-2017-05-16"]

@@ -306,10 +306,10 @@ COMMANDS = [init, db, import_, owner]
     type=click.Choice(["json", "csv"]),
     default="json",
     show_default=True,
-    help="json: everything with history; csv: one row per item.",
+    help="json: a backup of everything, for `tracker restore`; csv: one row per commitment.",
 )
-@click.option("--meeting", help="Only this meeting (slug).")
-@click.option("--as-of", type=DATE, help="Derived fields (overdue, health) as of this date.")
+@click.option("--meeting", help="Only this meeting (slug): a partial export, not a backup.")
+@click.option("--as-of", type=DATE, help="CSV: derived fields (overdue, health) as of this date.")
 @click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -319,25 +319,31 @@ COMMANDS = [init, db, import_, owner]
 def export(
     app: App, format_: str, meeting: str | None, as_of: date | None, out: Path | None
 ) -> None:
-    """Export meetings, owners and commitments (with their history) as JSON, or CSV.
+    """Export the database: a JSON backup of every table, or the commitments as CSV.
+
+    The JSON backup holds meetings, owners, commitments with their whole history, digest
+    schedules and their runs and deliveries, every column and id of them: `tracker restore`
+    rebuilds the database from it exactly. With --meeting it holds that meeting only, and is
+    not a backup. CSV is one row per commitment for a spreadsheet, with its derived fields.
 
     \b
     Example:
       tracker export --out backup.json
       tracker export --format csv --meeting by-cn-2017-05-16 --out commitments.csv
     """
-    import json
-
     from tracker.files import write_output
-    from tracker.services.export import export_csv, export_json
+    from tracker.services.export import export_csv
 
-    as_of = as_of or app.today()
-    with app.db.read() as session:
-        if format_ == "csv":
-            text = export_csv(session, as_of=as_of, meeting=meeting)
-        else:
-            data = export_json(session, as_of=as_of, meeting=meeting)
-            text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if format_ == "csv":
+        with app.db.read() as session:
+            text = export_csv(session, as_of=as_of or app.today(), meeting=meeting)
+    else:
+        from tracker.services.backup import dump_backup
+
+        if as_of is not None:
+            raise click.UsageError("--as-of applies to --format csv: a backup holds the history")
+        with app.db.connect() as conn:
+            text = dump_backup(conn, now=app.now(), meeting=meeting)
     if out is None:
         click.echo(text, nl=False)
     else:
@@ -345,4 +351,42 @@ def export(
         click.echo(f"Wrote {out}", err=True)
 
 
-COMMANDS.append(export)
+@click.command("restore")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@pass_app
+def restore(app: App, file: Path) -> None:
+    """Rebuild a database from a backup made by `tracker export`.
+
+    The database must be initialised (`tracker init`) and empty: restore refuses one with
+    rows in it (exit 5), and a file that is not a whole backup of this schema (exit 6);
+    either way nothing is written. Everything goes in as one transaction.
+
+    \b
+    Example:
+      tracker --db sqlite:///restored.db init
+      tracker --db sqlite:///restored.db restore backup.json
+    """
+    from tracker.services.restore import read_backup, restore_backup
+
+    app.db.require_schema()  # before reading what may be a large file
+    parsed = read_backup(file)
+    with app.db.write() as session:
+        restored = restore_backup(session, parsed)
+    counts = restored.counts
+    parts = [
+        _count(counts["meetings"], "meeting"),
+        _count(counts["owners"], "owner"),
+        f"{_count(counts['commitments'], 'commitment')} "
+        f"({_count(counts['history'], 'event')})",
+        _count(counts["schedules"], "schedule"),
+        f"{_count(counts['runs'], 'run')} ({_count(counts['deliveries'], 'delivery')})",
+    ]
+    click.echo(f"Restored {', '.join(parts)} from {file}")
+
+
+def _count(number: int, noun: str) -> str:
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{number} {noun if number == 1 else plural}"
+
+
+COMMANDS += [export, restore]
