@@ -6,7 +6,7 @@ A backup is one JSON object, one table row a line (diffable, and small enough to
     {
     "format": "tracker-backup",
     "version": 1,
-    "schema": "0005_digest_leases",
+    "schema": "<the Alembic head>",
     "exported_at": "2017-09-11T09:00:00.000000Z",
     "partial": null,
     "meetings": [ …every column… ],
