@@ -100,7 +100,10 @@ def add(
     "statuses",
     multiple=True,
     type=click.Choice(STATUSES),
-    help="Only this status (repeat for several).",
+    help="Only this status (repeat for several; default: open, in_progress and blocked).",
+)
+@click.option(
+    "--all", "show_all", is_flag=True, help="Every status: done and dropped commitments too."
 )
 @click.option("--owner", help="Only this owner's commitments.")
 @click.option("--area", help="Only this area.")
@@ -114,6 +117,7 @@ def add(
 def list_(
     app: App,
     statuses: tuple[str, ...],
+    show_all: bool,
     owner: str | None,
     area: str | None,
     meeting: str | None,
@@ -123,15 +127,19 @@ def list_(
     as_of: date | None,
     as_json: bool,
 ) -> None:
-    """List commitments by deadline, with filters.
+    """List the active commitments (open, in progress, blocked) by deadline, with filters.
 
     \b
     Example:
       tracker list --owner "Foreign Affairs" --status open --as-of 2017-09-11
+      tracker list --all
     """
     from tracker.services.listing import list_commitments, list_commitments_json
 
     as_of = as_of or app.today()
+    if not statuses and not show_all:
+        # The board is what still needs chasing; what ended is one `--all` away.
+        statuses = tuple(ACTIVE)
     criteria = dict(
         statuses=statuses,
         owner=owner,
