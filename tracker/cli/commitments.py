@@ -20,6 +20,13 @@ ACTIVE = [s.value for s in ACTIVE_STATUSES]
 ID = click.argument("commitment_id", metavar="ID", type=COMMITMENT_ID)
 AS_OF = click.option("--as-of", type=DATE, help="Show how things stood at the end of this date.")
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+COLOR = click.option(
+    "--color",
+    type=click.Choice(render.COLOR_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Colour overdue, at-risk and blocked items (auto: at a terminal, unless NO_COLOR is set).",
+)
 
 
 def _show_one(app: App, commitment_id: int, as_json: bool) -> None:
@@ -113,6 +120,7 @@ def add(
 @click.option("--overdue", is_flag=True, help="Only overdue commitments.")
 @AS_OF
 @JSON
+@COLOR
 @pass_app
 def list_(
     app: App,
@@ -126,6 +134,7 @@ def list_(
     overdue: bool,
     as_of: date | None,
     as_json: bool,
+    color: str,
 ) -> None:
     """List the active commitments (open, in progress, blocked) by deadline, with filters.
 
@@ -157,7 +166,7 @@ def list_(
     if not views:
         click.echo(f"No commitments match (as of {as_of.isoformat()}).")
     else:
-        click.echo(render.commitments_table(views))
+        render.commitments_table(views, color=render.use_color(color))
         click.echo(render.summary_line(views, as_of.isoformat()))
 
 
@@ -343,6 +352,7 @@ def drop(app: App, commitment_id: int, reason: str | None, as_json: bool) -> Non
 @click.option("--meeting", help="Only this meeting (slug).")
 @AS_OF
 @JSON
+@COLOR
 @pass_app
 def overdue(
     app: App,
@@ -351,6 +361,7 @@ def overdue(
     meeting: str | None,
     as_of: date | None,
     as_json: bool,
+    color: str,
 ) -> None:
     """Review what is overdue: open, in progress or blocked and past due, most late first.
 
@@ -371,7 +382,7 @@ def overdue(
     if not views:
         click.echo(f"Nothing overdue as of {as_of.isoformat()}.")
     else:
-        click.echo(render.overdue_table(views))
+        render.overdue_table(views, color=render.use_color(color))
         noun = "commitment" if len(views) == 1 else "commitments"
         click.echo(f"{len(views)} overdue {noun} as of {as_of.isoformat()}")
 

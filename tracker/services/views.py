@@ -361,7 +361,7 @@ def listed(
 ) -> list[Any]:
     """The same commitments as `fetch_commitments`, as the light rows a table shows: id, due
     (ISO text), owner, area, status, title, slips, days_left, days_overdue, overdue (true or
-    false; 1 or 0 on SQLite). Nothing is decoded per row."""
+    false; 1 or 0 on SQLite), health. Nothing is decoded per row."""
     sql, s, d, order_by = _query(conn, as_of=as_of, filters=filters, with_text=False, order=order)
     query = sa.select(
         s.c.id,
@@ -374,6 +374,7 @@ def listed(
         d.days_left.label("days_left"),
         d.days_overdue.label("days_overdue"),
         d.overdue.label("overdue"),
+        d.health.label("health"),
     ).order_by(*order_by)
     return list(conn.execute(query))
 
