@@ -110,7 +110,7 @@ def table_width() -> int | None:
     """The width to fit tables to: the terminal's, or COLUMNS when it is set; None when the
     output goes to a pipe or a file (scripts read whole values there)."""
     if sys.stdout.isatty() or os.environ.get("COLUMNS"):
-        return shutil.get_terminal_size((80, 24)).columns
+        return shutil.get_terminal_size((120, 24)).columns
     return None
 
 
