@@ -189,3 +189,76 @@ def test_colour_never_lets_stored_control_characters_through(seeded: Runner, db_
         output = _at_a_terminal(args, db_url)
         assert b"\x1b[2J" not in output and b"A \\u001b[2J b" in output
         assert set(SGR.findall(output)) <= {code.encode() for code in SGR_CODES}
+
+
+# --- Filters and order ------------------------------------------------------------------
+
+AS_OF = ("--as-of", "2017-09-11")
+
+
+def test_filters_by_tag_priority_and_counterpart(seeded: Runner) -> None:
+    assert _ids(seeded, *AS_OF, "--tag", "agreement") == [4, 7, 8]
+    assert _ids(seeded, *AS_OF, "--tag", "AGREEMENT", "--tag", "signed") == [7, 8]
+    assert _ids(seeded, *AS_OF, "--priority", "high") == [4, 1, 2]
+    assert _ids(seeded, *AS_OF, "--priority", "low", "--priority", "high") == [4, 1, 2, 9]
+    assert _ids(seeded, *AS_OF, "--counterpart", "public SECURITY") == [4, 5]
+    assert _ids(seeded, *AS_OF, "--counterpart", "100%_") == []
+    assert seeded("list", "--tag", "two words").exit_code == 2
+
+
+def test_search_reads_title_quote_and_notes_in_any_case(seeded: Runner) -> None:
+    assert _ids(seeded, *AS_OF, "--search", "VISA-free") == [1]
+    assert _ids(seeded, *AS_OF, "--search", "polonez") == [6]  # title
+    quoted = _ids(seeded, *AS_OF, "--search", "gearing up")  # only in a quote
+    assert quoted and all(i in range(1, 10) for i in quoted)
+    assert seeded("note", "2", "Call with the Эксим банк").exit_code == 0
+    assert _ids(seeded, "--search", "ЭКСИМ") == [2]
+    assert _ids(seeded, "--search", "100%") == []
+
+
+def test_filters_read_the_state_at_the_date(seeded: Runner) -> None:
+    """Changes made later are undone before the filters apply; a note written later is not
+    found at the date before it."""
+    changes = [
+        ("update", "1", "--priority", "low", "--counterpart", "Embassy", "--untag", "visa"),
+        ("update", "1", "--title", "Draft the travel agreement"),
+        ("note", "6", "Contract signed for Polonez-M"),
+    ]
+    for change in changes:
+        assert seeded(*change, env=LATER).exit_code == 0
+    before, after = AS_OF, ("--as-of", "2017-10-02")
+    assert _ids(seeded, *before, "--priority", "high") == [4, 1, 2]
+    assert _ids(seeded, *after, "--priority", "high") == [4, 2]
+    assert _ids(seeded, *before, "--tag", "visa") == [1]
+    assert _ids(seeded, *after, "--tag", "visa") == []
+    assert _ids(seeded, *before, "--counterpart", "embassy") == []
+    assert _ids(seeded, *after, "--counterpart", "embassy") == [1]
+    assert _ids(seeded, *before, "--search", "travel agreement") == []
+    assert _ids(seeded, *after, "--search", "travel agreement") == [1]
+    assert _ids(seeded, *before, "--search", "polonez-m") == []
+    assert _ids(seeded, *after, "--search", "polonez-m") == [6]
+    late = seeded("overdue", "--json", *after, "--priority", "low").json()
+    assert [r["id"] for r in late] == [1]
+
+
+def test_sort_orders(seeded: Runner) -> None:
+    assert _ids(seeded, *AS_OF) == [4, 1, 5, 3, 2, 6, 9, 7, 8]
+    assert _ids(seeded, *AS_OF, "--sort", "late")[:3] == [4, 1, 5]
+    owners = [r["owner"] for r in seeded("list", "--json", *AS_OF, "--sort", "owner").json()]
+    assert owners == sorted(owners)
+    assert seeded("note", "7", "Site chosen", env=LATER).exit_code == 0
+    assert (
+        seeded("note", "3", "Two residents signed", env={"TRACKER_NOW": "2017-10-03"}).exit_code
+        == 0
+    )
+    assert _ids(seeded, "--sort", "updated", "--as-of", "2017-10-05")[:2] == [3, 7]
+    assert _ids(seeded, "--sort", "updated", "--as-of", "2017-10-02")[0] == 7
+    late = seeded("overdue", "--json", *AS_OF, "--sort", "owner").json()
+    assert [r["id"] for r in late] == [1, 4]  # Foreign Affairs before the Security Council
+
+
+def test_sort_choices_are_the_services_orders() -> None:
+    from tracker.cli.commitments import SORTS
+    from tracker.services.views import Order
+
+    assert SORTS == Order.CHOICES

@@ -268,9 +268,7 @@ def commitments_table(views: Sequence[Any], *, color: bool = False) -> None:
         [str(v.id), v.due, when(v.status, v.days_left), v.owner, v.area or "-", v.status, v.title]
         for v in views
     ]
-    styles = [
-        _late_style(v, 2) | ({5: RED} if v.status == "blocked" else {}) for v in views
-    ]
+    styles = [_late_style(v, 2) | ({5: RED} if v.status == "blocked" else {}) for v in views]
     echo_table(
         ["ID", "DUE", "WHEN", "OWNER", "AREA", "STATUS", "TITLE"],
         rows,
