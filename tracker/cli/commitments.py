@@ -38,7 +38,11 @@ def _board_filters(command: Callable[..., None]) -> Callable[..., None]:
     """The filters `list` and `overdue` share, beyond owner, area and meeting."""
     options = [
         click.option(
-            "--tag", "tags", multiple=True, callback=_tags, help="Tagged so (repeat: all of them)."
+            "--tag",
+            "tags",
+            multiple=True,
+            callback=_tags,
+            help="Only with this tag (repeat: with all of them).",
         ),
         click.option(
             "--priority",
