@@ -336,7 +336,7 @@ def test_show_as_of_is_the_replay_of_the_history(
     days = data.draw(st.lists(st.dates(min_value=first, max_value=last), min_size=1, max_size=3))
     for day in days:
         # The list reads the same state: the commitments that existed, as they stood.
-        listed = history.run("list", "--json", "--as-of", day.isoformat()).json()
+        listed = history.run("list", "--all", "--json", "--as-of", day.isoformat()).json()
         by_id = {row["id"]: row for row in listed}
         for commitment in rows.commitments:
             want = replay(rows, history, commitment, day)

@@ -164,7 +164,7 @@ def test_as_of_undoes_later_changes(seeded: Runner) -> None:
     assert then["security-agreements"]["closed_at"] is None
     assert then["visa-free-regime"]["due"] == "2017-08-14"
     assert then["visa-free-regime"]["slips"] == 0
-    now = {r["key"]: r for r in seeded("list", "--as-of", "2017-10-02", "--json").json()}
+    now = {r["key"]: r for r in seeded("list", "--all", "--as-of", "2017-10-02", "--json").json()}
     assert now["security-agreements"]["status"] == "done"
     assert now["visa-free-regime"]["due"] == "2018-01-31"
     assert now["visa-free-regime"]["slips"] == 1

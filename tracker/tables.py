@@ -50,5 +50,6 @@ event = sa.table(
     sa.column("old_value"),
     sa.column("new_value"),
     sa.column("kind"),
+    sa.column("text"),
     sa.column("data"),
 )

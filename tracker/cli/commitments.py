@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 
 import click
@@ -22,6 +23,53 @@ ID = click.argument("commitment_id", metavar="ID", type=COMMITMENT_ID)
 IDS = click.argument("commitment_ids", metavar="ID...", nargs=-1, required=True, type=COMMITMENT_ID)
 AS_OF = click.option("--as-of", type=DATE, help="Show how things stood at the end of this date.")
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+SORTS = ("due", "late", "owner", "updated")  # `views.Order.CHOICES`, without importing it
+
+
+def _tags(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """Tags as they are stored: lower case, each once."""
+    from tracker.fields import clean_tags
+
+    try:
+        return tuple(clean_tags(values))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
+def _board_filters(command: Callable[..., None]) -> Callable[..., None]:
+    """The filters `list` and `overdue` share, beyond owner, area and meeting."""
+    options = [
+        click.option(
+            "--tag",
+            "tags",
+            multiple=True,
+            callback=_tags,
+            help="Only with this tag (repeat: with all of them).",
+        ),
+        click.option(
+            "--priority",
+            "priorities",
+            multiple=True,
+            type=click.Choice(PRIORITIES),
+            help="Only this priority (repeat for several).",
+        ),
+        click.option("--counterpart", help="Counterpart containing this text (any case)."),
+        click.option(
+            "--search", metavar="TEXT", help="TEXT in the title, the quote or a note (any case)."
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+COLOR = click.option(
+    "--color",
+    type=click.Choice(render.COLOR_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Colour overdue, at-risk and blocked items (auto: at a terminal, unless NO_COLOR is set).",
+)
 
 
 def _show_one(app: App, commitment_id: int, as_json: bool) -> None:
@@ -102,7 +150,10 @@ def add(
     "statuses",
     multiple=True,
     type=click.Choice(STATUSES),
-    help="Only this status (repeat for several).",
+    help="Only this status (repeat for several; default: open, in_progress and blocked).",
+)
+@click.option(
+    "--all", "show_all", is_flag=True, help="Every status: done and dropped commitments too."
 )
 @click.option("--owner", help="Only this owner's commitments.")
 @click.option("--area", help="Only this area.")
@@ -110,30 +161,50 @@ def add(
 @click.option("--due-before", type=DATE, help="Due before this date.")
 @click.option("--due-after", type=DATE, help="Due after this date.")
 @click.option("--overdue", is_flag=True, help="Only overdue commitments.")
+@_board_filters
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default="due",
+    show_default=True,
+    help="Order: by deadline, most late first, by owner, or latest changed first.",
+)
 @AS_OF
 @JSON
+@COLOR
 @pass_app
 def list_(
     app: App,
     statuses: tuple[str, ...],
+    show_all: bool,
     owner: str | None,
     area: str | None,
     meeting: str | None,
     due_before: date | None,
     due_after: date | None,
     overdue: bool,
+    tags: tuple[str, ...],
+    priorities: tuple[str, ...],
+    counterpart: str | None,
+    search: str | None,
+    sort: str,
     as_of: date | None,
     as_json: bool,
+    color: str,
 ) -> None:
-    """List commitments by deadline, with filters.
+    """List the active commitments (open, in progress, blocked) by deadline, with filters.
 
     \b
     Example:
       tracker list --owner "Foreign Affairs" --status open --as-of 2017-09-11
+      tracker list --all --search visa --sort updated
     """
     from tracker.services.listing import list_commitments, list_commitments_json
 
     as_of = as_of or app.today()
+    if not statuses and not show_all:
+        # The board is what still needs chasing; what ended is one `--all` away.
+        statuses = tuple(ACTIVE)
     criteria = dict(
         statuses=statuses,
         owner=owner,
@@ -142,16 +213,20 @@ def list_(
         due_before=due_before,
         due_after=due_after,
         overdue=overdue,
+        tags=tags,
+        priorities=priorities,
+        counterpart=counterpart,
+        search=search,
     )
     with app.db.connect() as conn:
         if as_json:
-            print_json_objects(list_commitments_json(conn, as_of=as_of, **criteria))
+            print_json_objects(list_commitments_json(conn, as_of=as_of, order=sort, **criteria))
             return
-        views = list_commitments(conn, as_of=as_of, **criteria)
+        views = list_commitments(conn, as_of=as_of, order=sort, **criteria)
     if not views:
         click.echo(f"No commitments match (as of {as_of.isoformat()}).")
     else:
-        click.echo(render.commitments_table(views))
+        render.commitments_table(views, color=render.use_color(color))
         click.echo(render.summary_line(views, as_of.isoformat()))
 
 
@@ -374,16 +449,31 @@ def _show_each(app: App, ids: list[int], extra: dict[int, dict[str, object]] | N
 @click.option("--owner", help="Only this owner's commitments.")
 @click.option("--area", help="Only this area.")
 @click.option("--meeting", help="Only this meeting (slug).")
+@_board_filters
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default="late",
+    show_default=True,
+    help="Order: most late first, by deadline, by owner, or latest changed first.",
+)
 @AS_OF
 @JSON
+@COLOR
 @pass_app
 def overdue(
     app: App,
     owner: str | None,
     area: str | None,
     meeting: str | None,
+    tags: tuple[str, ...],
+    priorities: tuple[str, ...],
+    counterpart: str | None,
+    search: str | None,
+    sort: str,
     as_of: date | None,
     as_json: bool,
+    color: str,
 ) -> None:
     """Review what is overdue: open, in progress or blocked and past due, most late first.
 
@@ -395,16 +485,24 @@ def overdue(
     from tracker.services.listing import overdue_commitments, overdue_json
 
     as_of = as_of or app.today()
-    names = {"owner": owner, "area": area, "meeting": meeting}
+    criteria = dict(
+        owner=owner,
+        area=area,
+        meeting=meeting,
+        tags=tags,
+        priorities=priorities,
+        counterpart=counterpart,
+        search=search,
+    )
     with app.db.connect() as conn:
         if as_json:
-            print_json_objects(overdue_json(conn, as_of=as_of, **names))
+            print_json_objects(overdue_json(conn, as_of=as_of, order=sort, **criteria))
             return
-        views = overdue_commitments(conn, as_of=as_of, **names)
+        views = overdue_commitments(conn, as_of=as_of, order=sort, **criteria)
     if not views:
         click.echo(f"Nothing overdue as of {as_of.isoformat()}.")
     else:
-        click.echo(render.overdue_table(views))
+        render.overdue_table(views, color=render.use_color(color))
         noun = "commitment" if len(views) == 1 else "commitments"
         click.echo(f"{len(views)} overdue {noun} as of {as_of.isoformat()}")
 

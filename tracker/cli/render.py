@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from tracker.models import Event
     from tracker.services.views import CommitmentView
 
-OWNER_WIDTH = 34
+# A table at a narrow terminal: the last column (the title, a name) keeps at least this much
+# before the other text columns shrink below their natural width; those keep their header.
+FLEX_MIN = 20
+CELL_MIN = 5
+
+# Select Graphic Rendition codes: the only escape sequences tracker writes itself.
+RED = "\x1b[31m"
+YELLOW = "\x1b[33m"
+RESET = "\x1b[0m"
+SGR_CODES = (RED, YELLOW, RESET)
+COLOR_CHOICES = ("auto", "always", "never")
 
 # C0 controls but newline and tab, DEL and C1 controls: what a terminal may act on (ESC starts
 # a sequence that can retitle the window, rewrite the screen or fake a prompt; U+009B is a
@@ -56,6 +67,11 @@ class EscapingStream:
         for line in lines:
             self.write(line)
 
+    def write_styled(self, pieces: Iterable[tuple[str, bool]]) -> None:
+        """Text pieces, each `(text, trusted)`: a trusted piece (a colour code this program
+        built, never stored text) is written as it is, every other one escaped. One write."""
+        self.inner.write("".join(text if trusted else visible(text) for text, trusted in pieces))
+
     def flush(self) -> None:
         self.inner.flush()
 
@@ -90,61 +106,193 @@ def when(status: str, days_left: int) -> str:
     return f"in {days_left}d"
 
 
-def table(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], *, right: set[int] | None = None
-) -> str:
-    """Columns sized to their content; the last column is cut to the terminal on a tty."""
-    right = right or set()
+def table_width() -> int | None:
+    """The width to fit tables to: the terminal's, or COLUMNS when it is set; None when the
+    output goes to a pipe or a file (scripts read whole values there)."""
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return shutil.get_terminal_size((120, 24)).columns
+    return None
+
+
+def use_color(choice: str = "auto") -> bool:
+    """`--color`: "always" and "never" say it all; "auto" colours a terminal, unless NO_COLOR
+    is set to anything (https://no-color.org) or the terminal is dumb."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
+def fit(widths: Sequence[int], headers: Sequence[str], width: int, fixed: set[int]) -> list[int]:
+    """Column widths that fit `width`: the last column gives way first, down to FLEX_MIN;
+    then the other columns not in `fixed`, the widest first, down to their header; then the
+    last column again. A terminal narrower than the fixed columns gets lines cut after."""
+    out = list(widths)
+    last = len(out) - 1
+    seps = 2 * last
+
+    def excess() -> int:
+        return sum(out) + seps - width
+
+    if excess() <= 0:
+        return out
+    out[last] = max(min(out[last], FLEX_MIN), out[last] - excess())
+    floors = {
+        i: min(w, max(len(headers[i]), CELL_MIN))
+        for i, w in enumerate(out[:last])
+        if i not in fixed
+    }
+    while excess() > 0:
+        wide = [i for i, floor in floors.items() if out[i] > floor]
+        if not wide:
+            break
+        out[max(wide, key=lambda i: out[i])] -= 1  # a few hundred steps at most
+    if excess() > 0:
+        out[last] = max(1, out[last] - excess())
+    return out
+
+
+def _lines(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    right: set[int],
+    fixed: set[int],
+) -> tuple[list[list[str]], int | None]:
+    """Each line's cells, escaped, cut to fit and padded; and the width to cut lines to, when
+    even the narrowest columns do not fit."""
     rows = [[visible(cell, cell=True) for cell in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
-        for i, cell in enumerate(row[:-1]):
-            widths[i] = max(widths[i], len(cell))
+        for i, cell in enumerate(row):
+            if len(cell) > widths[i]:
+                widths[i] = len(cell)
+    width = table_width()
+    natural = widths
+    if width is not None:
+        widths = fit(widths, headers, width, fixed)
+    cut = [i for i, (w, n) in enumerate(zip(widths, natural, strict=True)) if w < n]
+    last = len(widths) - 1
     lines = []
     for row in [list(headers), *rows]:
+        for i in cut:
+            row[i] = shorten(row[i], widths[i])
         cells = [
             cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
             for i, cell in enumerate(row[:-1])
         ]
-        lines.append("  ".join([*cells, row[-1]]).rstrip())
-    if sys.stdout.isatty():
-        width = shutil.get_terminal_size((120, 24)).columns
-        lines = [shorten(line, width) for line in lines]
-    return "\n".join(lines)
+        lines.append([*cells, row[last]])
+    overflow = width if width is not None and sum(widths) + 2 * last > width else None
+    return lines, overflow
 
 
-def commitments_table(views: Sequence[Any]) -> str:
-    """`views`: the light rows of `views.listed`."""
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    right: set[int] | None = None,
+    fixed: set[int] | None = None,
+) -> str:
+    """Columns sized to their content, fitted to the terminal (`fit`); `fixed` columns (and
+    the right-aligned ones, numbers) are never cut."""
+    right = right or set()
+    lines, overflow = _lines(headers, rows, right, (fixed or set()) | right)
+    text = ["  ".join(cells).rstrip() for cells in lines]
+    if overflow is not None:
+        text = [shorten(line, overflow) for line in text]
+    return "\n".join(text)
+
+
+Styles = Sequence[Mapping[int, str]]  # per row: column -> colour code
+
+
+def echo_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    right: set[int] | None = None,
+    fixed: set[int] | None = None,
+    styles: Styles = (),
+    color: bool = False,
+) -> None:
+    """`table`, printed, with the cells in `styles` coloured when `color` is on."""
+    right = right or set()
+    if not color or not any(styles):
+        sys.stdout.write(table(headers, rows, right=right, fixed=fixed) + "\n")
+        return
+    lines, overflow = _lines(headers, rows, right, (fixed or set()) | right)
+    if overflow is not None:  # cut lines would cut codes: plain text then
+        sys.stdout.write(table(headers, rows, right=right, fixed=fixed) + "\n")
+        return
+    pieces: list[tuple[str, bool]] = []
+    for n, cells in enumerate(lines):
+        style = styles[n - 1] if 0 < n <= len(styles) else {}
+        cells[-1] = cells[-1].rstrip()
+        for i, cell in enumerate(cells):
+            if i:
+                pieces.append(("  ", False))
+            code = style.get(i)
+            if code:
+                # The code wraps the text, not the padding: alignment is unchanged.
+                text = cell.rstrip()
+                lead = len(text) - len(text.lstrip())
+                pieces += [
+                    (text[:lead], False),
+                    (code, True),
+                    (text[lead:], False),
+                    (RESET, True),
+                    (cell[len(text) :], False),
+                ]
+            else:
+                pieces.append((cell, False))
+        pieces.append(("\n", False))
+    out = sys.stdout
+    if isinstance(out, EscapingStream):
+        out.write_styled(pieces)
+    else:  # no escaping layer (a library caller): the cells are escaped already
+        out.write("".join(text for text, _ in pieces))
+
+
+def _late_style(v: Any, column: int) -> dict[int, str]:
+    """Red for overdue, yellow for at risk, on the column that says when."""
+    if v.overdue:
+        return {column: RED}
+    if getattr(v, "health", None) == "at_risk":
+        return {column: YELLOW}
+    return {}
+
+
+def commitments_table(views: Sequence[Any], *, color: bool = False) -> None:
+    """Print `views` (the light rows of `views.listed`) as the board."""
     rows = [
-        [
-            str(v.id),
-            v.due,
-            when(v.status, v.days_left),
-            shorten(v.owner, OWNER_WIDTH),
-            v.area or "-",
-            v.status,
-            v.title,
-        ]
+        [str(v.id), v.due, when(v.status, v.days_left), v.owner, v.area or "-", v.status, v.title]
         for v in views
     ]
-    return table(["ID", "DUE", "WHEN", "OWNER", "AREA", "STATUS", "TITLE"], rows, right={0})
+    styles = [_late_style(v, 2) | ({5: RED} if v.status == "blocked" else {}) for v in views]
+    echo_table(
+        ["ID", "DUE", "WHEN", "OWNER", "AREA", "STATUS", "TITLE"],
+        rows,
+        right={0},
+        fixed={1, 2, 5},
+        styles=styles,
+        color=color,
+    )
 
 
-def overdue_table(views: Sequence[Any]) -> str:
+def overdue_table(views: Sequence[Any], *, color: bool = False) -> None:
+    """Print the overdue review: days late in red, as on the board, and blocked in red."""
     rows = [
-        [
-            str(v.id),
-            str(v.days_overdue),
-            v.due,
-            shorten(v.owner, OWNER_WIDTH),
-            v.status,
-            str(v.slips),
-            v.title,
-        ]
+        [str(v.id), str(v.days_overdue), v.due, v.owner, v.status, str(v.slips), v.title]
         for v in views
     ]
-    return table(
-        ["ID", "DAYS LATE", "DUE", "OWNER", "STATUS", "SLIPS", "TITLE"], rows, right={0, 1, 5}
+    styles = [{1: RED} | ({4: RED} if v.status == "blocked" else {}) for v in views]
+    echo_table(
+        ["ID", "DAYS LATE", "DUE", "OWNER", "STATUS", "SLIPS", "TITLE"],
+        rows,
+        right={0, 1, 5},
+        fixed={2, 4},
+        styles=styles,
+        color=color,
     )
 
 

@@ -52,27 +52,36 @@ def filters_for(
     )
 
 
-def list_commitments(conn: sa.Connection, *, as_of: date, **criteria: Any) -> list[Any]:
-    """Commitments by deadline, as the light rows of `views.listed`; `criteria`: owner, area
-    and meeting (names, as typed), and the other fields of `Filters`."""
-    return listed(conn, as_of=as_of, filters=filters_for(conn, **criteria))
+def list_commitments(
+    conn: sa.Connection, *, as_of: date, order: str = Order.DUE, **criteria: Any
+) -> list[Any]:
+    """Commitments in `order` (by deadline unless told), as the light rows of `views.listed`;
+    `criteria`: owner, area and meeting (names, as typed), and the other fields of `Filters`."""
+    return listed(conn, as_of=as_of, filters=filters_for(conn, **criteria), order=order)
 
 
-def list_commitments_json(conn: sa.Connection, *, as_of: date, **criteria: Any) -> Iterator[str]:
-    return commitments_json(conn, as_of=as_of, filters=filters_for(conn, **criteria))
+def list_commitments_json(
+    conn: sa.Connection, *, as_of: date, order: str = Order.DUE, **criteria: Any
+) -> Iterator[str]:
+    filters = filters_for(conn, **criteria)
+    return commitments_json(conn, as_of=as_of, filters=filters, order=order)
 
 
-def overdue_commitments(conn: sa.Connection, *, as_of: date, **names: str | None) -> list[Any]:
-    """Active commitments past due at `as_of`, most late first (then by id), as the light rows
-    of `views.listed`. `names`: owner, area, meeting."""
-    filters = filters_for(conn, overdue=True, **names)
-    return listed(conn, as_of=as_of, filters=filters, order=Order.MOST_LATE)
+def overdue_commitments(
+    conn: sa.Connection, *, as_of: date, order: str = Order.LATE, **criteria: Any
+) -> list[Any]:
+    """Active commitments past due at `as_of`, most late first (then by deadline and id) unless
+    told, as the light rows of `views.listed`. `criteria` as for `list_commitments`."""
+    filters = filters_for(conn, overdue=True, **criteria)
+    return listed(conn, as_of=as_of, filters=filters, order=order)
 
 
-def overdue_json(conn: sa.Connection, *, as_of: date, **names: str | None) -> Iterator[str]:
+def overdue_json(
+    conn: sa.Connection, *, as_of: date, order: str = Order.LATE, **criteria: Any
+) -> Iterator[str]:
     """The same as `overdue_commitments`, each one JSON object as text."""
-    filters = filters_for(conn, overdue=True, **names)
-    return commitments_json(conn, as_of=as_of, filters=filters, order=Order.MOST_LATE)
+    filters = filters_for(conn, overdue=True, **criteria)
+    return commitments_json(conn, as_of=as_of, filters=filters, order=order)
 
 
 def commitment_view(

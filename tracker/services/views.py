@@ -80,13 +80,21 @@ class Filters:
     due_before: date | None = None
     due_after: date | None = None
     overdue: bool = False
+    priorities: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()  # every one of them (cleaned: lower case)
+    counterpart: str | None = None  # a part of it, in any case
+    search: str | None = None  # a part of the title, the quote or a note, in any case
 
 
 class Order:
-    """How rows come back."""
+    """How rows come back (`tracker list --sort`)."""
 
     DUE = "due"  # by deadline, then id
-    MOST_LATE = "most_late"  # most days late first, then id (the overdue review)
+    LATE = "late"  # most days late first, then by deadline and id (the overdue review)
+    OWNER = "owner"  # by owner, then by deadline and id
+    UPDATED = "updated"  # the latest changed first, then id
+    MOST_LATE = LATE
+    CHOICES = (DUE, LATE, OWNER, UPDATED)
 
 
 # The fields a change can be undone for; each is a `field` of the events that change it.
@@ -138,26 +146,90 @@ def _exists_at(sql: SQL, *, as_of: date, cut: Any) -> Expr:
     )
 
 
-Condition = Callable[[Expr, Expr, Expr, Expr], Expr]  # of status, due, owner id, area
+Condition = Callable[[dict[str, Expr]], Expr]  # of the fields' values, by name
 
 
-def _conditions(sql: SQL, filters: Filters, as_of: date) -> list[tuple[tuple[str, ...], Condition]]:
+def _fold(sql: SQL, text: Expr) -> Expr:
+    """`text` in one case, for matching in any case: SQLite's lower() folds ASCII only, so
+    there a Python function does it (`_register_fold`)."""
+    return sa.func.tracker_fold(text) if sql.sqlite else sa.func.lower(text)
+
+
+def _fold_needle(sql: SQL, text: str) -> str:
+    return text.casefold() if sql.sqlite else text.lower()
+
+
+def _casefold(text: str | None) -> str | None:
+    return text.casefold() if isinstance(text, str) else text
+
+
+def _register_fold(conn: sa.Connection) -> None:
+    """Make `tracker_fold` known to this SQLite connection (cheap; once per query)."""
+    raw = conn.connection.driver_connection
+    raw.create_function("tracker_fold", 1, _casefold, deterministic=True)  # type: ignore[union-attr]
+
+
+def _contains(sql: SQL, text: Expr, part: str) -> Expr:
+    return _fold(sql, text).contains(_fold_needle(sql, part), autoescape=True)
+
+
+def _has_tags(sql: SQL, tags: Expr, wanted: tuple[str, ...]) -> Expr:
+    """The stored JSON array of tags holds every one of `wanted`."""
+    if sql.sqlite:
+
+        def held(tag: str) -> Expr:
+            each = sa.func.json_each(tags).table_valued("value")
+            return sa.exists().select_from(each).where(each.c.value == tag)
+
+        return sa.and_(*(held(tag) for tag in wanted))
+    from sqlalchemy.dialects.postgresql import JSONB
+
+    return sa.cast(tags, JSONB).op("@>")(sa.cast(sa.literal(json.dumps(list(wanted))), JSONB))
+
+
+def _conditions(
+    sql: SQL, filters: Filters, as_of: date, cut: Any
+) -> list[tuple[tuple[str, ...], Condition]]:
     """The filters on what can change, each with the fields it reads."""
     out: list[tuple[tuple[str, ...], Condition]] = []
     if filters.owner_ids:
-        out.append((("owner",), lambda s, d, o, a: o.in_(filters.owner_ids)))
+        out.append((("owner",), lambda v: v["owner"].in_(filters.owner_ids)))
     if filters.areas:
-        out.append((("area",), lambda s, d, o, a: a.in_(filters.areas)))
+        out.append((("area",), lambda v: v["area"].in_(filters.areas)))
     if filters.statuses:
-        out.append((("status",), lambda s, d, o, a: s.in_(filters.statuses)))
+        out.append((("status",), lambda v: v["status"].in_(filters.statuses)))
     if (before := filters.due_before) is not None:
-        out.append((("due",), lambda s, d, o, a: d < sql.day(before)))
+        out.append((("due",), lambda v: v["due"] < sql.day(before)))
     if (after := filters.due_after) is not None:
-        out.append((("due",), lambda s, d, o, a: d > sql.day(after)))
+        out.append((("due",), lambda v: v["due"] > sql.day(after)))
     if filters.overdue:
         out.append(
-            (("status", "due"), lambda s, d, o, a: sa.and_(s.in_(_ACTIVE), d < sql.day(as_of)))
+            (
+                ("status", "due"),
+                lambda v: sa.and_(v["status"].in_(_ACTIVE), v["due"] < sql.day(as_of)),
+            )
         )
+    if filters.priorities:
+        out.append((("priority",), lambda v: v["priority"].in_(filters.priorities)))
+    if filters.tags:
+        out.append((("tags",), lambda v: _has_tags(sql, v["tags"], filters.tags)))
+    if (counterpart := filters.counterpart) is not None:
+        out.append((("counterpart",), lambda v: _contains(sql, v["counterpart"], counterpart)))
+    if (search := filters.search) is not None:
+
+        def found(v: dict[str, Expr]) -> Expr:
+            # Notes written by the cut: a later one was not there to be found.
+            note = sa.exists().where(
+                E.c.commitment_id == v["id"],
+                E.c.kind == EventKind.NOTE.value,
+                E.c.at < cut,
+                _contains(sql, E.c.text, search),
+            )
+            return sa.or_(
+                _contains(sql, v["title"], search), _contains(sql, v["quote"], search), note
+            )
+
+        out.append((("title", "quote"), found))
     return out
 
 
@@ -184,9 +256,14 @@ def _state(
     the values the fields had at the cut; a field with no change after the cut costs nothing.
     """
     rewound = [name for name in _REWINDABLE if name in changed]
+    # A search reads the quote as it stood even where the rows do not show it.
+    quote_kept = with_text or filters.search is not None
     if not with_text:
-        rewound = [name for name in rewound if name not in ("description", "quote")]
+        rewound = [
+            name for name in rewound if name != "description" and (name != "quote" or quote_kept)
+        ]
     long_text = (lambda column: column) if with_text else (lambda column: sa.null())
+    quote_text = (lambda column: column) if quote_kept else (lambda column: sa.null())
     before_cut = sa.and_(E.c.commitment_id == C.c.id, E.c.at < cut)
     slip_count: Expr = sa.literal(0)  # for counts that do not need it
     if slips:
@@ -196,7 +273,7 @@ def _state(
     last_activity = sa.select(sa.func.max(E.c.at)).where(before_cut).scalar_subquery()
     columns: list[Expr] = [
         C.c.id, C.c.key, C.c.title, long_text(C.c.description).label("description"),
-        long_text(C.c.quote).label("quote"), C.c.owner_id, C.c.counterpart,
+        quote_text(C.c.quote).label("quote"), C.c.owner_id, C.c.counterpart,
         M.c.slug.label("meeting"), C.c.area, C.c.priority, C.c.tags, C.c.status, C.c.due,
         C.c.created_at, C.c.updated_at, C.c.closed_at,
         long_text(C.c.resolution).label("resolution"), long_text(C.c.evidence).label("evidence"),
@@ -220,10 +297,12 @@ def _state(
         inner = inner.where(C.c.meeting_id == filters.meeting_id)
     # Each filter applies to the state at the cut: on the inner layer (and its indexes) when
     # its field has nothing to undo, else on the values put back.
-    conditions = _conditions(sql, filters, as_of)
+    conditions = _conditions(sql, filters, as_of, cut)
+    stored = {name: C.c[name] for name in _REWINDABLE if name != "owner"}
+    stored |= {"owner": C.c.owner_id, "id": C.c.id}
     for fields, condition in conditions:
         if not any(name in rewound for name in fields):
-            inner = inner.where(condition(C.c.status, C.c.due, C.c.owner_id, C.c.area))
+            inner = inner.where(condition(stored))
     h = inner.subquery("history")
 
     # The values at the cut: from the first change after it, else as they are now.
@@ -269,6 +348,7 @@ def _state(
         )
     due = at_cut("due", h.c.due, sql.as_date)
     area = at_cut("area", h.c.area)
+    tags = at_cut("tags", h.c.tags, lambda old: _tags_text(sql, old))
     updated_at = h.c.updated_at
     if changed:
         updated_at = sa.case((h.c.changed_since, h.c.last_activity), else_=h.c.updated_at)
@@ -284,7 +364,7 @@ def _state(
         h.c.meeting,
         area.label("area"),
         at_cut("priority", h.c.priority).label("priority"),
-        at_cut("tags", h.c.tags, lambda old: _tags_text(sql, old)).label("tags"),
+        tags.label("tags"),
         status.label("status"),
         due.label("due"),
         h.c.created_at,
@@ -299,9 +379,13 @@ def _state(
         query = query.outerjoin(first, first.c.id == h.c[f"first_{name}"])
     query = query.outerjoin(O, O.c.id == owner_id)
 
+    then = {
+        "status": status, "due": due, "owner": owner_id, "area": area, "tags": tags, "id": h.c.id,
+        **{name: at_cut(name, h.c[name]) for name in ("title", "quote", "priority", "counterpart")},
+    }  # fmt: skip
     for fields, condition in conditions:
         if any(name in events for name in fields):
-            query = query.where(condition(status, due, owner_id, area))
+            query = query.where(condition(then))
     return query.subquery("state")
 
 
@@ -316,6 +400,8 @@ def _query(
 ) -> tuple[SQL, sa.Subquery, Derived, list[Expr]]:
     """The state subquery, its derived fields and the ordering."""
     sql = SQL(conn.dialect.name)
+    if sql.sqlite and (filters.search is not None or filters.counterpart is not None):
+        _register_fold(conn)
     # Typed as the column is, so that the comparison is with what the tables store.
     cut = sa.literal(end_of_day(as_of), UTCDateTime())
     # Undoing later changes costs lookups per row: only for the fields that have any.
@@ -330,9 +416,15 @@ def _query(
         **options,
     )
     d = derived(sql, status=s.c.status, due=s.c.due, last_activity=s.c.last_activity, as_of=as_of)
-    if order == Order.MOST_LATE:
-        return sql, s, d, [d.days_overdue.desc(), s.c.id]
-    return sql, s, d, [s.c.due, s.c.id]
+    by_due = [s.c.due, s.c.id]
+    orders = {
+        Order.DUE: by_due,
+        Order.LATE: [d.days_overdue.desc(), *by_due],
+        Order.OWNER: [s.c.owner, *by_due],
+        # Never changed (a meeting's commitment before its import) last.
+        Order.UPDATED: [s.c.updated_at.is_(None), s.c.updated_at.desc(), s.c.id],
+    }
+    return sql, s, d, orders[order]
 
 
 def fetch_commitments(
@@ -364,7 +456,7 @@ def listed(
 ) -> list[Any]:
     """The same commitments as `fetch_commitments`, as the light rows a table shows: id, due
     (ISO text), owner, area, status, title, slips, days_left, days_overdue, overdue (true or
-    false; 1 or 0 on SQLite). Nothing is decoded per row."""
+    false; 1 or 0 on SQLite), health. Nothing is decoded per row."""
     sql, s, d, order_by = _query(conn, as_of=as_of, filters=filters, with_text=False, order=order)
     query = sa.select(
         s.c.id,
@@ -377,6 +469,7 @@ def listed(
         d.days_left.label("days_left"),
         d.days_overdue.label("days_overdue"),
         d.overdue.label("overdue"),
+        d.health.label("health"),
     ).order_by(*order_by)
     return list(conn.execute(query))
 
