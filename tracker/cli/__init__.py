@@ -27,6 +27,13 @@ class _ReaderGone(Exception):
 
 
 class _Group(click.Group):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # Bare `tracker` is a request for help, not a mistake: click 8.2+ would exit 2.
+        if not args and not ctx.resilient_parsing:
+            click.echo(ctx.get_help(), color=ctx.color)
+            ctx.exit(0)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> object:
         # Click answers a broken pipe itself, with exit status 1; `main` makes it 0.
         try:
