@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import click
 
 from tracker import __version__
-from tracker.cli import wording
+from tracker.cli import completion, wording
 from tracker.cli.app import App
 from tracker.cli.render import EscapingStream
 from tracker.config import Settings
@@ -77,9 +77,9 @@ def cli(ctx: click.Context, database_url: str | None, actor: str | None, debug: 
 
 
 def _register() -> None:
-    from tracker.cli import commitments, digest, extract, schedules, setup
+    from tracker.cli import commitments, completion, digest, extract, schedules, setup
 
-    for module in (setup, extract, commitments, digest, schedules):
+    for module in (setup, extract, commitments, digest, schedules, completion):
         for command in module.COMMANDS:
             cli.add_command(command)
 
@@ -135,7 +135,7 @@ def _run(args: list[str], *, debug: bool) -> int:
         click.echo(f"Error: {bad} is not UTF-8 text (see 'tracker --help')", err=True)
         return int(ExitCode.USAGE)
     try:
-        code = cli.main(args=args, prog_name="tracker", standalone_mode=False)
+        code = cli.main(args=args, prog_name=completion.PROG_NAME, standalone_mode=False)
     except click.exceptions.Exit as exc:
         code = exc.exit_code
     except click.exceptions.Abort:
@@ -190,6 +190,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not debug:
         # Library warnings (SQLAlchemy's about URL arguments, say) would break the one-line rule.
         warnings.simplefilter("ignore")
+    if completion.requested():
+        # The shell reads click's answer as bytes, which the escaping streams refuse; the
+        # names and titles offered were cleaned of control characters when they were stored.
+        completion.install(cli)
+        sys.exit(_run(args, debug=debug))
     # Stored text (titles, names, notes, messages that quote them) reaches stdout and stderr
     # through many commands: escaping at the streams covers every one of them.
     stdout, stderr = sys.stdout, sys.stderr
