@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import Result, Runner, run_cli
 
+from tracker.config import Settings
+from tracker.db import Database
+
 
 def test_bare_tracker_prints_the_help_and_exits_0(sqlite_url: str) -> None:
     result = run_cli([], db_url=sqlite_url)
@@ -100,3 +103,50 @@ def test_completion_on_a_bad_database_completes_nothing_and_says_nothing(
     for words in ("tracker show ", "tracker list --owner min"):
         assert _values(_complete(words, url)) == []
     assert not (tmp_path / "never-initialised.db").exists()
+
+
+# --- PostgreSQL URLs as providers write them -----------------------------------------------
+
+
+def _respelled(url: str, scheme: str) -> str:
+    assert url.startswith("postgresql+psycopg://")
+    return scheme + url.removeprefix("postgresql+psycopg://")
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("scheme", ["postgres://", "postgresql://", "POSTGRES://"])
+def test_postgres_urls_without_a_driver_use_psycopg(postgres_url: str, scheme: str) -> None:
+    url = _respelled(postgres_url, scheme)
+    # Through --db …
+    added = run_cli(
+        ["--db", url, "owner", "add", "Ministry of Economy"], db_url="sqlite:////nonexistent/x.db"
+    )
+    assert added.exit_code == 0, added.stderr
+    # … and through TRACKER_DATABASE_URL, one database either way.
+    listed = run_cli(["owner", "list", "--json"], db_url=url)
+    assert listed.exit_code == 0, listed.stderr
+    assert [o["name"] for o in listed.json()] == ["Ministry of Economy"]
+    current = run_cli(["db", "current"], db_url=url)
+    assert current.exit_code == 0, current.stderr
+    # psycopg 3, whatever other driver happens to be installed.
+    db = Database(url)
+    try:
+        assert db.engine.dialect.driver == "psycopg"
+    finally:
+        db.close()
+    assert Settings.load(database_url=url).database_url.startswith("postgresql+psycopg://")
+
+
+def test_other_urls_are_left_as_they_are() -> None:
+    from tracker.config import normalize_database_url
+
+    for url in (
+        "postgresql+psycopg://u@h/db",
+        "postgresql+psycopg2://u@h/db",
+        "sqlite:////tmp/postgres://x.db",
+        "mysql://u@h/db",
+    ):
+        assert normalize_database_url(url) == url
+    assert normalize_database_url("postgres://u:p@h:5433/db?sslmode=require") == (
+        "postgresql+psycopg://u:p@h:5433/db?sslmode=require"
+    )

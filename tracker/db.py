@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError
 from sqlalchemy.exc import DBAPIError as SADBAPIError
 
+from tracker.config import normalize_database_url
 from tracker.errors import Conflict, DatabaseError
 
 if TYPE_CHECKING:  # the ORM is imported by the commands that write, not by every read
@@ -63,6 +64,7 @@ def _create_private_file(path: Path) -> None:
 
 def create_engine(url: str) -> Engine:
     """An engine for `url`; refuses malformed URLs and unknown drivers with a DatabaseError."""
+    url = normalize_database_url(url)
     try:
         parsed = make_url(url)
         parsed.port  # noqa: B018 - a non-numeric port fails here, not at connect time
@@ -146,8 +148,8 @@ class Database:
     """One handle per command invocation: an engine, read and write transactions."""
 
     def __init__(self, url: str) -> None:
-        self.url = url
-        self.engine = create_engine(url)
+        self.url = normalize_database_url(url)
+        self.engine = create_engine(self.url)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
         self._checked = False
 
