@@ -4,10 +4,12 @@ missing database tells the user to run."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import Result, Runner, run_cli
+from mailservers import Recorder, smtp_server
 
 from tracker.config import Settings
 from tracker.db import Database
@@ -150,3 +152,50 @@ def test_other_urls_are_left_as_they_are() -> None:
     assert normalize_database_url("postgres://u:p@h:5433/db?sslmode=require") == (
         "postgresql+psycopg://u:p@h:5433/db?sslmode=require"
     )
+
+
+# --- what a delivery says while it retries -------------------------------------------------
+
+PASSWORD = "pw-Zq9-not-for-anyone"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Recorder, int]]:
+    with smtp_server() as server:
+        yield server
+
+
+def _mail_env(port: int) -> dict[str, str]:
+    return {
+        "TRACKER_SMTP_HOST": "127.0.0.1",
+        "TRACKER_SMTP_PORT": str(port),
+        "TRACKER_SMTP_PASSWORD": PASSWORD,  # no login without a user: only here to be hidden
+    }
+
+
+@pytest.mark.parametrize("command", ["schedule run", "scheduler --once"])
+def test_smtp_retries_say_what_they_are_doing(
+    seeded: Runner, smtp: tuple[Recorder, int], command: str
+) -> None:
+    server, port = smtp
+    added = seeded(
+        "schedule", "add", "daily", "--cron", "0 10 * * *", "--email", "office@example.org"
+    )
+    assert added.exit_code == 0, added.stderr
+    server.data_replies = [f"451 4.3.0 Try again later {PASSWORD}"]
+    args = ["schedule", "run", "daily"] if command == "schedule run" else ["scheduler", "--once"]
+    env = {**_mail_env(port), "TRACKER_NOW": "2017-09-11T10:00:30+00:00"}
+
+    result = seeded(*args, env=env)  # the real policy: one wait of 2 s
+
+    assert result.exit_code == 0, result.stderr
+    note = (
+        "mail to office@example.org: 451 4.3.0 Try again later ***; "
+        "retrying in 2 s (attempt 2 of 4)"
+    )
+    notes = [line for line in result.stderr.splitlines() if "mail to" in line]
+    assert len(notes) == 1 and notes[0].endswith(note), result.stderr
+    if command == "schedule run":  # nothing else: its results are on stdout
+        assert result.stderr == note + "\n"
+    assert PASSWORD not in result.stderr + result.stdout
+    assert len(server.messages) == 1

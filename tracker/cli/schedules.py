@@ -231,12 +231,13 @@ def schedule_run(app: App, name: str, as_of: date | None) -> None:
     """
     import os
 
-    from tracker.digests.delivery import SmtpSettings
+    from tracker.digests.delivery import RetryNotes, SmtpSettings
     from tracker.digests.runs import DeliveryOptions
     from tracker.digests.schedules import run_now
 
     options = DeliveryOptions(smtp=SmtpSettings.from_env(os.environ))
-    result = run_now(app.db, name=name, as_of=as_of, clock=app.now, options=options)
+    with RetryNotes(lambda note: click.echo(note, err=True)):
+        result = run_now(app.db, name=name, as_of=as_of, clock=app.now, options=options)
     _print_result(result)
     failed = len(result.failed) + len(result.deferred)
     if failed:

@@ -344,15 +344,41 @@ def send_email(
             return _interrupted(attempt, error, msg_id)
         if attempt < attempts:
             wait = backoff * 2 ** (attempt - 1)
+            # Says what the wait is for: a `schedule run` that seems to hang is retrying.
+            # `error` was scrubbed of the password above.
             log.warning(
-                "e-mail to %s: attempt %d failed (%s); retrying in %.3g s",
+                "mail to %s: %s; retrying in %.3g s (attempt %d of %d)",
                 recipient,
-                attempt,
                 error,
                 wait,
+                attempt + 1,
+                attempts,
             )
             wait_for(wait)
     return Outcome(False, attempts, error, msg_id)
+
+
+class RetryNotes(logging.Handler):
+    """Shows this module's retry notes, bare, through `echo` (a command's stderr) for as long
+    as it is installed (`with RetryNotes(echo):`): for commands that keep no event log."""
+
+    def __init__(self, echo: Callable[[str], None]) -> None:
+        super().__init__(logging.WARNING)
+        self._echo = echo
+        self._level = log.level
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._echo(record.getMessage())
+
+    def __enter__(self) -> RetryNotes:
+        if log.getEffectiveLevel() > logging.WARNING:
+            log.setLevel(logging.WARNING)
+        log.addHandler(self)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        log.removeHandler(self)
+        log.setLevel(self._level)
 
 
 def _interrupted(attempts: int, error: str, msg_id: str) -> Outcome:
