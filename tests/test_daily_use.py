@@ -199,3 +199,56 @@ def test_smtp_retries_say_what_they_are_doing(
         assert result.stderr == note + "\n"
     assert PASSWORD not in result.stderr + result.stdout
     assert len(server.messages) == 1
+
+
+# --- file names: the digest's date ---------------------------------------------------------
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_a_manual_run_names_its_files_by_the_digests_date(seeded: Runner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    added = seeded("schedule", "add", "weekly", "--cron", "0 9 * * MON", "--dir", out)
+    assert added.exit_code == 0, added.stderr
+
+    ran = seeded("schedule", "run", "weekly", "--as-of", "2017-09-08")
+    assert ran.exit_code == 0, ran.stderr
+    assert _names(out) == ["weekly-2017-09-08.html", "weekly-2017-09-08.md"]
+    # Like `tracker digest --out FOLDER`, with the schedule's name in place of "digest".
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    made = seeded("digest", "--as-of", "2017-09-08", "--format", "md,html", "--out", mine)
+    assert made.exit_code == 0, made.stderr
+    assert _names(mine) == ["digest-2017-09-08.html", "digest-2017-09-08.md"]
+    # Without --as-of: today in the schedule's time zone.
+    later = seeded("schedule", "run", "weekly", env={"TRACKER_NOW": "2017-09-11T10:00:00Z"})
+    assert later.exit_code == 0, later.stderr
+    assert "weekly-2017-09-11.md" in _names(out)
+
+
+def test_the_scheduler_names_files_by_the_digests_local_date(
+    seeded: Runner, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    # 00:30 in Minsk is 21:30 UTC the day before: the digest and its file are of the local day.
+    added = seeded("schedule", "add", "night", "--cron", "30 0 * * *", "--timezone",
+                   "Europe/Minsk", "--dir", out, "--format", "md")  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    done = seeded("scheduler", "--once", env={"TRACKER_NOW": "2017-09-11T21:31:00Z"})
+    assert done.exit_code == 0, done.stderr
+    assert _names(out) == ["night-2017-09-12.md"]
+
+
+def test_a_schedule_firing_several_times_a_day_adds_the_local_time(
+    seeded: Runner, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    added = seeded("schedule", "add", "hourly", "--cron", "15 * * * *", "--timezone",
+                   "Europe/Minsk", "--dir", out, "--format", "md")  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    for now in ("2017-09-11T10:16:00Z", "2017-09-11T11:16:00Z"):
+        done = seeded("scheduler", "--once", env={"TRACKER_NOW": now})
+        assert done.exit_code == 0, done.stderr
+    assert _names(out) == ["hourly-2017-09-11-1315.md", "hourly-2017-09-11-1415.md"]

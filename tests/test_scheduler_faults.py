@@ -358,7 +358,7 @@ def test_a_catch_up_digest_says_in_its_text_and_subject_that_it_is_late(
     assert str(late["Subject"]).startswith("[late] Commitments digest 2026-11-05: ")
     assert f"Late digest: {note}." in late.get_body(("plain",)).get_content()
     assert f"<strong>Late digest:</strong> {note}." in late.get_body(("html",)).get_content()
-    stem = tmp_path / "daily-2026-11-05T090000+0000"
+    stem = tmp_path / "daily-2026-11-05"
     assert f"> **Late digest:** {note}." in stem.with_suffix(".md").read_text()
     assert f"Late digest: {note}." in stem.with_suffix(".txt").read_text()
     # The next one, on time, says nothing of the kind.

@@ -141,4 +141,4 @@ def test_per_owner_sends_each_owner_their_own_digest(seeded: Runner, tmp_path: P
         assert f" for {owners[address]}: " in message["Subject"]
     files = sorted(p.name for p in out.iterdir())
     assert len(files) == len(owners)
-    assert "owners-manual-2017-09-11T090000.000000+0000-ministry-of-finance.md" in files
+    assert "owners-2017-09-11-ministry-of-finance.md" in files

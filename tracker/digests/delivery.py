@@ -20,11 +20,12 @@ import ssl
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from tracker.errors import InvalidInput
 from tracker.files import write_atomically
@@ -55,11 +56,34 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "owner"
 
 
-def file_name(schedule: str, period_key: str, fmt: str, owner_slug: str | None = None) -> str:
-    """The same schedule, period, audience and format always give the same name, so a retried
-    delivery overwrites its own file instead of adding a second one."""
+def file_name(
+    schedule: str,
+    as_of: date,
+    fmt: str,
+    owner_slug: str | None = None,
+    *,
+    at: datetime | None = None,
+) -> str:
+    """`SCHEDULE-YYYY-MM-DD[-HHMM][-OWNER].FORMAT`: named by the digest's date, as `tracker
+    digest --out FOLDER` names its files, with the local fire time `at` for a schedule that
+    fires more than once a day (see `fire_time_for_name`). The same schedule, period, audience
+    and format always give the same name, so a retried delivery overwrites its own file
+    instead of adding a second one."""
+    when = ""
+    if at is not None:
+        when = at.strftime("-%H%M%S" if at.second else "-%H%M")
     suffix = f"-{owner_slug}" if owner_slug else ""
-    return f"{schedule}-{period_key.replace(':', '')}{suffix}.{fmt}"
+    return f"{schedule}-{as_of.isoformat()}{when}{suffix}.{fmt}"
+
+
+def fire_time_for_name(cron_expr: str, timezone: str, fire_time: datetime) -> datetime | None:
+    """The local fire time a file name needs to tell a schedule's periods of one day apart:
+    None when its seconds, minute and hour are each one number (at most one period a day)."""
+    fields = cron_expr.split()
+    times = fields[:3] if len(fields) == 6 else fields[:2]
+    if all(part.isdigit() for part in times):
+        return None
+    return fire_time.astimezone(ZoneInfo(timezone))
 
 
 def deliver_file(path: Path, text: str) -> Outcome:
