@@ -252,3 +252,53 @@ def test_a_schedule_firing_several_times_a_day_adds_the_local_time(
         done = seeded("scheduler", "--once", env={"TRACKER_NOW": now})
         assert done.exit_code == 0, done.stderr
     assert _names(out) == ["hourly-2017-09-11-1315.md", "hourly-2017-09-11-1415.md"]
+
+
+# --- counted nouns -------------------------------------------------------------------------
+
+
+def test_plural_counts_nouns() -> None:
+    from tracker.words import plural
+
+    assert [plural(n, "commitment") for n in (0, 1, 2)] == [
+        "0 commitments",
+        "1 commitment",
+        "2 commitments",
+    ]
+    assert plural(1, "delivery") == "1 delivery" and plural(3, "delivery") == "3 deliveries"
+    assert plural(2, "person", "people") == "2 people"
+
+
+def test_messages_count_one_thing_in_the_singular(run: Runner, tmp_path: Path) -> None:
+    (tmp_path / "readout.txt").write_text("The sides agreed to open a consulate in Minsk.\n")
+    (tmp_path / "meeting.toml").write_text(
+        """
+[meeting]
+slug = "one"
+title = "One meeting"
+date = 2017-05-16
+source = "readout.txt"
+
+[[commitments]]
+key = "consulate"
+title = "Open a consulate"
+quote = "agreed to open a consulate in Minsk"
+owner = "Ministry of Foreign Affairs"
+due = "+90d"
+area = "foreign"
+"""
+    )
+    imported = run("import", tmp_path / "meeting.toml")
+    assert imported.exit_code == 0, imported.stderr
+    assert "  1 commitment, 1 owner · quotes verified against readout.txt" in imported.stdout
+
+    drafted = run("extract", tmp_path / "readout.txt", "--meeting-date", "2017-05-16")
+    assert drafted.exit_code == 0, drafted.stderr
+    assert drafted.stderr.startswith("Drafted 1 commitment from ")
+
+    added = run("schedule", "add", "weekly", "--cron", "0 9 * * MON", "--email", "a@example.org")
+    assert added.exit_code == 0, added.stderr
+    failed = run("schedule", "run", "weekly")  # no SMTP server: the e-mail fails for good
+    assert (failed.exit_code, failed.stderr) == (8, "Error: 1 of 1 delivery failed\n")
+    removed = run("schedule", "remove", "weekly")
+    assert removed.stdout == "Removed schedule weekly (1 run).\n"

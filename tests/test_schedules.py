@@ -116,7 +116,7 @@ def test_list_shows_the_next_and_the_last_run_and_remove_forgets(
     assert "2017-09-18 09:00 +03" in text and "delivered (2 ok)" in text
 
     removed = seeded("schedule", "remove", "weekly")
-    assert removed.stdout == "Removed schedule weekly (1 runs).\n"
+    assert removed.stdout == "Removed schedule weekly (1 run).\n"
     assert seeded("schedule", "list", "--json").json() == []
     assert seeded("schedule", "remove", "weekly").exit_code == 3
     assert seeded("schedule", "run", "weekly").exit_code == 3
