@@ -302,3 +302,48 @@ area = "foreign"
     assert (failed.exit_code, failed.stderr) == (8, "Error: 1 of 1 delivery failed\n")
     removed = run("schedule", "remove", "weekly")
     assert removed.stdout == "Removed schedule weekly (1 run).\n"
+
+
+# --- a missing database says what to run ---------------------------------------------------
+
+
+def _default_db(tmp_path: Path, *args: str) -> Result:
+    """`tracker ARGS` on the default database, under a data home of the test's own."""
+    env = {"TRACKER_DATABASE_URL": None, "XDG_DATA_HOME": str(tmp_path / "data")}
+    return run_cli(list(args), db_url="unused", env=env)  # type: ignore[dict-item]
+
+
+def test_a_missing_default_data_folder_says_run_tracker_init(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "tracker" / "tracker.db"
+    result = _default_db(tmp_path, "list")
+    assert (result.exit_code, result.stderr) == (
+        7,
+        f"Error: no database at {path}: run `tracker init`\n",
+    )
+    # Which is what it takes.
+    assert _default_db(tmp_path, "init").exit_code == 0
+    assert _default_db(tmp_path, "list").exit_code == 0
+
+
+def test_a_missing_default_database_file_says_run_tracker_init(tmp_path: Path) -> None:
+    (tmp_path / "data" / "tracker").mkdir(parents=True)
+    path = tmp_path / "data" / "tracker" / "tracker.db"
+    result = _default_db(tmp_path, "overdue")
+    assert (result.exit_code, result.stderr) == (
+        7,
+        f"Error: no database at {path}: run `tracker init`\n",
+    )
+    assert not path.exists()
+
+
+def test_a_missing_folder_of_another_path_says_what_to_run(tmp_path: Path) -> None:
+    result = run_cli(["--db", "sqlite:////nonexistent/dir/x.db", "list"], db_url="unused")
+    assert (result.exit_code, result.stderr) == (
+        7,
+        "Error: no folder /nonexistent/dir for the database: run `mkdir -p /nonexistent/dir`, "
+        "then `tracker init`\n",
+    )
+    # `tracker init` itself gives the same advice rather than create folders from a typo.
+    init = run_cli(["--db", "sqlite:////nonexistent/dir/x.db", "init"], db_url="unused")
+    assert (init.exit_code, init.stderr) == (result.exit_code, result.stderr)
+    assert not Path("/nonexistent").exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError
 from sqlalchemy.exc import DBAPIError as SADBAPIError
 
+from tracker import config
 from tracker.config import normalize_database_url
 from tracker.errors import Conflict, DatabaseError
 
@@ -62,6 +64,16 @@ def _create_private_file(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
+def _no_folder(folder: Path, path: Path) -> str:
+    """What to run when a SQLite database's folder is missing: `tracker init` creates the
+    default data folder itself; any other folder is the user's to create (a typo in --db must
+    not leave a tree of folders behind)."""
+    if folder == config.data_dir().expanduser().resolve():
+        return f"no database at {path}: run `tracker init`"
+    where = shlex.quote(str(folder))
+    return f"no folder {folder} for the database: run `mkdir -p {where}`, then `tracker init`"
+
+
 def create_engine(url: str) -> Engine:
     """An engine for `url`; refuses malformed URLs and unknown drivers with a DatabaseError."""
     url = normalize_database_url(url)
@@ -88,7 +100,7 @@ def create_engine(url: str) -> Engine:
         except (RuntimeError, OSError, ValueError) as exc:
             raise DatabaseError(f"not a usable SQLite path {parsed.database!r}: {exc}") from exc
         if not exists:
-            raise DatabaseError(f"folder for the database does not exist: {folder}")
+            raise DatabaseError(_no_folder(folder, Path(parsed.database).expanduser()))
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S}
     else:
         kwargs["pool_pre_ping"] = False
