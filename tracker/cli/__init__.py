@@ -77,7 +77,7 @@ def cli(ctx: click.Context, database_url: str | None, actor: str | None, debug: 
 
 
 def _register() -> None:
-    from tracker.cli import commitments, completion, digest, extract, schedules, setup
+    from tracker.cli import commitments, digest, extract, schedules, setup
 
     for module in (setup, extract, commitments, digest, schedules, completion):
         for command in module.COMMANDS:
