@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from click.shell_completion import CompletionItem, get_completion_class
+
+if TYPE_CHECKING:  # click's completion module is loaded only when the shell asks
+    from click.shell_completion import CompletionItem
 
 PROG_NAME = "tracker"
 COMPLETE_VAR = "_TRACKER_COMPLETE"
@@ -33,6 +35,8 @@ class OwnerName(click.types.StringParamType):
     def shell_complete(
         self, ctx: click.Context, param: click.Parameter, incomplete: str
     ) -> list[CompletionItem]:
+        from click.shell_completion import CompletionItem
+
         return [CompletionItem(name) for name in _quietly(owner_names, ctx, incomplete)]
 
 
@@ -61,6 +65,8 @@ def _commands(group: click.Group) -> list[click.Command]:
 
 def complete_ids(ctx: click.Context, incomplete: str) -> list[CompletionItem]:
     """Commitment ids that start with what was typed, with their titles as help (zsh, fish)."""
+    from click.shell_completion import CompletionItem
+
     return [
         CompletionItem(str(number), help=title)
         for number, title in _quietly(commitment_ids, ctx, incomplete)
@@ -140,6 +146,8 @@ def completion(ctx: click.Context, shell: str) -> None:
       eval "$(tracker completion zsh)"        # in ~/.zshrc
       tracker completion fish > ~/.config/fish/completions/tracker.fish
     """
+    from click.shell_completion import get_completion_class
+
     script = get_completion_class(shell)
     assert script is not None  # click.Choice allows only the shells click knows
     root = ctx.find_root().command
