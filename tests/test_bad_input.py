@@ -556,7 +556,7 @@ CASES = [
         Bad(
             ("list",),
             DATABASE,
-            "folder for the database does not exist",
+            "no-such-folder for the database: run `mkdir -p ",
             db=lambda tmp: f"sqlite:///{tmp}/no-such-folder/tracker.db",
         ),
         id="db-sqlite-missing-folder",

@@ -272,9 +272,9 @@ def test_files_are_complete_deterministic_and_left_without_temporaries(
     assert result.status == "delivered" and not result.late
     names = sorted(p.name for p in folder.iterdir())
     assert names == [
-        "weekly-2017-09-12T090000+0000.html",
-        "weekly-2017-09-12T090000+0000.md",
-        "weekly-2017-09-12T090000+0000.txt",
+        "weekly-2017-09-12.html",
+        "weekly-2017-09-12.md",
+        "weekly-2017-09-12.txt",
     ]
     with db.read() as session:
         (run,) = session.exec(select(DigestRun)).all()
@@ -282,7 +282,7 @@ def test_files_are_complete_deterministic_and_left_without_temporaries(
             session, as_of=run.as_of, since=run.period_start, until=run.period_end
         )
     for fmt in ("md", "html", "txt"):
-        path = folder / f"weekly-2017-09-12T090000+0000.{fmt}"
+        path = folder / f"weekly-2017-09-12.{fmt}"
         assert path.read_text(encoding="utf-8") == render(digest, fmt)  # type: ignore[arg-type]
         assert path.stat().st_mode & 0o777 == 0o644
 

@@ -271,8 +271,8 @@ def test_downtime_over_three_periods_gives_one_late_catch_up(
     # It reports everything since the schedule's first period began, not only the last day.
     assert run.period_start == datetime(2026, 11, 2, 9, tzinfo=UTC)
     assert sorted(p.name for p in tmp_path.glob("daily-*")) == [
-        "daily-2026-11-05T090000+0000.html",
-        "daily-2026-11-05T090000+0000.md",
+        "daily-2026-11-05.html",
+        "daily-2026-11-05.md",
     ]
 
     on_time = run_cli(["scheduler", "--once"], db_url=sqlite_url,
@@ -308,7 +308,7 @@ def test_a_run_left_claimed_by_a_crash_is_finished_and_not_repeated(
     (run,) = _runs(db_url)
     assert (run.period_key, run.status) == ("2026-11-03T09:00:00+00:00", "delivered")
     assert {d.status for d in _deliveries(db_url)} == {"delivered"}
-    assert len(list(tmp_path.glob("daily-2026-11-03T090000+0000.*"))) == 2
+    assert len(list(tmp_path.glob("daily-2026-11-03.*"))) == 2
 
 
 def test_one_claim_wins_a_period_among_concurrent_contenders(db_url: str) -> None:

@@ -116,7 +116,7 @@ def test_list_shows_the_next_and_the_last_run_and_remove_forgets(
     assert "2017-09-18 09:00 +03" in text and "delivered (2 ok)" in text
 
     removed = seeded("schedule", "remove", "weekly")
-    assert removed.stdout == "Removed schedule weekly (1 runs).\n"
+    assert removed.stdout == "Removed schedule weekly (1 run).\n"
     assert seeded("schedule", "list", "--json").json() == []
     assert seeded("schedule", "remove", "weekly").exit_code == 3
     assert seeded("schedule", "run", "weekly").exit_code == 3
@@ -141,4 +141,4 @@ def test_per_owner_sends_each_owner_their_own_digest(seeded: Runner, tmp_path: P
         assert f" for {owners[address]}: " in message["Subject"]
     files = sorted(p.name for p in out.iterdir())
     assert len(files) == len(owners)
-    assert "owners-manual-2017-09-11T090000.000000+0000-ministry-of-finance.md" in files
+    assert "owners-2017-09-11-ministry-of-finance.md" in files

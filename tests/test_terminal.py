@@ -163,7 +163,7 @@ def test_an_actor_variable_that_is_not_utf8_is_a_usage_error(sqlite_url: str) ->
         (("show", "99"), 3, "Error: no commitment #99"),
         (("show", "abc"), 2, "Error: Invalid value for 'ID'"),
         (("note", "1", " "), 4, "Error: "),
-        (("--db", "sqlite:///{tmp}/missing/x.db", "list"), 7, "Error: folder for the database"),
+        (("--db", "sqlite:///{tmp}/missing/x.db", "list"), 7, "Error: no folder "),
     ],
     ids=["not-found", "usage", "invalid", "database"],
 )

@@ -31,6 +31,22 @@ def make_data_dir() -> Path:
     return folder
 
 
+# PostgreSQL spelled without a driver (as hosting providers and libpq write it): SQLAlchemy
+# rejects `postgres://` and would reach for psycopg2, which is not installed, for `postgresql://`.
+_POSTGRES_SCHEMES = ("postgres://", "postgresql://")
+POSTGRES_SCHEME = "postgresql+psycopg://"
+
+
+def normalize_database_url(url: str) -> str:
+    """`postgres://…` and `postgresql://…` as `postgresql+psycopg://…` (psycopg 3, the driver
+    tracker ships with); every other URL as it is."""
+    stripped = url.strip()
+    for scheme in _POSTGRES_SCHEMES:
+        if stripped[: len(scheme)].lower() == scheme:
+            return POSTGRES_SCHEME + stripped[len(scheme) :]
+    return url
+
+
 def default_database_url() -> str:
     return f"sqlite:///{data_dir() / 'tracker.db'}"
 
@@ -66,7 +82,9 @@ class Settings:
         if not actor or len(actor) > 120:
             raise InvalidInput("the actor name must be 1 to 120 characters")
         return cls(
-            database_url=database_url or os.environ.get(ENV_DATABASE_URL) or default_database_url(),
+            database_url=normalize_database_url(
+                database_url or os.environ.get(ENV_DATABASE_URL) or default_database_url()
+            ),
             actor=actor,
             fixed_now=parse_now(now_text) if now_text else None,
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError
 from sqlalchemy.exc import DBAPIError as SADBAPIError
 
+from tracker import config
+from tracker.config import normalize_database_url
 from tracker.errors import Conflict, DatabaseError
 
 if TYPE_CHECKING:  # the ORM is imported by the commands that write, not by every read
@@ -61,8 +64,19 @@ def _create_private_file(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
+def _no_folder(folder: Path, path: Path) -> str:
+    """What to run when a SQLite database's folder is missing: `tracker init` creates the
+    default data folder itself; any other folder is the user's to create (a typo in --db must
+    not leave a tree of folders behind)."""
+    if folder == config.data_dir().expanduser().resolve():
+        return f"no database at {path}: run `tracker init`"
+    where = shlex.quote(str(folder))
+    return f"no folder {folder} for the database: run `mkdir -p {where}`, then `tracker init`"
+
+
 def create_engine(url: str) -> Engine:
     """An engine for `url`; refuses malformed URLs and unknown drivers with a DatabaseError."""
+    url = normalize_database_url(url)
     try:
         parsed = make_url(url)
         parsed.port  # noqa: B018 - a non-numeric port fails here, not at connect time
@@ -86,7 +100,7 @@ def create_engine(url: str) -> Engine:
         except (RuntimeError, OSError, ValueError) as exc:
             raise DatabaseError(f"not a usable SQLite path {parsed.database!r}: {exc}") from exc
         if not exists:
-            raise DatabaseError(f"folder for the database does not exist: {folder}")
+            raise DatabaseError(_no_folder(folder, Path(parsed.database).expanduser()))
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S}
     else:
         kwargs["pool_pre_ping"] = False
@@ -146,8 +160,8 @@ class Database:
     """One handle per command invocation: an engine, read and write transactions."""
 
     def __init__(self, url: str) -> None:
-        self.url = url
-        self.engine = create_engine(url)
+        self.url = normalize_database_url(url)
+        self.engine = create_engine(self.url)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
         self._checked = False
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import click
 
 from tracker import __version__
-from tracker.cli import wording
+from tracker.cli import completion, wording
 from tracker.cli.app import App
 from tracker.cli.render import EscapingStream
 from tracker.config import Settings
@@ -27,6 +27,13 @@ class _ReaderGone(Exception):
 
 
 class _Group(click.Group):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # Bare `tracker` is a request for help, not a mistake: click 8.2+ would exit 2.
+        if not args and not ctx.resilient_parsing:
+            click.echo(ctx.get_help(), color=ctx.color)
+            ctx.exit(0)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> object:
         # Click answers a broken pipe itself, with exit status 1; `main` makes it 0.
         try:
@@ -72,7 +79,7 @@ def cli(ctx: click.Context, database_url: str | None, actor: str | None, debug: 
 def _register() -> None:
     from tracker.cli import commitments, digest, extract, schedules, setup
 
-    for module in (setup, extract, commitments, digest, schedules):
+    for module in (setup, extract, commitments, digest, schedules, completion):
         for command in module.COMMANDS:
             cli.add_command(command)
 
@@ -128,7 +135,7 @@ def _run(args: list[str], *, debug: bool) -> int:
         click.echo(f"Error: {bad} is not UTF-8 text (see 'tracker --help')", err=True)
         return int(ExitCode.USAGE)
     try:
-        code = cli.main(args=args, prog_name="tracker", standalone_mode=False)
+        code = cli.main(args=args, prog_name=completion.PROG_NAME, standalone_mode=False)
     except click.exceptions.Exit as exc:
         code = exc.exit_code
     except click.exceptions.Abort:
@@ -183,6 +190,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not debug:
         # Library warnings (SQLAlchemy's about URL arguments, say) would break the one-line rule.
         warnings.simplefilter("ignore")
+    if completion.requested():
+        # The shell reads click's answer as bytes, which the escaping streams refuse; the
+        # names and titles offered were cleaned of control characters when they were stored.
+        completion.install(cli)
+        sys.exit(_run(args, debug=debug))
     # Stored text (titles, names, notes, messages that quote them) reaches stdout and stderr
     # through many commands: escaping at the streams covers every one of them.
     stdout, stderr = sys.stdout, sys.stderr

@@ -19,6 +19,8 @@ from tracker.dates import parse_date
 from tracker.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from tracker.db import Database
 
 
@@ -82,6 +84,13 @@ class IdParam(click.ParamType):
         if not (text.isascii() and text.isdigit()) or int(text) < 1 or len(text) > 18:
             self.fail(f"not a commitment id: {value!r} (a number such as 3)", param, ctx)
         return int(text)
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        from tracker.cli.completion import complete_ids
+
+        return complete_ids(ctx, incomplete)
 
 
 COMMITMENT_ID = IdParam()

@@ -10,6 +10,7 @@ import click
 
 from tracker.cli.app import DATE, App, pass_app
 from tracker.errors import InvalidInput, MeetingFileError
+from tracker.words import plural
 
 
 @click.command()
@@ -85,7 +86,7 @@ def extract(
     else:
         where = out or "standard output"
         click.echo(
-            f"Drafted {found} commitments from {readout} to {where}: review the draft, "
+            f"Drafted {plural(found, 'commitment')} from {readout} to {where}: review the draft, "
             "then `tracker import` it.",
             err=True,
         )

@@ -13,6 +13,7 @@ from tracker.cli.app import DATE, App, pass_app, print_json
 from tracker.cli.render import table
 from tracker.digests.formats import FORMATS
 from tracker.errors import DeliveryError, InvalidInput
+from tracker.words import plural
 
 if TYPE_CHECKING:
     from tracker.digests.runs import RunResult
@@ -326,7 +327,7 @@ def schedule_remove(app: App, name: str) -> None:
 
     with app.db.write() as session:
         runs = remove_schedule(session, name=name)
-    click.echo(f"Removed schedule {name} ({runs} runs).")
+    click.echo(f"Removed schedule {name} ({plural(runs, 'run')}).")
 
 
 def _print_result(result: RunResult) -> None:
@@ -352,17 +353,19 @@ def schedule_run(app: App, name: str, as_of: date | None) -> None:
     """
     import os
 
-    from tracker.digests.delivery import SmtpSettings
+    from tracker.digests.delivery import RetryNotes, SmtpSettings
     from tracker.digests.runs import DeliveryOptions
     from tracker.digests.schedules import run_now
 
     options = DeliveryOptions(smtp=SmtpSettings.from_env(os.environ))
-    result = run_now(app.db, name=name, as_of=as_of, clock=app.now, options=options)
+    with RetryNotes(lambda note: click.echo(note, err=True)):
+        result = run_now(app.db, name=name, as_of=as_of, clock=app.now, options=options)
     _print_result(result)
     failed = len(result.failed) + len(result.deferred)
     if failed:
         later = " (the scheduler tries them again)" if result.deferred else ""
-        raise DeliveryError(f"{failed} of {len(result.deliveries)} deliveries failed{later}")
+        total = plural(len(result.deliveries), "delivery")
+        raise DeliveryError(f"{failed} of {total} failed{later}")
 
 
 @click.command()

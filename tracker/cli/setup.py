@@ -9,6 +9,7 @@ import click
 
 from tracker.cli.app import DATE, App, pass_app, print_json
 from tracker.cli.render import table
+from tracker.words import plural
 
 # Services are imported inside the commands: `tracker --help` stays free of SQLAlchemy.
 
@@ -133,8 +134,8 @@ def import_(
     else:
         click.echo(f'Meeting {report.slug} "{report.title}" ({place}) is up to date')
     click.echo(
-        f"  {total} commitments, {report.owners_total} owners · quotes verified "
-        f"against {report.source}"
+        f"  {plural(total, 'commitment')}, {plural(report.owners_total, 'owner')} · "
+        f"quotes verified against {report.source}"
     )
     if not report.meeting_created and report.changed:
         click.echo(

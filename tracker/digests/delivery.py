@@ -20,11 +20,12 @@ import ssl
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from tracker.errors import InvalidInput
 from tracker.files import write_atomically
@@ -55,11 +56,34 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "owner"
 
 
-def file_name(schedule: str, period_key: str, fmt: str, owner_slug: str | None = None) -> str:
-    """The same schedule, period, audience and format always give the same name, so a retried
-    delivery overwrites its own file instead of adding a second one."""
+def file_name(
+    schedule: str,
+    as_of: date,
+    fmt: str,
+    owner_slug: str | None = None,
+    *,
+    at: datetime | None = None,
+) -> str:
+    """`SCHEDULE-YYYY-MM-DD[-HHMM][-OWNER].FORMAT`: named by the digest's date, as `tracker
+    digest --out FOLDER` names its files, with the local fire time `at` for a schedule that
+    fires more than once a day (see `fire_time_for_name`). The same schedule, period, audience
+    and format always give the same name, so a retried delivery overwrites its own file
+    instead of adding a second one."""
+    when = ""
+    if at is not None:
+        when = at.strftime("-%H%M%S" if at.second else "-%H%M")
     suffix = f"-{owner_slug}" if owner_slug else ""
-    return f"{schedule}-{period_key.replace(':', '')}{suffix}.{fmt}"
+    return f"{schedule}-{as_of.isoformat()}{when}{suffix}.{fmt}"
+
+
+def fire_time_for_name(cron_expr: str, timezone: str, fire_time: datetime) -> datetime | None:
+    """The local fire time a file name needs to tell a schedule's periods of one day apart:
+    None when its seconds, minute and hour are each one number (at most one period a day)."""
+    fields = cron_expr.split()
+    times = fields[:3] if len(fields) == 6 else fields[:2]
+    if all(part.isdigit() for part in times):
+        return None
+    return fire_time.astimezone(ZoneInfo(timezone))
 
 
 def deliver_file(path: Path, text: str) -> Outcome:
@@ -344,15 +368,41 @@ def send_email(
             return _interrupted(attempt, error, msg_id)
         if attempt < attempts:
             wait = backoff * 2 ** (attempt - 1)
+            # Says what the wait is for: a `schedule run` that seems to hang is retrying.
+            # `error` was scrubbed of the password above.
             log.warning(
-                "e-mail to %s: attempt %d failed (%s); retrying in %.3g s",
+                "mail to %s: %s; retrying in %.3g s (attempt %d of %d)",
                 recipient,
-                attempt,
                 error,
                 wait,
+                attempt + 1,
+                attempts,
             )
             wait_for(wait)
     return Outcome(False, attempts, error, msg_id)
+
+
+class RetryNotes(logging.Handler):
+    """Shows this module's retry notes, bare, through `echo` (a command's stderr) for as long
+    as it is installed (`with RetryNotes(echo):`): for commands that keep no event log."""
+
+    def __init__(self, echo: Callable[[str], None]) -> None:
+        super().__init__(logging.WARNING)
+        self._echo = echo
+        self._level = log.level
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._echo(record.getMessage())
+
+    def __enter__(self) -> RetryNotes:
+        if log.getEffectiveLevel() > logging.WARNING:
+            log.setLevel(logging.WARNING)
+        log.addHandler(self)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        log.removeHandler(self)
+        log.setLevel(self._level)
 
 
 def _interrupted(attempts: int, error: str, msg_id: str) -> Outcome:

@@ -278,8 +278,11 @@ def _targets(session: Session, schedule: DigestSchedule, run: DigestRun) -> list
                 slug = f"{slug}-{owner.id}"
             slugs.add(slug)
         if schedule.directory:
+            at = None
+            if not run.period_key.startswith(MANUAL_PREFIX):  # a manual run has no fire time
+                at = channels.fire_time_for_name(schedule.cron, schedule.timezone, run.period_end)
             for fmt in schedule.formats:
-                name = channels.file_name(schedule.name, run.period_key, fmt, slug)
+                name = channels.file_name(schedule.name, run.as_of, fmt, slug, at=at)
                 path = str(Path(schedule.directory) / name)
                 deliveries.append(_pending(run, channels.FILE, path, owner_id))
         for address in addresses:

@@ -45,6 +45,7 @@ from tracker.digests.runs import DeliveryOptions, RunResult
 from tracker.digests.schedules import run_due
 from tracker.errors import DatabaseError, DeliveryError, InvalidInput
 from tracker.models import DigestSchedule
+from tracker.words import plural
 
 log = logging.getLogger(__name__)
 
@@ -124,12 +125,12 @@ def _report(results: list[RunResult]) -> None:
         if result.failed or result.deferred:
             later = f" ({len(result.deferred)} to be tried again)" if result.deferred else ""
             log.warning(
-                "run %s %s: %s, %d of %d deliveries failed%s",
+                "run %s %s: %s, %d of %s failed%s",
                 result.schedule,
                 result.period_key,
                 result.status,
                 len(result.failed) + len(result.deferred),
-                len(result.deliveries),
+                plural(len(result.deliveries), "delivery"),
                 later,
             )
 
@@ -262,7 +263,7 @@ def run_once(settings: Settings) -> list[RunResult]:
     if failed or deferred:
         later = f", {deferred} to be tried again later" if deferred else ""
         raise DeliveryError(
-            f"{failed + deferred} deliveries failed{later} (see the log lines above)"
+            f"{plural(failed + deferred, 'delivery')} failed{later} (see the log lines above)"
         )
     return results
 
@@ -315,7 +316,9 @@ def stop_scheduler(
 def _cut_in_flight() -> None:
     cut = abort_in_flight()
     if cut:
-        log.warning("cut %d SMTP connection(s) still in use: their e-mails stay pending", cut)
+        log.warning(
+            "cut %s still in use: their e-mails stay pending", plural(cut, "SMTP connection")
+        )
 
 
 def _serve(
