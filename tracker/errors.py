@@ -69,12 +69,15 @@ class DeliveryError(TrackerError):
 
 class Missing(InvalidInput):
     """Something an action requires was not given. `action` says what needed it ("closing",
-    "moving a deadline"), `needs` what is missing ("reason", "note", "evidence"); each front
-    door words it with its own names for them (`tracker.cli.wording`)."""
+    "moving a deadline"), `needs` what is missing ("reason", "note", "evidence"), `what` (if
+    given) what they are for; each front door words it with its own names for them
+    (`tracker.cli.wording`)."""
 
-    def __init__(self, action: str, *needs: str, why: str = "") -> None:
-        self.action, self.needs, self.why = action, needs, why
-        super().__init__(f"{action} needs a {' or '.join(needs)}" + (f": {why}" if why else ""))
+    def __init__(self, action: str, *needs: str, why: str = "", what: str = "") -> None:
+        self.action, self.needs, self.why, self.what = action, needs, why, what
+        wanted = " or ".join(needs)
+        head = f"{action} needs {what}: {wanted}" if what else f"{action} needs a {wanted}"
+        super().__init__(head + (f": {why}" if why else ""))
 
 
 class OtherAction(InvalidInput):
@@ -83,3 +86,13 @@ class OtherAction(InvalidInput):
     def __init__(self, status: str, action: str) -> None:
         self.status, self.action = status, action
         super().__init__(f"a commitment becomes {status} by the {action} action")
+
+
+class Clash(InvalidInput):
+    """Two settings that cannot be given together (`first`, `second`: their names); the
+    front door words them with its own names."""
+
+    def __init__(self, first: str, second: str, *, why: str = "") -> None:
+        self.first, self.second, self.why = first, second, why
+        tail = f": {why}" if why else ""
+        super().__init__(f"{first} and {second} exclude each other{tail}")

@@ -26,7 +26,7 @@ from tracker.digests.delivery import clean_address
 from tracker.digests.formats import DEFAULT_FORMATS, FORMATS
 from tracker.digests.locks import LockLost
 from tracker.digests.runs import MANUAL_PREFIX, Clock, DeliveryOptions, Period, RunResult
-from tracker.errors import Conflict, InvalidInput, NotFound, TrackerError
+from tracker.errors import Clash, Conflict, InvalidInput, Missing, NotFound, TrackerError
 from tracker.models import Audience, Delivery, DigestRun, DigestSchedule, Owner
 from tracker.services.owners import resolve_owner
 from tracker.services.views import iso_utc
@@ -82,7 +82,7 @@ def add_schedule(
     name = clean_schedule_name(name)
     cron_expr, zone = _timing(cron_expr, timezone, now=now)
     if owner and per_owner:
-        raise InvalidInput("--owner and --per-owner exclude each other")
+        raise Clash("owner", "per_owner")
     addresses = _addresses(emails)
     _check_channels(directory, addresses, per_owner=per_owner)
     owner_row = resolve_owner(session, owner) if owner else None
@@ -123,13 +123,13 @@ def _timing(cron_expr: str, timezone: str, *, now: datetime) -> tuple[str, str]:
 
 def _addresses(emails: Iterable[str]) -> list[str]:
     # One address each: "a@x.org,b@x.org" would be two recipients behind one delivery row.
-    cleaned = (clean_address(e, what="--email") for e in emails if e.strip())
+    cleaned = (clean_address(e, what="email") for e in emails if e.strip())
     return list(dict.fromkeys(cleaned))
 
 
 def _check_channels(directory: Path | None, addresses: list[str], *, per_owner: bool) -> None:
     if per_owner and addresses:
-        raise InvalidInput("--per-owner sends each digest to its owner: drop --email")
+        raise Clash("per_owner", "email", why="each digest goes to its owner")
     if directory is not None:
         if not directory.is_absolute():
             raise InvalidInput(f"the digest folder must be an absolute path, not {directory}")
@@ -140,7 +140,7 @@ def _check_channels(directory: Path | None, addresses: list[str], *, per_owner: 
         if not_a_folder:
             raise InvalidInput(f"not a folder: {directory}")
     if directory is None and not addresses and not per_owner:
-        raise InvalidInput("a schedule needs somewhere to deliver: --dir PATH or --email ADDR")
+        raise Missing("a schedule", "dir", "email", what="somewhere to deliver")
 
 
 def _find(session: Session, name: str, *, for_update: bool = False) -> DigestSchedule | None:
