@@ -407,7 +407,7 @@ def test_a_recipient_is_one_address(seeded: Runner) -> None:
 
     assert result.exit_code == 4
     assert result.stderr == (
-        "Error: --email: not one e-mail address: 'office@example.org,spy@example.org'\n"
+        "Error: email: not one e-mail address: 'office@example.org,spy@example.org'\n"
     )
     assert seeded("schedule", "list", "--json").json() == []
 
