@@ -3,18 +3,13 @@ order, and how its tables fit a terminal."""
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
 import re
-import struct
-import subprocess
-import sys
-import termios
 
 import pytest
 import sqlalchemy as sa
-from conftest import FIXED_NOW, REPO, Runner
+from conftest import FIXED_NOW, Runner
+from terminal import at_a_terminal
 
 from tracker.cli.render import SGR_CODES
 
@@ -67,33 +62,10 @@ SGR = re.compile(rb"\x1b\[[0-9;]*m")
 
 def _at_a_terminal(args: list[str], db: str, columns: int = 80, **env: str) -> bytes:
     """What `tracker ARGS` writes to a pseudo-terminal `columns` wide."""
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
     full_env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "NO_COLOR", "LINES")}
     full_env |= {"TRACKER_DATABASE_URL": db, "TRACKER_NOW": FIXED_NOW, "TERM": "xterm"} | env
     full_env.pop("TRACKER_DEBUG", None)
-    try:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tracker", *args],
-            stdout=follower,
-            stderr=follower,
-            env=full_env,
-            cwd=REPO,
-        )
-        os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # EIO: the command exited and closed its side
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        assert process.wait(timeout=60) == 0, b"".join(chunks)
-    finally:
-        os.close(leader)
-    return b"".join(chunks)
+    return at_a_terminal(args, full_env, columns)
 
 
 def _screen(output: bytes) -> list[str]:

@@ -22,14 +22,14 @@ import sqlalchemy as sa
 from conftest import run_cli
 from mailservers import Recorder, smtp_server
 from sqlmodel import select
-from test_scheduler import Daemon, wait_until
+from test_scheduler import Daemon, _deliveries, _runs, wait_until
 
 from tracker.db import Database
 from tracker.digests import leases, runs
 from tracker.digests.delivery import SmtpSettings
 from tracker.digests.runs import DeliveryOptions
 from tracker.digests.schedules import add_schedule, manual_period, run_due
-from tracker.models import Delivery, DigestRun, DigestSchedule
+from tracker.models import DigestSchedule
 
 CREATED = datetime(2026, 11, 2, 10, tzinfo=UTC)
 FIRE = datetime(2026, 11, 3, 9, tzinfo=UTC)  # the first fire of a daily 09:00 UTC schedule
@@ -42,24 +42,6 @@ def _now() -> datetime:
 
 def _smtp_env(port: int, **more: str) -> dict[str, str]:
     return {"TRACKER_SMTP_HOST": "127.0.0.1", "TRACKER_SMTP_PORT": str(port), **more}
-
-
-def _runs(db_url: str) -> list[DigestRun]:
-    db = Database(db_url)
-    try:
-        with db.read() as session:
-            return list(session.exec(select(DigestRun).order_by(DigestRun.period_end)))
-    finally:
-        db.close()
-
-
-def _deliveries(db_url: str) -> list[Delivery]:
-    db = Database(db_url)
-    try:
-        with db.read() as session:
-            return list(session.exec(select(Delivery).order_by(Delivery.id)))
-    finally:
-        db.close()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ valid JSON, undecodable arguments are a usage error, and --debug keeps the exit 
 from __future__ import annotations
 
 import os
-import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from conftest import REPO, Runner
+from terminal import at_a_terminal
 
 from tracker.cli.render import SGR_CODES
 
@@ -187,32 +187,9 @@ def test_debug_through_the_environment_keeps_the_exit_code(seeded: Runner) -> No
 
 def _at_a_terminal(args: list[str], db: str) -> bytes:
     """What `tracker ARGS` writes to a terminal (a pseudo-terminal as stdout and stderr)."""
-
-    leader, follower = pty.openpty()
     env = {**os.environ, "TRACKER_DATABASE_URL": db, "TRACKER_ACTOR": "tester"}
     env.pop("TRACKER_DEBUG", None)
-    try:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tracker", *args],
-            stdout=follower,
-            stderr=follower,
-            env=env,
-            cwd=REPO,
-        )
-        os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # EIO: the command exited and closed its side
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        assert process.wait(timeout=60) == 0, b"".join(chunks)
-    finally:
-        os.close(leader)
-    return b"".join(chunks)
+    return at_a_terminal(args, env)
 
 
 @pytest.mark.parametrize("args", [["show", "1"], ["list"], ["list", "--json"], ["owner", "list"]])
