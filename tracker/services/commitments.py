@@ -82,6 +82,36 @@ def find_meeting(session: Session, slug: str) -> Meeting:
     return meeting
 
 
+def change_owner(
+    session: Session,
+    commitment: Commitment,
+    owner: Owner,
+    *,
+    actor: str,
+    now: datetime,
+    text: str | None,
+    previous: Owner | None = None,
+) -> Event:
+    """Hand `commitment` to `owner`, with its owner event: names for the reader, ids in
+    `data` because names can be renamed later (`--as-of` rewinds by id). `previous`: the
+    current owner when the caller has it at hand."""
+    previous = previous or session.get(Owner, commitment.owner_id)
+    event = record(
+        session,
+        commitment,
+        EventKind.OWNER,
+        actor=actor,
+        now=now,
+        field="owner",
+        old=previous.name if previous else None,
+        new=owner.name,
+        text=text,
+        data={"from": commitment.owner_id, "to": owner.id},
+    )
+    commitment.owner_id = owner.id  # type: ignore[assignment]
+    return event
+
+
 def record(
     session: Session,
     commitment: Commitment,
@@ -257,17 +287,9 @@ def update_commitment(
     if "owner" in given:
         owner = resolve_owner(session, given["owner"])
         if owner.id != commitment.owner_id:
-            previous = session.get(Owner, commitment.owner_id)
-            # Names can be renamed later: the ids say who it was.
-            change(
-                EventKind.OWNER,
-                "owner",
-                previous.name if previous else None,
-                owner.name,
-                reason,
-                {"from": commitment.owner_id, "to": owner.id},
+            events.append(
+                change_owner(session, commitment, owner, actor=actor, now=now, text=reason)
             )
-            commitment.owner_id = owner.id  # type: ignore[assignment]
     if "due" in given and given["due"] != commitment.due:
         if commitment.status in CLOSED_STATUSES:
             raise InvalidTransition(

@@ -16,7 +16,7 @@ from tracker.db import bulk_insert, duplicate_is_conflict
 from tracker.fields import name_key
 from tracker.meetingfile import CommitmentSpec, MeetingSpec
 from tracker.models import Commitment, Event, EventKind, Meeting, Owner, Status
-from tracker.services.commitments import record
+from tracker.services.commitments import change_owner, record
 from tracker.services.views import day as views_day
 
 
@@ -372,23 +372,9 @@ def _apply_changes(
     text = f"changed in {origin}"
     for name, value in changes.items():
         if name == "owner":
-            new_id = owner_ids[name_key(value)]
-            previous = session.get(Owner, current.owner_id)
-            new_owner = session.get(Owner, new_id)
+            new_owner = session.get(Owner, owner_ids[name_key(value)])
             assert new_owner is not None
-            record(
-                session,
-                current,
-                EventKind.OWNER,
-                actor=actor,
-                now=now,
-                field="owner",
-                old=previous.name if previous else None,
-                new=new_owner.name,
-                text=text,
-                data={"from": current.owner_id, "to": new_id},
-            )
-            current.owner_id = new_id
+            change_owner(session, current, new_owner, actor=actor, now=now, text=text)
         elif name == "due":
             due = date.fromisoformat(value)
             record(

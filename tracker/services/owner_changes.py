@@ -19,9 +19,9 @@ from tracker.db import duplicate_is_conflict
 from tracker.errors import Conflict, InvalidInput
 from tracker.fields import name_key
 from tracker.models import Commitment, Delivery, DigestSchedule, Owner
-from tracker.services.commitments import record
+from tracker.services.commitments import change_owner
 from tracker.services.owners import clean_email, clean_kind, clean_name, find_exact, resolve_owner
-from tracker.vocabulary import DeliveryStatus, EventKind
+from tracker.vocabulary import DeliveryStatus
 
 
 def _locked(session: Session, name: str) -> Owner:
@@ -86,19 +86,15 @@ def merge_owners(
         select(Commitment).where(Commitment.owner_id == moving.id).order_by(Commitment.id)
     ).all()
     for commitment in commitments:
-        record(
+        change_owner(
             session,
             commitment,
-            EventKind.OWNER,
+            into,
             actor=actor,
             now=now,
-            field="owner",
-            old=moving.name,
-            new=into.name,
             text=f"{moving.name} merged into {into.name}",
-            data={"from": moving.id, "to": into.id},
+            previous=moving,
         )
-        commitment.owner_id = into.id  # type: ignore[assignment]
     _note_new_name(session, moving.name, moving.id, now_stands_for=into.id)
     schedules = session.execute(
         sa.update(DigestSchedule)
