@@ -90,8 +90,10 @@ def test_draft_to_toml_round_trips() -> None:
         "title": draft.title,
         "date": draft.date,
         "place": draft.place,
+        "parties": draft.parties,
         "source": draft.source,
     }
+    assert set(draft.parties) == {"Belarus", "China"}
     assert [owner["name"] for owner in data["owners"]] == draft.owners
     assert len(data["commitments"]) == len(draft.commitments)
     for entry, candidate in zip(data["commitments"], draft.commitments, strict=True):
@@ -205,7 +207,8 @@ def test_two_actions_in_one_sentence_give_two_commitments() -> None:
     )
     first, second = extract(text, meeting_date=MEETING).commitments
     assert first.quote == "They agreed to raise trade to 5 billion dollars by 2020"
-    assert (first.owner, first.due) == ("Government of Belarus", date(2020, 12, 31))
+    # "They" are the parties who held the talks, together.
+    assert (first.owner, first.due) == ("Belarus and China", date(2020, 12, 31))
     assert second.owner == "Ministry of Economy of Belarus"
     assert (second.title, second.due) == ("Draw up a roadmap", date(2018, 6, 30))
 

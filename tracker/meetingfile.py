@@ -27,7 +27,7 @@ except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is the 
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
-MEETING_FIELDS = {"slug", "title", "date", "place", "participants", "source"}
+MEETING_FIELDS = {"slug", "title", "date", "place", "participants", "parties", "source"}
 # Written by `tracker extract` for the reviewer; import reads past them.
 IGNORED_FIELDS = {"cue", "confidence", "due_basis"}
 
@@ -108,6 +108,7 @@ class MeetingSpec:
     path: Path
     owners: tuple[OwnerSpec, ...] = ()
     commitments: tuple[CommitmentSpec, ...] = field(default_factory=tuple)
+    parties: tuple[str, ...] = ()
 
 
 class _Problems:
@@ -248,6 +249,10 @@ def load_meeting_file(path: Path, *, meeting_date: date | None = None) -> Meetin
     if not isinstance(participants, list) or not all(isinstance(p, str) for p in participants):
         problems.add("meeting.participants", "must be a list of names")
         participants = []
+    parties = meeting.get("parties", [])
+    if not isinstance(parties, list) or not all(isinstance(p, str) and p.strip() for p in parties):
+        problems.add("meeting.parties", "must be a list of names")
+        parties = []
     source = _source(path, meeting, problems)
     raw_commitments = data.get("commitments", [])
 
@@ -261,6 +266,7 @@ def load_meeting_file(path: Path, *, meeting_date: date | None = None) -> Meetin
         date=held,
         place=place,
         participants=tuple(clean_line(p) for p in participants),
+        parties=tuple(dict.fromkeys(clean_line(p) for p in parties)),
         source_file=source[0],
         source_sha256=source[2],
         path=path,

@@ -40,6 +40,10 @@ class Meeting(SQLModel, table=True):
     date: date
     place: str | None = Field(default=None, max_length=200)
     participants: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Who met, own side first: what "we" and "both sides" in the readout stand for.
+    parties: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     source_file: str | None = Field(default=None, max_length=500)
     source_sha256: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

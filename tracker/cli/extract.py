@@ -19,6 +19,12 @@ from tracker.words import plural
 @click.option("--title", help="Meeting title (default: guessed from the readout's first line).")
 @click.option("--place", help="Where it was held (default: guessed from the text).")
 @click.option(
+    "--parties",
+    metavar="NAMES",
+    help="Who met, comma-separated, own side first: what 'we' and 'both sides' stand for "
+    "(default: read from the title and the opening sentences).",
+)
+@click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the draft here (default: standard output).",
@@ -37,6 +43,7 @@ def extract(
     meeting_date: date,
     title: str | None,
     place: str | None,
+    parties: str | None,
     out: Path | None,
     min_confidence: float,
 ) -> None:
@@ -55,6 +62,9 @@ def extract(
     from tracker.files import write_output
     from tracker.inputs import TextInputError, read_text
 
+    names = [" ".join(name.split()) for name in (parties or "").split(",")]
+    if parties is not None and not all(names):
+        raise InvalidInput("--parties: give names separated by commas, e.g. 'Belarus, China'")
     # The meeting file names its readout relative to where the file will be.
     base = (out.parent if out else Path.cwd()).resolve()
     source = os.path.relpath(readout.resolve(), base)
@@ -68,6 +78,7 @@ def extract(
             place=place,
             source=source,
             min_confidence=min_confidence,
+            parties=names if parties is not None else None,
         )
     except (ExtractError, TextInputError) as exc:
         raise MeetingFileError(str(exc)) from None

@@ -377,8 +377,7 @@ def restore(app: App, file: Path) -> None:
     parts = [
         _count(counts["meetings"], "meeting"),
         _count(counts["owners"], "owner"),
-        f"{_count(counts['commitments'], 'commitment')} "
-        f"({_count(counts['history'], 'event')})",
+        f"{_count(counts['commitments'], 'commitment')} ({_count(counts['history'], 'event')})",
         _count(counts["schedules"], "schedule"),
         f"{_count(counts['runs'], 'run')} ({_count(counts['deliveries'], 'delivery')})",
     ]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from datetime import date
 
 from tracker.dates import add_months
@@ -30,7 +31,8 @@ from tracker.extract.draft import (
     guess_title,
     make_slug,
 )
-from tracker.extract.owners import meeting_countries
+from tracker.extract.owners import Sides
+from tracker.extract.parties import detect_parties, learned_leaders
 from tracker.extract.rules import find_commitments
 from tracker.extract.vocab import DEFAULT_MONTHS
 from tracker.extract.wording import KeyMaker, dominant_area
@@ -87,21 +89,26 @@ def extract(
     place: str | None = None,
     source: str = "readout.txt",
     min_confidence: float = 0.0,
+    parties: Sequence[str] | None = None,
 ) -> Draft:
     """Draft the commitments of a readout held at `meeting_date`.
 
     Identical sentences yield one candidate. Candidates below `min_confidence` are left out;
-    a text without commitments gives a draft with an empty list.
+    a text without commitments gives a draft with an empty list. `parties` are who met (own
+    side first); by default they are read from the title and the opening sentences.
     """
     _check_text(text)
-    title = title or guess_title(text) or f"Meeting of {meeting_date.isoformat()}"
+    guessed_title = guess_title(text)
+    title = title or guessed_title or f"Meeting of {meeting_date.isoformat()}"
     place = place or guess_place(text)
     head = text[:_HEAD]
-    countries, area = meeting_countries(head), dominant_area(head)
+    found_parties = list(parties) if parties else detect_parties(head, title)
+    sides = Sides(found_parties, learned_leaders(head[:3000]))
+    area = dominant_area(head)
     seen: set[str] = set()
     keys = KeyMaker()
     candidates: list[Candidate] = []
-    for finding in find_commitments(text, meeting_date, countries, area):
+    for finding in find_commitments(text, meeting_date, sides, area):
         quote = " ".join(text[finding.start : finding.end].split())
         if quote in seen or finding.confidence < min_confidence:
             continue
@@ -134,5 +141,6 @@ def extract(
         date=meeting_date,
         place=place,
         source=source,
+        parties=found_parties,
         commitments=candidates,
     )

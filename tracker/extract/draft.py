@@ -61,6 +61,7 @@ class Draft:
     place: str | None
     source: str
     commitments: list[Candidate] = field(default_factory=list)
+    parties: list[str] = field(default_factory=list)
 
     @property
     def owners(self) -> list[str]:
@@ -112,6 +113,8 @@ def draft_to_toml(draft: Draft) -> str:
     meeting: dict[str, Any] = {"slug": draft.slug, "title": draft.title, "date": draft.date}
     if draft.place:
         meeting["place"] = draft.place
+    if draft.parties:
+        meeting["parties"] = draft.parties
     meeting["source"] = draft.source
     # Owners are written as [[owners]] tables by hand: tomli_w would inline such small tables.
     owners = "".join(f"\n[[owners]]\n{tomli_w.dumps({'name': name})}" for name in draft.owners)

@@ -5,18 +5,62 @@ candidate and a label *overlap* when their intervals share at least `MIN_OVERLAP
 the shorter quote's characters. Matching is one-to-one (a maximum bipartite matching), so one
 long candidate cannot count for two labels, nor two candidates for one label:
 precision = matched / candidates, recall = matched / labels.
+
+Of the matched pairs, the owner is right when `same_owner` says the candidate's owner and the
+label's (or one of its `owner_alt`) name the same parties, and the deadline is right when it is
+within `DUE_TOLERANCE` (31 days) of the label's.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from tracker.dates import add_months
+
 MIN_OVERLAP = 0.4
+DUE_TOLERANCE = 31  # days
+
+# Names a reader takes for the same party. Keys and values are already normalised.
+_ALIASES = {
+    "us": "united states",
+    "u s": "united states",
+    "usa": "united states",
+    "united states of america": "united states",
+    "america": "united states",
+    "uk": "united kingdom",
+    "u k": "united kingdom",
+    "britain": "united kingdom",
+    "great britain": "united kingdom",
+    "prc": "china",
+    "people's republic of china": "china",
+    "russian federation": "russia",
+    "republic of korea": "south korea",
+    "korea": "south korea",
+    "rok": "south korea",
+    "eu": "european union",
+    "viet nam": "vietnam",
+    "republic of belarus": "belarus",
+    "republic of india": "india",
+    "republic of kazakhstan": "kazakhstan",
+    "republic of uzbekistan": "uzbekistan",
+}
+_PREFIX = re.compile(
+    r"^(?:the\s+)?(?:(?:governments?|leaders?|heads?\s+of\s+state|presidents?|authorities)"
+    r"\s+of\s+)?(?:the\s+)?"
+)
+_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|;\s*|\s+and\s+|\s*&\s*|/)\s*")
+_BODY = (
+    r"(?:the\s+)?(?:ministry|ministries|department|council|committee|commission|office|agency"
+    r"|bureau|board|secretariat|working\s+group|joint)\b"
+)
+_OFFSET = re.compile(r"^\+(\d+)([dwmy])$")
+_STOP = frozenset(["the", "of", "for", "and", "on", "in", "to", "a", "an"])
 
 
 def normalise(text: str) -> str:
@@ -110,6 +154,71 @@ def _overlaps(mine: list[tuple[int, int]], theirs: list[tuple[int, int]]) -> boo
     return any(overlap(a, b) >= MIN_OVERLAP for a in mine for b in theirs)
 
 
+def _party(name: str) -> str:
+    name = " ".join(name.casefold().replace("’", "'").replace(".", " ").split())
+    name = _PREFIX.sub("", name).strip(" ,;:'\"")
+    name = re.sub(r"\s+(?:side|government|sides|governments)$", "", name)
+    return _ALIASES.get(name, name)
+
+
+def owner_parts(name: str) -> list[str]:
+    """The parties an owner name stands for, normalised: "Governments of the U.S. and Japan"
+    -> ["japan", "united states"]. A body's name is one party, "and" and all ("Ministry of
+    Trade and Industry", "Transport ministers of Austria and Slovenia")."""
+    lowered = _PREFIX.sub("", " ".join(name.casefold().split()))
+    if re.match(_BODY, lowered) or " of " in lowered:
+        return [_party(lowered)]
+    return sorted({_party(part) for part in _SPLIT.split(lowered) if _party(part)})
+
+
+def _same_part(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    words_a = {w for w in a.split() if w not in _STOP}
+    words_b = {w for w in b.split() if w not in _STOP}
+    smaller, larger = sorted((words_a, words_b), key=len)
+    return len(smaller) >= 2 and smaller <= larger
+
+
+def same_owner(candidate: str | None, label: dict[str, Any]) -> bool:
+    """True when the candidate's owner names the label's owner (or one of `owner_alt`): the
+    same parties in any order, a party's longer name accepted ("Ministry of Agriculture of
+    Kazakhstan" for "Ministry of Agriculture")."""
+    if not candidate or not label.get("owner"):
+        return False
+    mine = owner_parts(candidate)
+    for accepted in [label["owner"], *label.get("owner_alt", [])]:
+        theirs = owner_parts(accepted)
+        if (
+            len(mine) == len(theirs)
+            and all(any(_same_part(a, b) for b in theirs) for a in mine)
+            and all(any(_same_part(a, b) for a in mine) for b in theirs)
+        ):
+            return True
+    return False
+
+
+def due_close(candidate: date | None, label: dict[str, Any]) -> bool:
+    """True when the candidate's deadline is within DUE_TOLERANCE days of the label's."""
+    due = label.get("due")
+    if isinstance(due, str) and isinstance(label.get("_meeting"), date):
+        due = _offset(due, label["_meeting"])
+    if candidate is None or not isinstance(due, date):
+        return False
+    return abs((candidate - due).days) <= DUE_TOLERANCE
+
+
+def _offset(text: str, meeting: date) -> date | None:
+    """A meeting file's "+90d" / "+6m" deadline as a date."""
+    match = _OFFSET.match(text.strip())
+    if not match:
+        return None
+    count, unit = int(match.group(1)), match.group(2)
+    if unit in "dw":
+        return meeting + timedelta(days=count * (7 if unit == "w" else 1))
+    return add_months(meeting, count * (12 if unit == "y" else 1))
+
+
 @dataclass(frozen=True)
 class Labelled:
     """A readout with its hand labels: the source text, the meeting date and the quotes."""
@@ -118,6 +227,9 @@ class Labelled:
     source: str
     meeting_date: date
     labels: list[dict[str, Any]]
+    title: str | None = None
+    parties: tuple[str, ...] = ()
+    kind: str | None = None
 
     @property
     def quotes(self) -> list[str]:
@@ -134,5 +246,8 @@ def load_labelled(meeting_file: Path) -> Labelled:
         name=name,
         source=source_path.read_text(encoding="utf-8"),
         meeting_date=meeting["date"],
-        labels=list(data.get("commitments", [])),
+        labels=[{**label, "_meeting": meeting["date"]} for label in data.get("commitments", [])],
+        title=meeting.get("title"),
+        parties=tuple(meeting.get("parties", ())),
+        kind=meeting.get("kind"),
     )

@@ -11,8 +11,9 @@ governments of the meeting's countries, the first (most often mentioned) one acc
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from tracker.extract.parties import GROUPS, LEADERS, collective_name
 from tracker.extract.places import countries_in, find_countries
 from tracker.extract.vocab import (
     BODY_HEADS,
@@ -44,6 +45,31 @@ _ANTECEDENT = re.compile(r"\b(?:to|in|at|for|on|with|from|by|into|of)\s+")
 _ROLES = frozenset(("minister", "ministers"))
 _NAME_LIMIT = 200  # what a meeting file accepts for an owner
 _LOWER_STOP = word_set("to with and or the a an will shall are is was were that which who")
+
+
+@dataclass(frozen=True)
+class Sides:
+    """Who met: the parties (own side first) and the leaders the text places."""
+
+    parties: list[str]
+    leaders: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def countries(self) -> list[str]:
+        return [party for party in self.parties if party not in _GROUP_NAMES]
+
+
+_GROUP_NAMES = frozenset(GROUPS.values())
+_HEAD = re.compile(
+    r"\b(?:president|prime\s+minister|chancellor|premier|king|emir|sultan|crown\s+prince"
+    r"|head\s+of\s+state)\b(?!s)",
+    re.IGNORECASE,
+)
+_COLLECTIVE = re.compile(
+    r"\b(?:two|both|all|the)\s+(?:leaders|presidents|sides|parties|heads|prime\s+ministers"
+    r"|ministers|countries|governments|delegations)\b|\b(?:we|us|our)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -195,31 +221,63 @@ def _government(countries: list[str]) -> str:
     return name if len(name) <= _NAME_LIMIT else f"Governments of the {len(countries)} states"
 
 
-def joint_parties(countries: list[str]) -> Parties:
-    """The governments of the meeting's sides, the first accountable for a bilateral meeting."""
-    if not countries:
-        return Parties("Governments of the parties", None, False)
-    if len(countries) == 2:
-        return Parties(_government(countries[:1]), _government(countries[1:]), False)
-    return Parties(_government(countries), None, False)
+def joint_parties(sides: Sides) -> Parties:
+    """All the meeting's parties together: what "we", "the sides", "the leaders" stand for."""
+    return Parties(collective_name(sides.parties), None, False)
 
 
-def resolve_parties(
-    actor: str, countries: list[str], previous: Parties | None = None
-) -> Parties | None:
-    """Owner and counterpart from an actor phrase; None when the phrase names no one."""
+def _party_owner(party: str) -> str:
+    return party if party in _GROUP_NAMES else _government([party])
+
+
+def resolve_parties(actor: str, sides: Sides, previous: Parties | None = None) -> Parties | None:
+    """Owner and counterpart from an actor phrase; None when the phrase names no one.
+
+    A body named is the owner; then a country or group named; then a leader ("President
+    Obama", or "the President" alone: the own side, first of the parties); a collective
+    subject ("we", "the two leaders") is all the parties."""
+    countries = sides.countries
     bodies = [_clean(body, countries) for body in find_bodies(actor)]
     if bodies:
         return Parties(bodies[0], bodies[1] if len(bodies) > 1 else None, True)
-    named = countries_in(actor)
+    if (_COLLECTIVE.search(actor) or len(_HEAD.findall(actor)) >= 2) and not _named_pair(
+        actor, sides
+    ):
+        return joint_parties(sides)
+    named = _named_parties(actor, sides)
+    if len(named) >= 2 and re.search(r"\band\b|,", actor):
+        if set(named) == set(sides.parties):
+            return joint_parties(sides)
+        return Parties(collective_name(named), None, False)
     if named:
-        counterpart = named[1] if len(named) > 1 else _other(named[0], countries)
-        return Parties(_government(named[:1]), counterpart and _government([counterpart]), False)
+        counterpart = _other(named[0], sides.parties)
+        return Parties(_party_owner(named[0]), counterpart and _party_owner(counterpart), False)
+    if _HEAD.search(actor) and sides.parties:
+        return Parties(_party_owner(sides.parties[0]), None, False)
     if PRONOUN_SUBJECT.search(actor.strip().rstrip(",")) or _bare_pronoun(actor):
-        return previous or joint_parties(countries)
+        return previous or joint_parties(sides)
     if GENERIC_ACTORS.search(actor):
-        return joint_parties(countries)
+        return joint_parties(sides)
     return None
+
+
+def _named_parties(actor: str, sides: Sides) -> list[str]:
+    """Countries, groups and leaders named in an actor phrase, in order."""
+    found: list[tuple[int, str]] = list(find_countries(actor))
+    for name, party in (*sides.leaders.items(), *LEADERS.items()):
+        index = actor.find(name)
+        if index >= 0 and not actor[index + len(name) : index + len(name) + 1].isalnum():
+            found.append((index, party))
+    for alias, group in GROUPS.items():
+        match = re.search(r"(?<![\w-])" + re.escape(alias) + r"(?![\w-])", actor)
+        if match:
+            found.append((match.start(), group))
+    return list(dict.fromkeys(party for _, party in sorted(found)))
+
+
+def _named_pair(actor: str, sides: Sides) -> bool:
+    """ "The leaders of Belarus and Uzbekistan": a collective word with parties named."""
+    return len(_named_parties(actor, sides)) >= 2
 
 
 def _bare_pronoun(actor: str) -> bool:

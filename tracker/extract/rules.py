@@ -32,6 +32,7 @@ from datetime import date
 from tracker.extract.clauses import Hit, clauses, cue_hits, instructee
 from tracker.extract.owners import (
     Parties,
+    Sides,
     actor_of,
     find_bodies,
     joint_parties,
@@ -105,18 +106,18 @@ class Finding:
 @dataclass
 class _Context:
     meeting: date
-    countries: list[str]
+    sides: Sides
     area: str | None = None  # the document's dominant area, if any
     previous_text: str = ""
     subject_parties: Parties | None = None
 
 
 def find_commitments(
-    text: str, meeting: date, countries: list[str], area: str | None = None
+    text: str, meeting: date, sides: Sides, area: str | None = None
 ) -> Iterator[Finding]:
-    """Yield the commitments of `text` in order, one sentence at a time. `countries` are the
-    meeting's sides (first accountable), `area` the document's dominant area."""
-    context = _Context(meeting, countries, area)
+    """Yield the commitments of `text` in order, one sentence at a time. `sides` are the
+    meeting's parties (own side first), `area` the document's dominant area."""
+    context = _Context(meeting, sides, area)
     pending: list[Finding] = []
     pending_paragraph = -1
     seen: set[str] = set()  # the sentences met so far, at most the size of the text
@@ -189,7 +190,7 @@ def _finding(
     phrase = deadline.phrase if deadline else None
     actor, antecedent = actor_of(subject)
     subject_parties = _pronoun_parties(actor, context) or resolve_parties(
-        actor, context.countries, context.subject_parties
+        actor, context.sides, context.subject_parties
     )
     confidence = hit.cue.weight
     action = text[hit.end : end]
@@ -197,7 +198,7 @@ def _finding(
     if family == "instruct":
         instructed, task_start = instructee(text, hit) or ("", hit.end)
         action = text[task_start:end]
-        parties = resolve_parties(instructed, context.countries) or subject_parties
+        parties = resolve_parties(instructed, context.sides) or subject_parties
         title, kind = imperative(action, without=phrase), _kind(action)
     elif family == "that":
         title, kind, parties = _that_clause(action, phrase, subject_parties, context)
@@ -244,7 +245,7 @@ def _finding(
         cue=cue_text,
         kind=kind,
         title=title,
-        parties=parties or joint_parties(context.countries),
+        parties=parties or joint_parties(context.sides),
         deadline=deadline,
         area=area_of((clause, text, context.previous_text), fallback=context.area),
         priority=_priority(family, hit, action, clause),
@@ -351,7 +352,7 @@ def _that_clause(
         return imperative(task, without=phrase), _kind(task), parties
     modal = _THAT_MODAL.search(action)
     inner_subject = action[: modal.start()] if modal else ""
-    inner = resolve_parties(inner_subject, context.countries) if inner_subject.strip() else None
+    inner = resolve_parties(inner_subject, context.sides) if inner_subject.strip() else None
     owner = inner if inner and inner.named else parties
     if modal:
         rest = action[modal.end() :]
@@ -363,7 +364,7 @@ def _that_clause(
     if bodies:
         task = action[action.rfind(bodies[-1]) + len(bodies[-1]) :]
         recommended = resolve_parties(
-            action[: action.rfind(bodies[-1]) + len(bodies[-1])], context.countries
+            action[: action.rfind(bodies[-1]) + len(bodies[-1])], context.sides
         )
         return imperative(task, without=phrase), _kind(task), recommended or parties
     return shorten(drop_phrase(action, phrase)), "deliver", parties

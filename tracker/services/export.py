@@ -56,6 +56,7 @@ def export_json(session: Session, *, as_of: date, meeting: str | None = None) ->
             "date": m.date.isoformat(),
             "place": m.place,
             "participants": m.participants,
+            "parties": m.parties,
             "source_file": m.source_file,
             "source_sha256": m.source_sha256,
         }

@@ -283,6 +283,7 @@ def _upsert_meeting(
         "date": spec.date,
         "place": spec.place,
         "participants": list(spec.participants),
+        "parties": list(spec.parties),
         "source_file": spec.source_file,
         "source_sha256": spec.source_sha256,
     }

@@ -1,0 +1,193 @@
+"""The meeting's parties: who met, read from the title and the opening sentences.
+
+"We", "the two leaders", "both sides" and "the parties" act for the parties, so the parties
+must be the ones who met, not every country the text mentions ("Doha, Qatar" is a place,
+"the situation in Syria" a topic). Parties are countries (names and demonyms, `places.py`),
+groups and organisations (G7, the European Union, ASEAN, ...), and the countries of leaders
+named in the opening ("President Obama" -> United States), either from a short list of
+well-known leaders or from the text itself ("Prime Minister Harper of Canada").
+
+Only the title (cut before "on ..." / "regarding ...", the topic) and the lead, the first
+sentences after the heading lines, are read. A country after "in", "at", "near", "from",
+"to", "on", "about" or inside "the margins of ..." is a place or a topic and is left out. If
+the opening names nothing, the countries the text mentions most are the fallback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tracker.extract.places import find_countries
+
+# "Canonical/alias/alias": groups and organisations that meet as a party.
+_GROUPS = """
+G7/G-7/Group of Seven; G8/G-8/Group of Eight; G20/G-20/Group of Twenty; European Union/EU;
+NATO/North Atlantic Treaty Organization; ASEAN/Association of Southeast Asian Nations;
+APEC/Asia-Pacific Economic Cooperation; BRICS; Shanghai Cooperation Organisation/SCO/
+Shanghai Cooperation Organization; African Union/AU; United Nations/UN; OSCE; Quad;
+Commonwealth of Independent States/CIS; Eurasian Economic Union/EAEU; OECD; CELAC;
+Gulf Cooperation Council/GCC; Union State; Pacific Islands Forum; CARICOM; Mercosur;
+League of Arab States/Arab League; Nordic Council; Visegrad Group; Council of Europe
+"""
+# Leaders whose name alone stands for their country in a readout's opening.
+_LEADERS = """
+United States: Obama, Trump, Biden, Bush, Clinton; China: Xi Jinping, Xi, Li Keqiang,
+Li Qiang, Hu Jintao, Wen Jiabao; Russia: Putin, Medvedev, Mishustin; Belarus: Lukashenko,
+Lukashenka; India: Modi, Manmohan Singh; Japan: Abe, Kishida, Suga, Ishiba, Takaichi;
+Germany: Merkel, Scholz, Merz; France: Macron, Hollande, Sarkozy; United Kingdom: Cameron,
+Theresa May, Boris Johnson, Sunak, Starmer, Gordon Brown; Canada: Trudeau, Harper, Carney;
+Italy: Renzi, Conte, Draghi, Meloni; Australia: Turnbull, Morrison, Albanese, Gillard, Rudd;
+Ukraine: Zelenskyy, Zelensky, Poroshenko; Turkey: Erdogan, Erdoğan; Kazakhstan: Tokayev,
+Nazarbayev; Uzbekistan: Mirziyoyev; South Korea: Moon Jae-in, Yoon Suk Yeol, Lee Jae-myung,
+Park Geun-hye; Israel: Netanyahu; Egypt: Sisi; Brazil: Lula, Bolsonaro; Mexico: López Obrador,
+Sheinbaum, Peña Nieto; Indonesia: Jokowi, Widodo, Prabowo; Pakistan: Imran Khan,
+Shehbaz Sharif, Nawaz Sharif; Vietnam: Nguyen Phu Trong; Singapore: Lee Hsien Loong,
+Lawrence Wong; Jordan: King Abdullah; Saudi Arabia: Mohammed bin Salman; Qatar: Tamim
+"""
+_CUT_TOPIC = re.compile(
+    r"\s+(?:on|regarding|concerning|about|in\s+support\s+of|following)\s+(?!the\s+(?:occasion|"
+    r"sidelines|margins)\b).*$",
+    re.IGNORECASE,
+)
+_PLACE_BEFORE = re.compile(
+    r"(?:\b(?:in|at|near|from|to|on|about|into|across|over|within|of\s+the\s+situation\s+in"
+    r"|margins\s+of(?:\s+the)?|sidelines\s+of(?:\s+the)?)\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s+){0,3}"
+    r"|,\s*)$"
+)
+_HEADING = re.compile(
+    r"^(?:the\s+white\s+house|office\s+of\s+the\s+\w+(?:\s+\w+)?|for\s+immediate\s+release"
+    r"|press\s+release|statements?\s+and\s+releases|briefing\s+room|readouts?|\W*$"
+    r"|(?:\w+\s+)?\d{1,2},?\s+\w+\s+\d{4}|\w+\s+\d{1,2},\s+\d{4})",
+    re.IGNORECASE,
+)
+_LEAD_CHARS = 700
+_NAMED_LEADER = re.compile(
+    r"\b(?:President|Prime\s+Minister|Chancellor|Premier|King|Emir|Sultan|Crown\s+Prince"
+    r"|Secretary|Minister|Foreign\s+Minister)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)"
+    r"\s+of\s+(?:the\s+)?([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})"
+)
+
+
+def _table(text: str) -> dict[str, str]:
+    """alias -> canonical name from "Canonical/alias; ..." or "Country: name, name; ..."."""
+    table: dict[str, str] = {}
+    for entry in " ".join(text.split()).split(";"):
+        entry = entry.strip()
+        if not entry:
+            continue
+        if ":" in entry:
+            country, names = entry.split(":", 1)
+            for name in names.split(","):
+                table[name.strip()] = country.strip()
+        else:
+            names = [name.strip() for name in entry.split("/")]
+            for name in names:
+                table[name] = names[0]
+    return table
+
+
+GROUPS = _table(_GROUPS)
+LEADERS = _table(_LEADERS)
+_GROUP_RE = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(GROUPS, key=len, reverse=True)) + r")"
+    r"(?![\w-])"
+)
+_LEADER_RE = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(LEADERS, key=len, reverse=True)) + r")"
+    r"(?![\w-])"
+)
+
+
+def _mentions(text: str, leaders: dict[str, str]) -> Iterator[tuple[int, str]]:
+    """(offset, party) for every country, group or leader named in `text` where it is not a
+    place or a topic."""
+    found: list[tuple[int, int, str]] = []
+    for offset, country in find_countries(text):
+        found.append((offset, offset + 1, country))
+    for match in _GROUP_RE.finditer(text):
+        found.append((match.start(), match.end(), GROUPS[match.group(1)]))
+    for match in _LEADER_RE.finditer(text):
+        found.append((match.start(), match.end(), LEADERS[match.group(1)]))
+    for name, country in leaders.items():
+        for match in re.finditer(r"\b" + re.escape(name) + r"\b", text):
+            found.append((match.start(), match.end(), country))
+    found.sort()
+    for start, _, party in found:
+        if _PLACE_BEFORE.search(text[max(0, start - 60) : start]):
+            continue
+        yield start, party
+
+
+def learned_leaders(text: str) -> dict[str, str]:
+    """Leaders the text itself places: "Prime Minister Stephen Harper of Canada" -> the
+    surname and the full name stand for Canada."""
+    leaders: dict[str, str] = {}
+    for match in _NAMED_LEADER.finditer(text):
+        countries = [country for _, country in find_countries(match.group(2))]
+        if countries:
+            name = match.group(1)
+            leaders[name] = countries[0]
+            leaders[name.split()[-1]] = countries[0]
+    return leaders
+
+
+def lead(text: str) -> str:
+    """The first sentences of the body, after heading lines (publisher, dates, title)."""
+    lines = text.strip().splitlines()
+    body: list[str] = []
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if not body and (_HEADING.match(stripped) or (index == 0 and not stripped.endswith("."))):
+            continue
+        if not body and len(stripped) < 90 and not stripped.endswith((".", ":")):
+            continue  # another heading line
+        body.append(stripped)
+        if sum(len(part) for part in body) > _LEAD_CHARS:
+            break
+    joined = " ".join(body)
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", joined)
+    return " ".join(sentences[:2])
+
+
+def detect_parties(text: str, title: str | None = None) -> list[str]:
+    """The meeting's parties in order of first mention: title first, then the lead."""
+    head = text[:20_000]
+    leaders = learned_leaders(head[:3000])
+    parties: list[str] = []
+    own = _publisher_side(head)
+    if own:
+        parties.append(own)
+    for part in (_CUT_TOPIC.sub("", title or ""), lead(head)):
+        for _, party in _mentions(part, leaders):
+            if party not in parties:
+                parties.append(party)
+    if len(parties) <= 1 and not any(p in GROUPS.values() for p in parties):
+        parties += [c for c in _frequent(head) if c not in parties][: 2 - len(parties)]
+    return parties
+
+
+def _publisher_side(head: str) -> str | None:
+    """The White House speaks for the United States even where its readout names no country."""
+    if re.search(r"\bWhite\s+House\b", head[:400]):
+        return "United States"
+    return None
+
+
+def _frequent(text: str) -> list[str]:
+    counts: dict[str, int] = {}
+    for _, country in find_countries(text):
+        counts[country] = counts.get(country, 0) + 1
+    ranked = sorted(counts, key=lambda c: -counts[c])
+    return [c for c in ranked if counts[c] * 4 >= counts[ranked[0]]] if ranked else []
+
+
+def collective_name(parties: list[str]) -> str:
+    """The owner a collective subject stands for: "Belarus and China", "G7"."""
+    if not parties:
+        return "The parties"
+    if len(parties) == 1:
+        party = parties[0]
+        return party if party in GROUPS.values() else f"Government of {party}"
+    name = ", ".join(parties[:-1]) + " and " + parties[-1]
+    return name if len(name) <= 200 else f"The {len(parties)} parties"
