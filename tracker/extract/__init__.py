@@ -45,6 +45,21 @@ MAX_BYTES = 64 * 1024 * 1024
 # a constant cost for a huge file.
 _HEAD = 20_000
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Minutes of officials' meetings: their actions are due within weeks, not a year.
+_MINUTES = re.compile(
+    r"(?im)^\W*(?:minutes\b|(?:members\s+)?present\s*:|apologies|attendees\s*:|in\s+attendance"
+    r"|agenda\b|action\s*(?:points?)?\s*:|matters\s+arising|cabinet\s+(?:business|decisions))"
+    r"|\baction\s*:"
+)
+_MINUTES_TITLE = re.compile(
+    r"(?i)\b(?:minutes|meeting\s+summary|summary\s+record|decisions\s+adopted)\b"
+)
+MINUTES_MONTHS = 1
+
+
+def is_minutes(text: str) -> bool:
+    """True for the minutes or summary of an officials' meeting (from its first lines)."""
+    return bool(_MINUTES.search(text[:3000]) or _MINUTES_TITLE.search(text[:400]))
 
 
 class ExtractError(ValueError):
@@ -104,17 +119,20 @@ def extract(
     head = text[:_HEAD]
     found_parties = list(parties) if parties else detect_parties(head, title)
     sides = Sides(found_parties, learned_leaders(head[:3000]))
-    area = dominant_area(head)
+    area, minutes = dominant_area(head), is_minutes(head)
     seen: set[str] = set()
     keys = KeyMaker()
     candidates: list[Candidate] = []
-    for finding in find_commitments(text, meeting_date, sides, area):
+    for finding in find_commitments(text, meeting_date, sides, area, minutes=minutes):
         quote = " ".join(text[finding.start : finding.end].split())
         if quote in seen or finding.confidence < min_confidence:
             continue
         seen.add(quote)
         if finding.deadline is not None:
             due, basis = finding.deadline.resolved, f"stated: {finding.deadline.phrase}"
+        elif minutes:
+            due = add_months(meeting_date, MINUTES_MONTHS)
+            basis = f"default +{MINUTES_MONTHS}m for an action in minutes"
         else:
             months = DEFAULT_MONTHS[finding.kind]
             due = add_months(meeting_date, months)

@@ -24,6 +24,7 @@ _DOC_WINDOW = 12
 _CLAUSE_START = re.compile(r";\s+|,\s+(?:and|but|while|whereas)\s+")
 _AND_TO = re.compile(r",?\s+and\s+to\s+(?=[a-z])")
 _BACK_REFERENCE = word_set("it its them their this these those")
+_VISITS = word_set("visit attend come participate take join pay travel make speak address")
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,14 @@ def _valid(text: str, hit: Hit) -> bool:
             return False  # "the aim is to ..."
         return bool(following) and following[0].lower() not in _DETERMINERS
     if family == "instruct":
-        return instructee(text, hit) is not None
+        found = instructee(text, hit)
+        if found is None:
+            return False
+        # "invited the President to visit": an invitation, not a task
+        task = _next_words(text, found[1], 1)
+        return not (
+            hit.text.lower().startswith(("ask", "invit")) and task and task[0].lower() in _VISITS
+        )
     if family == "document":
         if re.match(r"(?i)(?:agreed|decided|reached)", hit.text):
             return True

@@ -110,14 +110,15 @@ class _Context:
     area: str | None = None  # the document's dominant area, if any
     previous_text: str = ""
     subject_parties: Parties | None = None
+    minutes: bool = False
 
 
 def find_commitments(
-    text: str, meeting: date, sides: Sides, area: str | None = None
+    text: str, meeting: date, sides: Sides, area: str | None = None, *, minutes: bool = False
 ) -> Iterator[Finding]:
     """Yield the commitments of `text` in order, one sentence at a time. `sides` are the
     meeting's parties (own side first), `area` the document's dominant area."""
-    context = _Context(meeting, sides, area)
+    context = _Context(meeting, sides, area, minutes=minutes)
     pending: list[Finding] = []
     pending_paragraph = -1
     seen: set[str] = set()  # the sentences met so far, at most the size of the text
@@ -179,6 +180,8 @@ def _finding(
     cue_text = " ".join(hit.text.lower().split())
     if NEGATION.search(text[hit.start : hit.end + 20]) or NEGATION.search(subject):
         return None
+    if cue_text.startswith("would") and not context.minutes:
+        return None  # outside minutes "would" is a conditional, not a reported "will"
     if HISTORY.search(subject + hit.text):
         return None
     if family.startswith("document") and (
@@ -215,6 +218,11 @@ def _finding(
     elif family == "interest":
         title = shorten("Explore " + drop_phrase(action, phrase))
         kind, parties = "explore", subject_parties
+    elif family == "gerund":
+        title, kind, parties = imperative(action, without=phrase), _kind(action), subject_parties
+    elif family == "noun":
+        verb, kind = _noun_verb(cue_text)
+        title, parties = noun_title(verb, action, without=phrase), subject_parties
     else:
         title, kind, confidence, passive = _verb_after(
             hit, action, actor, phrase, subject_parties, antecedent
@@ -252,6 +260,30 @@ def _finding(
         confidence=min(confidence, 0.99),
         anaphoric=family == "instruct" and bool(ANAPHORIC_OBJECT.search(clause.rstrip())),
     )
+
+
+_NOUN_VERBS = (
+    ("establishment", "Establish", "establish"),
+    ("creation", "Create", "establish"),
+    ("setting up", "Set up", "establish"),
+    ("launch", "Launch", "establish"),
+    ("resumption", "Resume", "establish"),
+    ("opening", "Open", "establish"),
+    ("start", "Start", "establish"),
+    ("holding", "Hold", "event"),
+    ("convening", "Hold", "event"),
+    ("planning", "Prepare", "prepare"),
+    ("plan", "Prepare", "prepare"),
+    ("commitment", "Work towards", "continue"),
+)
+
+
+def _noun_verb(cue: str) -> tuple[str, str]:
+    """The action a noun cue stands for: "welcomed the establishment of" -> Establish."""
+    for word, verb, kind in _NOUN_VERBS:
+        if word in cue:
+            return verb, kind
+    return "Hold", "event"  # "welcomed further discussions"
 
 
 def _pronoun_parties(actor: str, context: _Context) -> Parties | None:

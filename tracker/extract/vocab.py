@@ -61,9 +61,49 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "verb_after",
         r"\b(?:have\s+|has\s+)?(?:agreed|decided|resolved|undertook|undertaken|pledged|vowed"
-        r"|promised|committed(?:\s+(?:themselves|itself))?)\s+" + _ADV + r"to\s+(?=[a-z])",
+        r"|promised|commit(?:s|ted)?(?:\s+(?:themselves|itself|ourselves))?)\s+"
+        + _ADV
+        + r"to\s+(?=[a-z])",
         0.9,
-        "agreed decided resolved undert pledged vowed promised committed",
+        "agreed decided resolved undert pledged vowed promised commit",
+    ),
+    _cue(
+        "verb_after",
+        r"\b(?:(?:is|are|was|were)\s+" + _ADV + r"(?:planning|expected|determined)"
+        r"|planned|plans|plan)\s+to\s+(?=[a-z])",
+        0.75,
+        "planned planning plan expected determined",
+    ),
+    _cue("noun", r"\b(?:planning|plans?|planned)\s+for\s+(?=(?:a|an|the)\s)", 0.7, "for"),
+    _cue(
+        "gerund",
+        r"\b(?:look(?:s|ed|ing)?\s+forward\s+to|committed\s+to|commitment\s+to|dedicated\s+to)"
+        r"\s+(?=[a-z]+ing\b)",
+        0.7,
+        "forward committed commitment dedicated",
+    ),
+    _cue(
+        "noun",
+        r"\b(?:reaffirm(?:s|ed)?|reiterat(?:es|ed)|confirm(?:s|ed)?|renew(?:s|ed)?|underlin(?:es|ed))"
+        r"\s+(?:its|their|our|his|her)\s+(?:\w+\s+){0,2}?commitments?\s+to\s+(?=(?:the|an?)\s)",
+        0.7,
+        "commitment",
+    ),
+    _cue(
+        "noun",
+        r"\b(?:welcom(?:ed|es|e)|announc(?:ed|es|e)|agreed\s+on|decided\s+on)\s+(?:the\s+)?"
+        r"(?:(?:establishment|launch|launching|resumption|creation|setting\s+up|start|holding"
+        r"|convening|opening)\s+of\s+|(?:further|continued|future|upcoming)\s+(?=(?:discussions?"
+        r"|talks|consultations|dialogue|meetings?|negotiations)\b))",
+        0.75,
+        "welcom announc agreed decided",
+    ),
+    _cue(
+        "verb_after",
+        r"\b(?:was|were|has\s+been|have\s+been|is|are)\s+(?:established|set\s+up|created"
+        r"|formed|launched)\s+to\s+(?=[a-z])",
+        0.8,
+        "established set_up created formed launched",
     ),
     _cue(
         "verb_after",
@@ -93,6 +133,7 @@ CUES: tuple[Cue, ...] = (
         0.7,
         "will shall is_to are_to",
     ),
+    _cue("verb_after", r"\b(?:should|would)\s+" + _ADV + r"(?=[a-z])", 0.6, "should would"),
     _cue(
         "verb_after",
         r"\b(?:are|is|am)\s+" + _ADV + r"(?:gearing\s+up|preparing|getting\s+ready|set|about"
@@ -120,7 +161,8 @@ CUES: tuple[Cue, ...] = (
         "verb_after",
         r"\b(?:(?:is|are|stands?)\s+" + _ADV + r"(?:ready|prepared)"
         r"|offered|(?:expressed|confirmed|reaffirmed|reiterated)\s+(?:its\s+|their\s+|his\s+"
-        r"|her\s+)?(?:readiness|commitment|determination|intention))\s+to\s+(?=[a-z])",
+        r"|her\s+|our\s+)?(?:\w+\s+)?(?:readiness|commitment|determination|intention))\s+to\s+"
+        r"(?=[a-z])",
         0.65,
         "ready prepared offered readiness commitment determination intention",
     ),
@@ -136,19 +178,20 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "instruct",
         r"\b(?:instructed|tasked|mandated|charged|directed|requested|commissioned|entrusted"
-        r"|ordered|obliged|authori[sz]ed|gave\s+(?:an?\s+)?instructions?\s+to)\b",
+        r"|ordered|obliged|authori[sz]ed|gave\s+(?:an?\s+)?instructions?\s+to|ask(?:s|ed)?"
+        r"|invit(?:es|ed|e))\b",
         0.9,
         "instructed tasked mandated charged directed requested"
-        " commissioned entrusted ordered obliged authorised authorized instructions",
+        " commissioned entrusted ordered obliged authorised authorized instructions ask invit",
     ),
     _cue(
         "verb_after",
-        r"\b(?:is|are|was|were|has\s+been|have\s+been)\s+" + _ADV + r"(?:instructed|tasked"
-        r"|mandated|charged|requested|commissioned|entrusted|asked|authori[sz]ed)\s+"
-        r"(?:to|with)\s+",
+        r"\b(?:is|are|was|were|has\s+been|have\s+been|be)\s+" + _ADV + r"(?:instructed|tasked"
+        r"|mandated|charged|requested|commissioned|entrusted|asked|authori[sz]ed|urged|invited"
+        r"|encouraged|called\s+(?:up)?on)\s+(?:to|with)\s+",
         0.85,
         "instructed tasked mandated charged requested"
-        " commissioned entrusted asked authorised authorized",
+        " commissioned entrusted asked authorised authorized urged invited encouraged called",
     ),
     _cue(
         "document",
@@ -172,7 +215,9 @@ DOCUMENT_NOUNS = word_set(
     """agreement agreements memorandum memoranda memorandums protocol protocols programme
     programmes program programs plan plans roadmap roadmaps road treaty treaties convention
     conventions contract contracts accord accords charter arrangement arrangements concept
-    strategy documents package"""
+    strategy documents package bill bills regulation regulations guidelines law laws policy
+    framework budget resolution resolutions proposal proposals approach recommendations
+    amendment amendments code act declaration establishment terms"""
 )
 
 # "The aim is to ...": subjects of "is/are to" that state a purpose, not a task.
@@ -186,13 +231,17 @@ PREDICTIVE_VERBS = word_set(
 PASSIVE_ACTIONS = word_set(
     """held signed organised organized convened launched opened established created completed
     prepared submitted adopted considered discussed implemented introduced set hosted built
-    sent presented finalised finalized concluded approved"""
+    sent presented finalised finalized concluded approved posted emailed e-mailed circulated
+    distributed published handled accelerated arranged positioned reviewed updated provided
+    incorporated forwarded issued drafted developed scheduled expanded extended renewed resumed
+    strengthened appointed invited"""
 )
 
 # Negation right after the cue or around it: the sentence denies a commitment.
 NEGATION = re.compile(
     r"\b(?:will|shall)\s+(?:not|never)\b|\bwon't\b|\b(?:did|do|does)\s+not\s+agree"
-    r"|\bfailed\s+to\b|\brefused\s+to\b|\bno\s+agreement\b",
+    r"|\bfailed\s+to\b|\brefused\s+to\b|\bno\s+agreement\b"
+    r"|\b(?:has|have|had|do|does|did)\s+not\b|\bno\s+evidence\b|\bnot\s+(?:yet\s+)?(?:seen|found)\b",
     re.IGNORECASE,
 )
 # Said before the cue, these make the clause praise, an opinion or a recollection.
@@ -210,7 +259,7 @@ PRAISE = re.compile(
 HISTORY = re.compile(
     r"\b(?:recalled|recalling|had\s+(?:\w+ly\s+)?(?:been\s+)?\w+(?:ed|en|wn|t)"
     r"|before\s+the\s+(?:visit|talks|meeting)|prior\s+to\s+the\s+(?:visit|talks|meeting)"
-    r"|last\s+(?:year|month|week)|previously|in\s+the\s+past|ago)\b",
+    r"|last\s+(?:year|month|week)|previously|in\s+the\s+past|ago|recent|recently)\b",
     re.IGNORECASE,
 )
 # Subjects that speak in the first person: in quoted speech these are rhetoric, not commitments.
