@@ -52,7 +52,7 @@ _MINUTES = re.compile(
     r"|\baction\s*:"
 )
 _MINUTES_TITLE = re.compile(
-    r"(?i)\b(?:minutes|meeting\s+summary|summary\s+record|decisions\s+adopted)\b"
+    r"(?i)(?<!\d\s)(?<!\d)\b(?:minutes|meeting\s+summary|summary\s+record|decisions\s+adopted)\b"
 )
 MINUTES_MONTHS = 1
 

@@ -49,6 +49,10 @@ def cue_hits(text: str) -> list[Hit]:
     for hit in raw:
         if accepted and hit.start < accepted[-1].end:
             continue
+        if hit.text[:5].lower() in ("shoul", "would") and any(
+            h.cue.family == "that" for h in accepted
+        ):
+            continue  # "agreed that X should ...": one commitment, the that-clause's
         if _valid(text, hit):
             accepted.append(hit)
     return accepted

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from tracker.extract.places import find_countries
+from tracker.extract.places import countries_in, find_countries
 
 # "Canonical/alias/alias": groups and organisations that meet as a party.
 _GROUPS = """
@@ -188,6 +188,6 @@ def collective_name(parties: list[str]) -> str:
         return "The parties"
     if len(parties) == 1:
         party = parties[0]
-        return party if party in GROUPS.values() else f"Government of {party}"
+        return f"Government of {party}" if countries_in(party) == [party] else party
     name = ", ".join(parties[:-1]) + " and " + parties[-1]
     return name if len(name) <= 200 else f"The {len(parties)} parties"

@@ -40,6 +40,7 @@ from tracker.extract.owners import (
 )
 from tracker.extract.segment import Sentence, iter_sentences
 from tracker.extract.vocab import (
+    ACTION_VERBS,
     ANAPHORIC_OBJECT,
     FIRST_PERSON,
     HISTORY,
@@ -50,6 +51,7 @@ from tracker.extract.vocab import (
     PRAISE,
     PREDICTIVE_VERBS,
     REPORTING,
+    Cue,
 )
 from tracker.extract.when import TimeExpression, find_deadlines, mentions_past
 from tracker.extract.wording import (
@@ -111,6 +113,8 @@ class _Context:
     previous_text: str = ""
     subject_parties: Parties | None = None
     minutes: bool = False
+    list_subject: str | None = None  # the subject of a list's header, while its items last
+    list_agreed: bool = False  # the header agreed or decided something ("We have agreed to:")
 
 
 def find_commitments(
@@ -122,12 +126,24 @@ def find_commitments(
     pending: list[Finding] = []
     pending_paragraph = -1
     seen: set[str] = set()  # the sentences met so far, at most the size of the text
+    paragraph = -1
     for sentence in iter_sentences(text):
+        first_in_paragraph = sentence.paragraph != paragraph
+        paragraph = sentence.paragraph
         if sentence.paragraph != pending_paragraph:
             context.previous_text, context.subject_parties = "", None
+        item = first_in_paragraph and _list_item(text, sentence)
+        if first_in_paragraph and not item and not _header(sentence.text, context):
+            context.list_subject = None
         # A sentence repeated verbatim would only repeat its commitments: process it once.
         normalised = " ".join(sentence.text.split())
-        found = [] if normalised in seen else list(_sentence_findings(sentence, context))
+        if normalised in seen:
+            found = []
+        elif item and context.list_subject is not None:
+            found = list(_item_findings(sentence, context))
+        else:
+            found = list(_sentence_findings(sentence, context))
+            _header(sentence.text, context, update=True)
         seen.add(normalised)
         if (
             len(found) == 1
@@ -141,6 +157,99 @@ def find_commitments(
         pending, pending_paragraph = found, sentence.paragraph
         context.previous_text = sentence.text
     yield from pending
+
+
+_HEADER_CUE = re.compile(
+    r"^(?P<subject>.*?)\b(?:(?:have|has)\s+)?(?:(?:jointly|also|further)\s+)?(?:agreed|decided"
+    r"|resolved|committed|pledged|undertook|undertake|commit|agree|decide|will|shall"
+    r"|adopted|approved|recommended)\b(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_ITEM_START = re.compile(r"^(?:to\s+)?(?P<verb>[A-Za-z]+)\b")
+_ITEM_CUE = Cue("verb_after", re.compile(""), 0.8, ())
+_MARKER = re.compile(r"^[ \t]*(?:\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivx]{1,5}\)|[•▪·*–—-])[ \t]*$")
+
+
+def _list_item(text: str, sentence: Sentence) -> bool:
+    """True when the sentence opens a list item: after a marker on its line, or a line that
+    starts with a lowercase word or with "To VERB"."""
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    prefix = text[line_start : sentence.start]
+    if prefix.strip():
+        return bool(_MARKER.match(prefix))
+    first = sentence.text.split(None, 1)[0] if sentence.text.split() else ""
+    return first[:1].islower() or bool(re.match(r"To\s+[a-z]", sentence.text))
+
+
+def _header(text: str, context: _Context, *, update: bool = False) -> bool:
+    """True for a list's header: "Both sides agreed:", "We have agreed to:", or a bare subject
+    line ("The Deputies"); with `update`, it becomes the subject of the items that follow."""
+    stripped = text.strip()
+    bare = len(stripped.split()) <= 6 and not stripped.endswith((".", ";", ",", "?", "!"))
+    if not (stripped.endswith(":") or bare):
+        return False
+    if update:
+        cue = _HEADER_CUE.match(stripped.rstrip(":"))
+        if cue:
+            context.list_subject, context.list_agreed = cue.group("subject"), True
+        elif bare and stripped[:1].isupper():
+            context.list_subject, context.list_agreed = stripped, False
+        else:
+            context.list_subject, context.list_agreed = None, False
+    return True
+
+
+def _item_findings(sentence: Sentence, context: _Context) -> Iterator[Finding]:
+    """An item of a list under a header: its own cues with the header's subject, else, under
+    a header that agreed something, the item itself ("To launch ...", "Adopt ...")."""
+    subject = context.list_subject or ""
+    hits = cue_hits(sentence.text)
+    if hits and not sentence.text[: hits[0].start].strip():
+        for start, end, hit in clauses(sentence.text, hits):
+            finding = _finding(sentence, start, end, hit, subject, context)
+            if finding is not None:
+                yield finding
+        return
+    if hits:
+        yield from _sentence_findings(sentence, context)
+        return
+    verb = _ITEM_START.match(sentence.text)
+    if not (context.list_agreed and verb and _is_action_verb(verb.group("verb"))):
+        return
+    hit = Hit(verb.start("verb"), verb.start("verb"), _ITEM_CUE, "")
+    finding = _finding(sentence, 0, len(sentence.text.rstrip(" ;,.")), hit, subject, context)
+    if finding is not None:
+        yield replace(finding, cue="list item")
+
+
+# An action in minutes starts the sentence, follows an item number ("2.6") or "Action:".
+_ACTION_ITEM = re.compile(
+    r"(?:^|(?:(?<=\s)|^)\d{1,2}(?:\.\d{1,2})+\s+|\b(?:[Aa]ctions?|ACTIONS?)\s*[:\-–]\s*)"
+    r"(?P<who>(?:[A-Z][\w.’'&/-]*|[a-z]+)(?:\s+(?:[A-Z][\w.’'&/-]*|and|of|the|&)){0,4})"
+    r"\s+to\s+(?:be\s+asked\s+to\s+)?(?P<verb>[a-z]+)\b"
+)
+
+
+def _action_items(sentence: Sentence, context: _Context) -> Iterator[Finding]:
+    """Minutes' actions: "PJM to provide a copy ...", "Action: secretariat to prepare ..."."""
+    for match in _ACTION_ITEM.finditer(sentence.text):
+        who = match.group("who")
+        if not _is_action_verb(match.group("verb")):
+            continue
+        if not (who[:1].isupper() or context.minutes):
+            continue
+        hit = Hit(match.start("verb"), match.start("verb"), _ITEM_CUE, "")
+        finding = _finding(sentence, match.start(), len(sentence.text), hit, who, context)
+        if finding is not None:
+            parties = finding.parties
+            if not parties.named and not resolve_parties(who, context.sides):
+                parties = Parties(_capitalised(who), None, True)  # initials, a post
+            yield replace(finding, cue="action", parties=parties, priority="normal")
+
+
+def _is_action_verb(word: str) -> bool:
+    lowered = word.lower()
+    return lowered in KIND_VERBS or lowered in ACTION_VERBS
 
 
 def _merge(first: Finding, second: Finding) -> Finding:
@@ -161,6 +270,9 @@ def _sentence_findings(sentence: Sentence, context: _Context) -> Iterator[Findin
     if text.rstrip('”"’ ').endswith("?"):
         return
     hits = cue_hits(text)
+    if not hits:
+        yield from _action_items(sentence, context)
+        return
     subject = ""
     for start, end, hit in clauses(text, hits):
         own_subject = text[start : hit.start]

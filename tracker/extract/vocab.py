@@ -305,6 +305,19 @@ KIND_VERBS: dict[str, str] = {
     for verb in verbs.split()
 }
 
+# Verbs that open an item of an agreed list ("To launch ...", "Adopt the Platform ...") or
+# an action in minutes ("PJM to provide ..."), besides those of KIND_VERBS.
+ACTION_VERBS = word_set(
+    """adopt develop expand strengthen enhance improve increase promote support build ensure
+    provide deliver advance pursue work cooperate coordinate collaborate facilitate encourage
+    reduce address tackle resolve complete update redraft revise investigate check confirm
+    agree arrange identify share seek set up take make publish inform contact write liaise
+    invite appoint extend renew resume deepen intensify boost reinforce uphold protect secure
+    combat counter fight prevent invest fund finance allocate train upgrade modernise modernize
+    simplify harmonise harmonize align integrate expedite accelerate reform design define
+    produce organise organize schedule plan propose recommend respond return circulate"""
+)
+
 # Subjects that stand for "both sides" rather than a named body.
 GENERIC_ACTORS = re.compile(
     r"\b(?:sides?|parties|countries|states|leaders|heads\s+of\s+(?:state|government)"

@@ -299,7 +299,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Resolver], ...] = (
     ),
     (
         re.compile(
-            r"\b(?:shortly|soon|promptly|without\s+delay|at\s+an\s+early\s+date"
+            r"\b(?:shortly|soon|promptly|without\s+delay|at\s+an\s+early\s+(?:date|time)|upcoming"
             r"|in\s+the\s+(?:near\s+future|coming\s+(?:days|weeks|months))"
             r"|at\s+the\s+earliest\s+(?:opportunity|possible\s+date))\b",
             _I,
