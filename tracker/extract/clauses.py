@@ -97,7 +97,11 @@ def _word_before(text: str, position: int) -> str:
 
 
 def instructee(text: str, hit: Hit) -> tuple[str, int] | None:
-    """The body instructed and where its task starts, for "instructed Y to VERB"."""
+    """The body instructed and where its task starts, for "instructed Y to VERB"; ("", start)
+    for an instruction without a recipient ("the head of state instructed to ensure ...")."""
+    bare = re.match(r"\s*to\s+(?=[a-z])", text[hit.end :])
+    if bare and hit.text.lower().startswith(("instructed", "ordered", "gave")):
+        return "", hit.end + bare.end()
     end = _INSTRUCTEE_END.search(text, hit.end, hit.end + 250)
     if end is None:
         return None

@@ -313,10 +313,16 @@ def _finding(
     if family == "instruct":
         instructed, task_start = instructee(text, hit) or ("", hit.end)
         action = text[task_start:end]
-        parties = resolve_parties(instructed, context.sides) or subject_parties
+        if instructed:
+            parties = resolve_parties(instructed, context.sides) or subject_parties
+        else:  # no one named: the government of the one who instructs
+            parties = _instructor_government(subject_parties, context.sides)
         title, kind = imperative(action, without=phrase), _kind(action)
     elif family == "that":
-        title, kind, parties = _that_clause(action, phrase, subject_parties, context)
+        that = _that_clause(action, phrase, subject_parties, context)
+        if that is None:
+            return None
+        title, kind, parties = that
     elif family.startswith("document"):
         kind, parties = "implement", subject_parties
         obj = subject if family == "document_passive" else _document_object(action)
@@ -396,6 +402,15 @@ def _noun_verb(cue: str) -> tuple[str, str]:
         if word in cue:
             return verb, kind
     return "Hold", "event"  # "welcomed further discussions"
+
+
+def _instructor_government(instructor: Parties | None, sides: Sides) -> Parties:
+    if instructor is not None and instructor.owner.startswith("Government of "):
+        return Parties(instructor.owner, None, False)
+    countries = sides.countries
+    if countries:
+        return Parties(f"Government of {countries[0]}", None, False)
+    return joint_parties(sides)
 
 
 def _pronoun_parties(actor: str, context: _Context) -> Parties | None:
@@ -486,9 +501,17 @@ def _indefinite(actor: str) -> bool:
     return bool(re.match(r"(?i)\W*an?\s", actor))
 
 
+# "agreed that the agreement is an important component": an assessment, nothing to do.
+_ASSESSMENT = re.compile(
+    r"^\s*(?:[\w’'-]+\s+){1,12}?(?:is|are|was|were|remains?|has\s+been|have\s+been)\s+"
+    r"(?!to\b|being\b|expected\b|due\b|set\b|ready\b)",
+    re.IGNORECASE,
+)
+
+
 def _that_clause(
     action: str, phrase: str | None, parties: Parties | None, context: _Context
-) -> tuple[str, str, Parties | None]:
+) -> tuple[str, str, Parties | None] | None:
     """Title, kind and owner for "agreed that it is essential to ..." / "recommended that"."""
     it_is = _IT_IS.search(action)
     if it_is:
@@ -511,6 +534,8 @@ def _that_clause(
             action[: action.rfind(bodies[-1]) + len(bodies[-1])], context.sides
         )
         return imperative(task, without=phrase), _kind(task), recommended or parties
+    if _ASSESSMENT.match(action):
+        return None
     return shorten(drop_phrase(action, phrase)), "deliver", parties
 
 

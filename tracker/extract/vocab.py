@@ -122,6 +122,14 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "document",
+        r"\b(?:agreed|approved|endorsed)\s+(?=(?:the|a|an|its|their)\s+(?:[\w-]+\s+){0,2}"
+        r"(?:approach|plan|budget|proposals?|text|terms|recommendations|programme|strategy"
+        r"|framework|timetable|paper|draft|roadmap|work\s*plan)\b)",
+        0.8,
+        "agreed approved endorsed",
+    ),
+    _cue(
+        "document",
         r"\breached\s+(?:an?\s+|the\s+)?(?:agreements?|understanding|arrangements?)\s+"
         r"(?:on|to|that|regarding)\b",
         0.85,
@@ -146,10 +154,12 @@ CUES: tuple[Cue, ...] = (
         "progressive",
         r"\b(?:are|is|am)\s+" + _ADV + r"(?:considering|discussing|negotiating|studying"
         r"|exploring|examining|drafting|finali[sz]ing|elaborating|preparing|weighing"
-        r"|working\s+(?:on|out)|looking\s+into)\b",
+        r"|working\s+(?:on|out)|looking\s+into|resuming|launching|establishing|setting\s+up"
+        r"|organi[sz]ing|developing|expanding|opening)\b",
         0.75,
         "considering discussing negotiating studying exploring examining drafting"
-        " finalising finalizing elaborating preparing weighing working looking",
+        " finalising finalizing elaborating preparing weighing working looking resuming"
+        " launching establishing setting organising organizing developing expanding opening",
     ),
     _cue(
         "verb_after",

@@ -211,6 +211,13 @@ def _vague(match: re.Match[str], meeting: date) -> date:
     return add_months(meeting, months)
 
 
+# "Soon" and its kin: a deadline only when the clause names no precise one.
+_VAGUE = re.compile(
+    r"\b(?:shortly|soon|promptly|without\s+delay|at\s+an\s+early\s+(?:date|time)|upcoming"
+    r"|in\s+the\s+(?:near\s+future|coming\s+(?:days|weeks|months))"
+    r"|at\s+the\s+earliest\s+(?:opportunity|possible\s+date))\b",
+    re.IGNORECASE,
+)
 _Resolver = Callable[[re.Match[str], date], "date | None"]
 _PATTERNS: tuple[tuple[re.Pattern[str], _Resolver], ...] = (
     (re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mo>\d\d)-(?P<d>\d\d)\b"), _iso),
@@ -298,12 +305,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Resolver], ...] = (
         _duration,
     ),
     (
-        re.compile(
-            r"\b(?:shortly|soon|promptly|without\s+delay|at\s+an\s+early\s+(?:date|time)|upcoming"
-            r"|in\s+the\s+(?:near\s+future|coming\s+(?:days|weeks|months))"
-            r"|at\s+the\s+earliest\s+(?:opportunity|possible\s+date))\b",
-            _I,
-        ),
+        _VAGUE,
         _vague,
     ),
 )
@@ -346,8 +348,10 @@ def time_expressions(text: str, meeting: date) -> list[TimeExpression]:
 
 
 def find_deadlines(text: str, meeting: date) -> list[TimeExpression]:
-    """Time expressions in `text` that fall after the meeting date: candidate deadlines."""
-    return [expr for expr in time_expressions(text, meeting) if expr.resolved > meeting]
+    """Time expressions in `text` that fall after the meeting date: candidate deadlines, the
+    precise ones first ("shortly, and no later than January 2023": January 2023 wins)."""
+    found = [expr for expr in time_expressions(text, meeting) if expr.resolved > meeting]
+    return sorted(found, key=lambda expr: bool(_VAGUE.fullmatch(expr.phrase)))
 
 
 def mentions_past(text: str, meeting: date) -> bool:
