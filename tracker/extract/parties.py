@@ -52,7 +52,8 @@ _CUT_TOPIC = re.compile(
 )
 _PLACE_BEFORE = re.compile(
     r"(?:\b(?:in|at|near|from|to|on|about|into|across|over|within|of\s+the\s+situation\s+in"
-    r"|margins\s+of(?:\s+the)?|sidelines\s+of(?:\s+the)?)\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s+){0,3}"
+    r"|margins\s+of(?:\s+the)?|sidelines\s+of(?:\s+the)?|ahead\s+of(?:\s+the)?|before|after"
+    r"|towards?|following)\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s+){0,3}"
     r"|,\s*)$"
 )
 _HEADING = re.compile(
@@ -62,6 +63,11 @@ _HEADING = re.compile(
     re.IGNORECASE,
 )
 _LEAD_CHARS = 700
+_TOPIC = re.compile(
+    r"\b(?:discuss|review|exchang|talk|focus|address|cover|consider|agree|decide|welcom"
+    r"|reaffirm|express|note|stress|condemn|call)\w*\b|\bwill\b",
+    re.IGNORECASE,
+)
 _NAMED_LEADER = re.compile(
     r"\b(?:President|Prime\s+Minister|Chancellor|Premier|King|Emir|Sultan|Crown\s+Prince"
     r"|Secretary|Minister|Foreign\s+Minister)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)"
@@ -147,7 +153,8 @@ def lead(text: str) -> str:
             break
     joined = " ".join(body)
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", joined)
-    return " ".join(sentences[:2])
+    # Who met is said before what they talked about or agreed on.
+    return " ".join(_TOPIC.split(sentence, maxsplit=1)[0] for sentence in sentences[:2])
 
 
 def detect_parties(text: str, title: str | None = None) -> list[str]:

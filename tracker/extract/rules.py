@@ -165,7 +165,7 @@ _HEADER_CUE = re.compile(
     r"|adopted|approved|recommended)\b(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
-_ITEM_START = re.compile(r"^(?:to\s+)?(?P<verb>[A-Za-z]+)\b")
+_ITEM_START = re.compile(r"^(?:[Tt]o\s+)?(?P<verb>[A-Za-z]+)\b")
 _ITEM_CUE = Cue("verb_after", re.compile(""), 0.8, ())
 _MARKER = re.compile(r"^[ \t]*(?:\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivx]{1,5}\)|[•▪·*–—-])[ \t]*$")
 
