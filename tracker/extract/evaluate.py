@@ -17,11 +17,11 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tracker.dates import add_months
+from tracker.dates import apply_offset, is_offset
 
 MIN_OVERLAP = 0.4
 DUE_TOLERANCE = 31  # days
@@ -59,7 +59,6 @@ _BODY = (
     r"(?:the\s+)?(?:ministry|ministries|department|council|committee|commission|office|agency"
     r"|bureau|board|secretariat|working\s+group|joint)\b"
 )
-_OFFSET = re.compile(r"^\+(\d+)([dwmy])$")
 _STOP = frozenset(["the", "of", "for", "and", "on", "in", "to", "a", "an"])
 
 
@@ -201,22 +200,11 @@ def same_owner(candidate: str | None, label: dict[str, Any]) -> bool:
 def due_close(candidate: date | None, label: dict[str, Any]) -> bool:
     """True when the candidate's deadline is within DUE_TOLERANCE days of the label's."""
     due = label.get("due")
-    if isinstance(due, str) and isinstance(label.get("_meeting"), date):
-        due = _offset(due, label["_meeting"])
+    if isinstance(due, str) and is_offset(due) and isinstance(label.get("_meeting"), date):
+        due = apply_offset(due, label["_meeting"])  # a meeting file's "+6m"
     if candidate is None or not isinstance(due, date):
         return False
     return abs((candidate - due).days) <= DUE_TOLERANCE
-
-
-def _offset(text: str, meeting: date) -> date | None:
-    """A meeting file's "+90d" / "+6m" deadline as a date."""
-    match = _OFFSET.match(text.strip())
-    if not match:
-        return None
-    count, unit = int(match.group(1)), match.group(2)
-    if unit in "dw":
-        return meeting + timedelta(days=count * (7 if unit == "w" else 1))
-    return add_months(meeting, count * (12 if unit == "y" else 1))
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ A body is a head noun (Ministry, Council, Secretariat, Railways, working group, 
 capitalised words or known modifiers before it and its of/for/on-phrases after it ("State
 Secretariat of the Security Council of Belarus"). The first body named is the owner and the
 second, if any, the counterpart. Without a body, a country or demonym ("the Belarusian side")
-names that government, and "the sides", "the parties", "the heads of state" stand for the
-governments of the meeting's countries, the first (most often mentioned) one accountable.
+names that government, and "we", "the sides", "the parties", "the two leaders" stand for all
+the meeting's parties together (`parties.py`).
 """
 
 from __future__ import annotations
@@ -199,19 +199,6 @@ def actor_of(subject: str) -> tuple[str, str | None]:
     heads = list(_ANTECEDENT.finditer(before))
     antecedent = before[heads[-1].end() :] if heads else before
     return after, " ".join(antecedent.split()[-8:]) or None
-
-
-def meeting_countries(text: str) -> list[str]:
-    """The meeting's countries, most often mentioned first (the readout's own side leads)."""
-    counts: dict[str, int] = {}
-    for _, country in find_countries(text):
-        counts[country] = counts.get(country, 0) + 1
-    if not counts:
-        return []
-    order = list(counts)
-    ranked = sorted(order, key=lambda c: (-counts[c], order.index(c)))
-    top = counts[ranked[0]]
-    return [c for c in ranked if counts[c] * 4 >= top]  # passing mentions are not sides
 
 
 def _government(countries: list[str]) -> str:

@@ -170,7 +170,7 @@ def detect_parties(text: str, title: str | None = None) -> list[str]:
             if party not in parties:
                 parties.append(party)
     if len(parties) <= 1 and not any(p in GROUPS.values() for p in parties):
-        parties += [c for c in _frequent(head) if c not in parties][: 2 - len(parties)]
+        parties += [c for c in meeting_countries(head) if c not in parties][: 2 - len(parties)]
     return parties
 
 
@@ -181,12 +181,16 @@ def _publisher_side(head: str) -> str | None:
     return None
 
 
-def _frequent(text: str) -> list[str]:
+def meeting_countries(text: str) -> list[str]:
+    """The countries a text mentions most, most often first; passing mentions are left out."""
     counts: dict[str, int] = {}
     for _, country in find_countries(text):
         counts[country] = counts.get(country, 0) + 1
-    ranked = sorted(counts, key=lambda c: -counts[c])
-    return [c for c in ranked if counts[c] * 4 >= counts[ranked[0]]] if ranked else []
+    if not counts:
+        return []
+    order = list(counts)
+    ranked = sorted(order, key=lambda c: (-counts[c], order.index(c)))
+    return [c for c in ranked if counts[c] * 4 >= counts[ranked[0]]]
 
 
 def collective_name(parties: list[str]) -> str:

@@ -38,7 +38,7 @@ from tracker.extract.owners import (
     joint_parties,
     resolve_parties,
 )
-from tracker.extract.segment import Sentence, iter_sentences
+from tracker.extract.segment import LIST_MARKER, Sentence, iter_sentences
 from tracker.extract.vocab import (
     ACTION_VERBS,
     ANAPHORIC_OBJECT,
@@ -167,7 +167,6 @@ _HEADER_CUE = re.compile(
 )
 _ITEM_START = re.compile(r"^(?:[Tt]o\s+)?(?P<verb>[A-Za-z]+)\b")
 _ITEM_CUE = Cue("verb_after", re.compile(""), 0.8, ())
-_MARKER = re.compile(r"^[ \t]*(?:\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivx]{1,5}\)|[•▪·*–—-])[ \t]*$")
 
 
 def _list_item(text: str, sentence: Sentence) -> bool:
@@ -176,7 +175,7 @@ def _list_item(text: str, sentence: Sentence) -> bool:
     line_start = text.rfind("\n", 0, sentence.start) + 1
     prefix = text[line_start : sentence.start]
     if prefix.strip():
-        return bool(_MARKER.match(prefix))
+        return bool(LIST_MARKER.fullmatch(prefix))
     first = sentence.text.split(None, 1)[0] if sentence.text.split() else ""
     return first[:1].islower() or bool(re.match(r"To\s+[a-z]", sentence.text))
 

@@ -22,7 +22,7 @@ _ABBREVIATIONS = word_set(
     """mr mrs ms dr prof no nos art st vs etc e.g i.e approx gen gov sen rep inc ltd co corp
     jsc llc u.s u.k a.m p.m jan feb mar apr jun jul aug sep sept oct nov dec fig para pp"""
 )
-_LIST_MARKER = re.compile(r"\s*(?:\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|[•▪·*–—-])\s+")
+LIST_MARKER = re.compile(r"\s*(?:\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivx]{1,5}\)|[•▪·*–—-])\s+")
 _TERMINAL = tuple('.!?:;"”»)')
 _QUOTE_CHARS = re.compile(r"[“”«»\"]")
 _SPEECH_WORDS = 6
@@ -77,7 +77,7 @@ def _rstrip_end(text: str, start: int, end: int) -> int:
 
 
 def _breaks(previous: str, line: str) -> bool:
-    if previous.endswith(_TERMINAL) or _LIST_MARKER.match(line):
+    if previous.endswith(_TERMINAL) or LIST_MARKER.match(line):
         return True
     if line[:1].islower():
         return False
@@ -89,7 +89,7 @@ def iter_sentences(text: str) -> Iterator[Sentence]:
     """Yield the sentences of `text` in order."""
     for index, (p_start, p_end) in enumerate(iter_paragraphs(text)):
         paragraph = text[p_start:p_end]
-        marker = _LIST_MARKER.match(paragraph)
+        marker = LIST_MARKER.match(paragraph)
         offset = marker.end() if marker else 0
         speech = _speech_spans(paragraph)
         for s_start, s_end in _split(paragraph, offset):
