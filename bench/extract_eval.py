@@ -95,11 +95,12 @@ _COUNTS = (
 HEADER = ("labels", "cands", "match", "P", "R", "owner", "due", "stated")
 
 
-def evaluate(doc: Labelled, details: bool) -> Tally:
+def evaluate(doc: Labelled, details: bool, given_parties: bool = False) -> Tally:
+    """Score one document. By default the extractor finds the parties itself, as
+    `tracker extract` does; `given_parties` passes the labelled ones (as `--parties` would)."""
     started = time.perf_counter()
-    draft = extract(
-        doc.source, meeting_date=doc.meeting_date, title=doc.title, parties=doc.parties or None
-    )
+    parties = (doc.parties or None) if given_parties else None
+    draft = extract(doc.source, meeting_date=doc.meeting_date, parties=parties)
     seconds = time.perf_counter() - started
     candidates = draft.commitments
     result = score([c.quote for c in candidates], doc.quotes, doc.source)
@@ -157,6 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", choices=CORPORA, action="append", help="one corpus")
     parser.add_argument("--details", action="store_true", help="list what went wrong")
     parser.add_argument("--split", action="store_true", help="print the dev/held-out split")
+    parser.add_argument(
+        "--given-parties",
+        action="store_true",
+        help="pass the labelled parties to the extractor, as `tracker extract --parties` would",
+    )
     args = parser.parse_args(argv)
     if args.split:
         return show_split()
@@ -176,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         total = Tally()
         for path in paths[corpus]:
             doc = load_labelled(path)
-            tally = evaluate(doc, args.details)
+            tally = evaluate(doc, args.details, args.given_parties)
             print(tally.row("  " + doc.name, width))
             for line in tally.details:
                 print(line)

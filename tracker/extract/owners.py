@@ -242,6 +242,9 @@ def resolve_parties(actor: str, sides: Sides, previous: Parties | None = None) -
     if _HEAD.search(actor) and sides.parties:
         return Parties(_party_owner(sides.parties[0]), None, False)
     if PRONOUN_SUBJECT.search(actor.strip().rstrip(",")) or _bare_pronoun(actor):
+        plural = re.search(r"(?i)\b(?:they|we)\s*$", actor.strip().rstrip(","))
+        if plural and previous is not None and _HEAD.search(previous.owner):
+            return joint_parties(sides)  # "they" after one leader is the sides, not him
         return previous or joint_parties(sides)
     if GENERIC_ACTORS.search(actor):
         return joint_parties(sides)

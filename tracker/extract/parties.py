@@ -53,6 +53,7 @@ _CUT_TOPIC = re.compile(
 _PLACE_BEFORE = re.compile(
     r"(?:\b(?:in|at|near|from|to|on|about|into|across|over|within|of\s+the\s+situation\s+in"
     r"|margins\s+of(?:\s+the)?|sidelines\s+of(?:\s+the)?|ahead\s+of(?:\s+the)?|before|after"
+    r"|occasion\s+of(?:\s+the)?"
     r"|towards?|following)\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s+){0,3}"
     r"|,\s*)$"
 )
@@ -94,10 +95,14 @@ def _table(text: str) -> dict[str, str]:
 
 
 GROUPS = _table(_GROUPS)
+_GROUP_NAMES = frozenset(GROUPS.values())
 LEADERS = _table(_LEADERS)
+# A group may stand on either side of a hyphen ("EU-China summit"), not inside a word
+# ("EU-wide", "non-EU").
 _GROUP_RE = re.compile(
-    r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(GROUPS, key=len, reverse=True)) + r")"
-    r"(?![\w-])"
+    r"(?<!\w)(?<!non-)(?<!pre-)(?<!post-)(?<!anti-)("
+    + "|".join(re.escape(n) for n in sorted(GROUPS, key=len, reverse=True))
+    + r")(?!\w|-(?:wide|led|level|based|related|funded)\b)"
 )
 _LEADER_RE = re.compile(
     r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(LEADERS, key=len, reverse=True)) + r")"
@@ -165,13 +170,56 @@ def detect_parties(text: str, title: str | None = None) -> list[str]:
     own = _publisher_side(head)
     if own:
         parties.append(own)
-    for part in (_CUT_TOPIC.sub("", title or ""), lead(head)):
+    topic_cut = _CUT_TOPIC.sub("", title or "")
+    in_title = list(dict.fromkeys(party for _, party in _mentions(topic_cut, leaders)))
+    body = title_body(title or "")
+    if body and not in_title:
+        return _body_parties(body, title or "", head, leaders)
+    for part in (topic_cut, lead(head)):
         for _, party in _mentions(part, leaders):
             if party not in parties:
                 parties.append(party)
     if len(parties) <= 1 and not any(p in GROUPS.values() for p in parties):
         parties += [c for c in meeting_countries(head) if c not in parties][: 2 - len(parties)]
     return parties
+
+
+_BODY_HEAD = re.compile(
+    r"\b(?:Cabinet|Council\s+of\s+Ministers|Executive\s+(?:Team|Board|Committee)|Task\s+Force"
+    r"|Working\s+Group|Sub-?[Gg]roup|Steering\s+(?:Group|Committee)|Committee|Commission|Board"
+    r"|State\s+Council|Security\s+Council|Government)\b"
+)
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w’'&-]*,?|of|and|for|on|the)$")
+
+
+def title_body(title: str) -> str | None:
+    """The body whose meeting the title names: "Cabinet Business - Wednesday" -> "Cabinet",
+    "Alcohol, Tobacco and Other Drug Control Policy Task Force" -> all of it, "Meeting with
+    senior officials of Council of Ministers" -> "Council of Ministers"."""
+    head = _BODY_HEAD.search(title)
+    if head is None:
+        return None
+    words = title[: head.start()].split()
+    kept: list[str] = []
+    for word in reversed(words):
+        if not _NAME_WORD.match(word) or word in ("Meeting", "Minutes", "Title:"):
+            break
+        kept.insert(0, word)
+    while kept and kept[0] in ("of", "and", "for", "on", "the"):
+        kept.pop(0)
+    return " ".join([*kept, head.group()]).strip(" ,")
+
+
+def _body_parties(body: str, title: str, head: str, leaders: dict[str, str]) -> list[str]:
+    """A body's own meeting (a cabinet, a task force): the body is the party, named with its
+    country where the text gives one ("Cabinet of Seychelles"); a head of state's "Meeting
+    with" his government has the country as the other party."""
+    named = [party for _, party in _mentions(lead(head), leaders) if party not in _GROUP_NAMES]
+    country = next(iter(named), None) or next(iter(meeting_countries(head)), None)
+    if country is None or country in body:
+        return [body]
+    name = f"{body} of {country}"
+    return [country, name] if re.match(r"(?i)\W*meeting\s+with\b", title) else [name]
 
 
 def _publisher_side(head: str) -> str | None:

@@ -54,14 +54,16 @@ def _index() -> dict[str, list[tuple[str, str]]]:
     for entry in " ".join(_COUNTRIES.split()).replace("/ ", "/").split(";"):
         names = [name.strip() for name in entry.split("/") if name.strip()]
         for alias in names:
-            index.setdefault(alias.split()[0], []).append((alias, names[0]))
+            # keyed by the first word up to a hyphen: "Guinea-Bissau" is met at "Guinea"
+            index.setdefault(alias.split()[0].split("-")[0], []).append((alias, names[0]))
     for aliases in index.values():
         aliases.sort(key=lambda pair: -len(pair[0]))
     return index
 
 
 _INDEX = _index()
-_CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*")
+# Words end at a hyphen, so both sides of "India-Mexico" or "EU-China" are found.
+_CAPITALISED = re.compile(r"\b[A-Z][\w’']*")
 
 
 def find_countries(text: str) -> Iterator[tuple[int, str]]:

@@ -314,6 +314,8 @@ def _finding(
         action = text[task_start:end]
         if instructed:
             parties = resolve_parties(instructed, context.sides) or subject_parties
+            if parties is None:  # someone outside the known parties: named as written
+                parties = Parties(_capitalised(instructed), None, True)
         else:  # no one named: the government of the one who instructs
             parties = _instructor_government(subject_parties, context.sides)
         title, kind = imperative(action, without=phrase), _kind(action)
@@ -370,7 +372,7 @@ def _finding(
         cue=cue_text,
         kind=kind,
         title=title,
-        parties=parties or joint_parties(context.sides),
+        parties=parties or _unnamed_parties(actor, context.sides),
         deadline=deadline,
         area=area_of((clause, text, context.previous_text), fallback=context.area),
         priority=_priority(family, hit, action, clause),
@@ -409,6 +411,22 @@ def _instructor_government(instructor: Parties | None, sides: Sides) -> Parties:
     countries = sides.countries
     if countries:
         return Parties(f"Government of {countries[0]}", None, False)
+    return joint_parties(sides)
+
+
+_PROPER_SUBJECT = re.compile(r"^(?:[Tt]he\s+)?(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,4})$")
+
+
+def _unnamed_parties(actor: str, sides: Sides) -> Parties:
+    """The meeting's parties; when none are known, the capitalised subject itself ("The
+    Deputies", "The Executive Team") rather than a nameless "The parties"."""
+    proper = _PROPER_SUBJECT.match(" ".join(actor.split()).strip(" ,"))
+    if (
+        not sides.parties
+        and proper
+        and not re.match(r"(?:we|i|it|they|these|those|this|that|he|she)\b", proper.group(), re.I)
+    ):
+        return Parties(proper.group("name"), None, True)
     return joint_parties(sides)
 
 
