@@ -22,6 +22,7 @@ _DETERMINERS = word_set("the a an this that these those its their his her our al
 _INSTRUCTEE_END = re.compile(r"\s(?:to|with)\s+(?!(?:the|a|an)\b)")
 _DOC_WINDOW = 12
 _CLAUSE_START = re.compile(r";\s+|,\s+(?:and|but|while|whereas)\s+")
+_THAT_SERIES = re.compile(r",\s+(?:and\s+)?that\s+")
 _AND_TO = re.compile(r",?\s+and\s+to\s+(?=[a-z])")
 _BACK_REFERENCE = word_set("it its them their this these those")
 _VISITS = word_set("visit attend come participate take join pay travel make speak address")
@@ -121,8 +122,12 @@ def clauses(text: str, hits: list[Hit]) -> Iterator[tuple[int, int, Hit]]:
     start, current = 0, hits[0]
     for nxt in hits[1:]:
         gap = text[current.end : nxt.start]
+        # "that A will be sent, that B will be held and that they will prepare": one each
+        that = list(_THAT_SERIES.finditer(gap))
         coordinators = list(COORDINATOR.finditer(gap))
-        if not coordinators or (_verb_of(nxt) == _verb_of(current) and ";" not in gap):
+        if that:
+            coordinators = that
+        elif not coordinators or (_verb_of(nxt) == _verb_of(current) and ";" not in gap):
             continue
         split = coordinators[-1]
         spans.append((start, current.end + split.start(), current))

@@ -38,7 +38,8 @@ _INTRO = re.compile(
 _RELATIVE = re.compile(r",\s+(?:which|that|whom)\s+|\s+which\s+")  # "that" alone introduces speech
 _REPORTED = re.compile(
     r"^.*\b(?:said|says|noted|stressed|emphasi[sz]ed|underlined|underscored|pointed\s+out|added"
-    r"|announced|stated|informed\s+\w+(?:\s+\w+)?)\s+that\s+",
+    r"|announced|stated|informed\s+\w+(?:\s+\w+)?|shared\s+the\s+view|expressed\s+the\s+view"
+    r"|(?:was|were)\s+of\s+the\s+view|confirmed|concurred|recogni[sz]ed|acknowledged)\s+that\s+",
     re.IGNORECASE,
 )
 _ANTECEDENT = re.compile(r"\b(?:to|in|at|for|on|with|from|by|into|of)\s+")
@@ -194,7 +195,8 @@ def actor_of(subject: str) -> tuple[str, str | None]:
     if not relatives:
         return actor, None
     before, after = actor[: relatives[-1].start()], actor[relatives[-1].end() :]
-    if not after.strip():
+    if not after.strip() or after.rstrip().endswith(","):
+        # "a mission, which consists of businessmen, will be sent": the clause is an aside
         return before, None
     heads = list(_ANTECEDENT.finditer(before))
     antecedent = before[heads[-1].end() :] if heads else before
