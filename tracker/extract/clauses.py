@@ -16,14 +16,33 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tracker.extract.vocab import COORDINATOR, CUES, DOCUMENT_NOUNS, PURPOSE_NOUNS, Cue, word_set
+from tracker.extract.vocab import (
+    ALL_VERBS,
+    COORDINATED_VERBS,
+    COORDINATOR,
+    CUES,
+    DOCUMENT_NOUNS,
+    PURPOSE_NOUNS,
+    Cue,
+    word_set,
+)
+from tracker.extract.wording import lemma
 
 _DETERMINERS = word_set("the a an this that these those its their his her our all any some such")
 _INSTRUCTEE_END = re.compile(r"\s(?:to|with)\s+(?!(?:the|a|an)\b)")
 _DOC_WINDOW = 12
 _CLAUSE_START = re.compile(r";\s+|,\s+(?:and|but|while|whereas)\s+")
+_RELATIVE_WORD = re.compile(r"\b(?:that|which|who|whose|where)\b")
+_GOAL_NOUN = re.compile(r"(?i)\b(?:commitments?|objective|goal|aim|resolve|desire)\s+to\s")
 _THAT_SERIES = re.compile(r",\s+(?:and\s+)?that\s+")
-_AND_TO = re.compile(r",?\s+and\s+to\s+(?=[a-z])")
+_AND_TO = re.compile(r",?\s+and\s+(?P<verb>to)\s+(?=[a-z])")
+# "..., strengthen cooperation" / "and jointly provide": a bare verb after a comma or "and".
+_BARE_VERB = re.compile(
+    r"(?:,\s+(?:and\s+)?|\s+and\s+)(?P<verb>(?:(?:jointly|further|also|together)\s+)?"
+    r"(?P<word>[a-z]+))\s+(?=[a-z])"
+)
+# "(ii) fighting climate change": an inline item after a numbered one.
+_MARKED_ITEM = re.compile(r",?\s+(?:and\s+)?\((?:[ivx]{1,4}|[a-h]|\d{1,2})\)\s+(?P<verb>)(?=[a-z])")
 _BACK_REFERENCE = word_set("it its them their this these those")
 _VISITS = word_set("visit attend come participate take join pay travel make speak address")
 
@@ -69,6 +88,8 @@ def _valid(text: str, hit: Hit) -> bool:
     if family == "verb_after":
         if re.match(r"(?:is|are)\s", hit.text) and _word_before(text, hit.start) in PURPOSE_NOUNS:
             return False  # "the aim is to ..."
+        if _GOAL_NOUN.search(hit.text):  # "our commitment to keep ...", not "... to peace"
+            return bool(following) and following[0].lower() in ALL_VERBS
         return bool(following) and following[0].lower() not in _DETERMINERS
     if family == "instruct":
         found = instructee(text, hit)
@@ -101,7 +122,7 @@ def instructee(text: str, hit: Hit) -> tuple[str, int] | None:
     """The body instructed and where its task starts, for "instructed Y to VERB"; ("", start)
     for an instruction without a recipient ("the head of state instructed to ensure ...")."""
     bare = re.match(r"\s*to\s+(?=[a-z])", text[hit.end :])
-    if bare and hit.text.lower().startswith(("instructed", "ordered", "gave")):
+    if bare and hit.text.lower().startswith(("instructed", "ordered", "gave", "urged")):
         return "", hit.end + bare.end()
     end = _INSTRUCTEE_END.search(text, hit.end, hit.end + 250)
     if end is None:
@@ -142,19 +163,39 @@ def clauses(text: str, hits: list[Hit]) -> Iterator[tuple[int, int, Hit]]:
 
 def _infinitives(text: str, start: int, end: int, hit: Hit) -> Iterator[tuple[int, int, Hit]]:
     """Split "agreed to organise a conference and to launch a programme" in two, unless the
-    second action refers back to the first ("to create a group and to hold its meeting")."""
+    second action refers back to the first ("to create a group and to hold its meeting");
+    likewise "agreed to hold a dialogue, strengthen cooperation and jointly provide ..." and
+    "commit to work on: (i) ending ..., (ii) fighting ...", one commitment per action."""
     if hit.cue.family != "verb_after":
         yield start, end, hit
         return
-    for match in _AND_TO.finditer(text, hit.end, end):
+    for match in _next_actions(text, hit.end, end):
         first_action = text[hit.end : match.start()].split()
         second = text[match.end() : end].split()[:8]
-        if len(first_action) >= 3 and not any(w.lower() in _BACK_REFERENCE for w in second):
+        has_verb = match.group("verb") == "to" or any(
+            lemma(w) in ALL_VERBS for w in first_action
+        )  # "will shortly, and no later than May, sign": one action, said once
+        if (
+            len(first_action) >= 3
+            and has_verb
+            and not any(w.lower() in _BACK_REFERENCE for w in second)
+        ):
             yield start, match.start(), hit
-            to = match.start() + match.group().index("to")
-            yield to, end, Hit(to, match.end(), hit.cue, hit.text)
+            begin = match.start("verb")
+            yield from _infinitives(text, begin, end, Hit(begin, match.end(), hit.cue, hit.text))
             return
     yield start, end, hit
+
+
+def _next_actions(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """Where a further action of the same cue starts, in order."""
+    found = [*_AND_TO.finditer(text, start, end), *_MARKED_ITEM.finditer(text, start, end)]
+    for match in _BARE_VERB.finditer(text, start, end):
+        if match.group("word").lower() in COORDINATED_VERBS and not _RELATIVE_WORD.search(
+            text, start, match.start()
+        ):  # "practices that lead to X, create Y": the verbs of a relative clause
+            found.append(match)
+    yield from sorted(found, key=lambda m: m.start())
 
 
 def _verb_of(hit: Hit) -> str:

@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import pairwise
 
 from tracker.extract.clauses import Hit, clauses, cue_hits, instructee
 from tracker.extract.owners import (
@@ -42,6 +43,7 @@ from tracker.extract.segment import LIST_MARKER, Sentence, iter_sentences
 from tracker.extract.vocab import (
     ACTION_VERBS,
     ANAPHORIC_OBJECT,
+    CUE_WHO,
     FIRST_PERSON,
     HISTORY,
     KIND_VERBS,
@@ -86,6 +88,15 @@ _BUNDLE = re.compile(
 )
 _VAGUE_ACTION = re.compile(r"^\s*(?:continue\s+to\s+)?\S+\s*\W*$", re.IGNORECASE)
 _TAKE_PLACE = re.compile(r"^take\s+place\b", re.IGNORECASE)
+_LEAD_IN = re.compile(
+    r"(?:\bfollowing\b[^:]{0,60}|\bas\s+follows|\b(?:on|to|for|in|with|of|including|namely)):\s*$",
+    re.IGNORECASE,
+)
+# "will make resolute efforts to uphold": an effort promised, not a prediction
+_EFFORT = re.compile(
+    r"^\s*make\s+(?:\w+\s+){0,2}?(?:efforts?|preparations|arrangements|progress|contributions?)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -132,7 +143,9 @@ def find_commitments(
         paragraph = sentence.paragraph
         if sentence.paragraph != pending_paragraph:
             context.previous_text, context.subject_parties = "", None
-        item = first_in_paragraph and _list_item(text, sentence)
+        item = (first_in_paragraph and _list_item(text, sentence)) or (
+            context.previous_text.rstrip().endswith(":") and bool(_INLINE_ITEM.match(sentence.text))
+        )
         if first_in_paragraph and not item and not _header(sentence.text, context):
             context.list_subject = None
         # A sentence repeated verbatim would only repeat its commitments: process it once.
@@ -165,7 +178,9 @@ _HEADER_CUE = re.compile(
     r"|adopted|approved|recommended)\b(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
-_ITEM_START = re.compile(r"^(?:[Tt]o\s+)?(?P<verb>[A-Za-z]+)\b")
+_ITEM_START = re.compile(r"(?:[Tt]o\s+)?(?P<verb>[A-Za-z]+)\b")
+# An inline item marker: "(ii) fighting ...", ", and (iv) promoting ...".
+_INLINE_ITEM = re.compile(r"(?:^|,?\s+(?:and\s+)?)\((?:[ivx]{1,4}|[a-h]|\d{1,2})\)\s+")
 _ITEM_CUE = Cue("verb_after", re.compile(""), 0.8, ())
 
 
@@ -212,13 +227,22 @@ def _item_findings(sentence: Sentence, context: _Context) -> Iterator[Finding]:
     if hits:
         yield from _sentence_findings(sentence, context)
         return
-    verb = _ITEM_START.match(sentence.text)
-    if not (context.list_agreed and verb and _is_action_verb(verb.group("verb"))):
+    if not context.list_agreed:
         return
-    hit = Hit(verb.start("verb"), verb.start("verb"), _ITEM_CUE, "")
-    finding = _finding(sentence, 0, len(sentence.text.rstrip(" ;,.")), hit, subject, context)
-    if finding is not None:
-        yield replace(finding, cue="list item")
+    # "(i) ending the pandemic, (ii) fighting climate change, and (iii) ...": one each
+    bounds = [0, *(m.start() for m in _INLINE_ITEM.finditer(sentence.text) if m.start()), None]
+    for start, end in pairwise(bounds):
+        part = sentence.text[start:end]
+        marker = _INLINE_ITEM.match(part)
+        offset = start + (marker.end() if marker else 0)
+        verb = _ITEM_START.match(sentence.text, offset)
+        if not (verb and _is_action_verb(lemma(verb.group("verb")))):
+            continue
+        hit = Hit(verb.start("verb"), verb.start("verb"), _ITEM_CUE, "")
+        stop = start + len(part.rstrip(" ;,."))
+        finding = _finding(sentence, offset, stop, hit, subject, context)
+        if finding is not None:
+            yield replace(finding, cue="list item")
 
 
 # An action in minutes starts the sentence, follows an item number ("2.6") or "Action:".
@@ -291,6 +315,8 @@ def _finding(
     cue_text = " ".join(hit.text.lower().split())
     if NEGATION.search(text[hit.start : hit.end + 20]) or NEGATION.search(subject):
         return None
+    if _LEAD_IN.search(clause):
+        return None  # a list's header ("agreed to take the following actions:"): items follow
     if cue_text.startswith("would") and not context.minutes:
         return None  # outside minutes "would" is a conditional, not a reported "will"
     if HISTORY.search(subject + hit.text):
@@ -334,6 +360,16 @@ def _finding(
         action = text[hit.start + gerund.start() : end]
         title, kind = imperative(action, without=phrase), _kind(action)
         parties = subject_parties
+    elif family == "instruct_topic":
+        who = CUE_WHO.search(hit.text)
+        recipient = who.group("who") if who else ""
+        parties = resolve_parties(recipient, context.sides) or Parties(
+            _capitalised(recipient), None, True
+        )
+        title, kind = shorten("Act on " + drop_phrase(action, phrase)), "deliver"
+    elif family == "scheduled":
+        title = shorten(f"Hold {_noun_phrase(actor)} {drop_phrase(action, phrase)}")
+        kind, parties = "event", None
     elif family == "interest":
         title = shorten("Explore " + drop_phrase(action, phrase))
         kind, parties = "explore", subject_parties
@@ -479,7 +515,8 @@ def _verb_after(
     kind = KIND_VERBS.get(verb, "deliver")
     title = imperative(action, without=phrase)
     if _MODAL_CUE.search(hit.text.lower()):
-        if verb in PREDICTIVE_VERBS and not (parties and parties.named):
+        named = bool(parties and parties.named)
+        if verb in PREDICTIVE_VERBS and not named and not _EFFORT.match(action):
             confidence -= 0.25
         if _VAGUE_ACTION.match(drop_phrase(action, phrase)):
             confidence -= 0.25  # "the Union will continue to develop": a wish, no task
@@ -520,8 +557,8 @@ def _indefinite(actor: str) -> bool:
 
 # "agreed that the agreement is an important component": an assessment, nothing to do.
 _ASSESSMENT = re.compile(
-    r"^\s*(?:[\w’'-]+\s+){1,12}?(?:is|are|was|were|remains?|has\s+been|have\s+been)\s+"
-    r"(?!to\b|being\b|expected\b|due\b|set\b|ready\b)",
+    r"^\s*(?:[\w’'-]+\s+){1,12}?(?:(?:is|are|was|were|remains?|has\s+been|have\s+been)\s+"
+    r"(?!to\b|being\b|expected\b|due\b|set\b|ready\b)|(?:has|have)\s+not\b)",
     re.IGNORECASE,
 )
 

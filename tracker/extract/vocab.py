@@ -76,6 +76,40 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue("noun", r"\b(?:planning|plans?|planned)\s+for\s+(?=(?:a|an|the)\s)", 0.7, "for"),
     _cue(
+        "verb_after",
+        r"\b(?:aim(?:s|ed)?|seek(?:s)?|sought|strive(?:s)?|endeavou?r(?:s)?)\s+to\s+(?=[a-z])",
+        0.7,
+        "aim seek sought strive endeavo",
+    ),
+    # "both sides need to abide by ...", not "stressed the need to": the article makes a noun
+    _cue("verb_after", r"(?<!the\s)(?<!\ba\s)\bneeds?\s+to\s+(?=[a-z])", 0.65, "need"),
+    _cue(
+        "verb_after",
+        r"\b(?:our|their|its)\s+(?:\w+\s+)?commitments?\s+to\s+(?=[a-z])",
+        0.65,
+        "commitment",
+    ),
+    _cue(
+        "scheduled",
+        r"\b(?:is|are|was|were)\s+(?:\w+ly\s+)?(?:scheduled|planned|set|slated)\s+for\b",
+        0.7,
+        "scheduled planned set slated",
+    ),
+    _cue(
+        "verb_after",
+        r"\bto\s+(?=be\s+(?:held|convened|organi[sz]ed|launched|signed|established|hosted"
+        r"|opened|set\s+up)\b)",
+        0.7,
+        "to_be",
+    ),
+    _cue(
+        "instruct_topic",
+        r"\b[Ii]nstructions\s+(?:for|to)\s+(?=the\s+[A-Z]|[A-Z])(?P<who>[^.;:]{3,160}?)\s*,?\s+"
+        r"(?:concerns?|have\s+to\s+do\s+with|deal\s+with|relate\s+to|include|cover)\s+",
+        0.85,
+        "instructions",
+    ),
+    _cue(
         "gerund",
         r"\b(?:look(?:s|ed|ing)?\s+forward\s+to|committed\s+to|commitment\s+to|dedicated\s+to)"
         r"\s+(?=[a-z]+ing\b)",
@@ -116,7 +150,8 @@ CUES: tuple[Cue, ...] = (
     _cue("that", r"\brecommended\s+that\b", 0.75, "recommended"),
     _cue(
         "document",
-        r"\b(?:agreed|decided)\s+(?:up)?on\s+(?!the\s+following\b)(?=(?:a|an|the|new|joint)\s)",
+        r"\b(?:agreed|decided)\s+(?:up)?on\s+(?!the\s+(?:following|importance|need|necessity"
+        r"|significance|value|urgency)\b)(?=(?:a|an|the|new|joint)\s)",
         0.8,
         "agreed decided",
     ),
@@ -124,7 +159,7 @@ CUES: tuple[Cue, ...] = (
         "document",
         r"\b(?:agreed|approved|endorsed)\s+(?=(?:the|a|an|its|their)\s+(?:[\w-]+\s+){0,2}"
         r"(?:approach|plan|budget|proposals?|text|terms|recommendations|programme|strategy"
-        r"|framework|timetable|paper|draft|roadmap|work\s*plan)\b)",
+        r"|framework|timetable|schedule|paper|draft|roadmap|work\s*plan)\b)",
         0.8,
         "agreed approved endorsed",
     ),
@@ -170,11 +205,13 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "verb_after",
         r"\b(?:(?:is|are|stands?)\s+" + _ADV + r"(?:ready|prepared)"
-        r"|offered|(?:expressed|confirmed|reaffirmed|reiterated)\s+(?:its\s+|their\s+|his\s+"
-        r"|her\s+|our\s+)?(?:\w+\s+)?(?:readiness|commitment|determination|intention))\s+to\s+"
+        r"|offered|(?:expressed|confirmed|reaffirmed|reiterated|shared)\s+(?:its\s+|their\s+"
+        r"|his\s+|her\s+|our\s+|a\s+|the\s+)?(?:\w+\s+)?(?:readiness|commitment|determination"
+        r"|intention|objective|goal|resolve|willingness|desire|aim))\s+to\s+"
         r"(?=[a-z])",
         0.65,
-        "ready prepared offered readiness commitment determination intention",
+        "ready prepared offered readiness commitment determination intention objective goal"
+        " resolve willingness desire aim",
     ),
     _cue(
         "interest",
@@ -188,11 +225,13 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "instruct",
         r"\b(?:instructed|tasked|mandated|charged|directed|requested|commissioned|entrusted"
-        r"|ordered|obliged|authori[sz]ed|gave\s+(?:an?\s+)?instructions?\s+to|ask(?:s|ed)?"
+        r"|ordered|obliged|authori[sz]ed|gave\s+(?:\w+\s+)?instructions?(?=\s+to\s)"
+        r"|urged(?=\s+to\s)|approved\s+for(?=\s+(?:the\s+)?[A-Z])|ask(?:s|ed)?"
         r"|invit(?:es|ed|e))\b",
         0.9,
         "instructed tasked mandated charged directed requested"
-        " commissioned entrusted ordered obliged authorised authorized instructions ask invit",
+        " commissioned entrusted ordered obliged authorised authorized instructions ask invit"
+        " urged approved",
     ),
     _cue(
         "verb_after",
@@ -220,6 +259,11 @@ CUES: tuple[Cue, ...] = (
     ),
 )
 
+# The recipient in an "instruct_topic" cue ("Instructions for the Government ... concern").
+CUE_WHO = re.compile(
+    r"(?:for|to)\s+(?P<who>.+?)\s*,?\s+(?:concerns?|have\s+to|deal|relate|include|cover)"
+)
+
 # A signed or adopted object must be one of these to count as a document to implement.
 DOCUMENT_NOUNS = word_set(
     """agreement agreements memorandum memoranda memorandums protocol protocols programme
@@ -227,7 +271,7 @@ DOCUMENT_NOUNS = word_set(
     conventions contract contracts accord accords charter arrangement arrangements concept
     strategy documents package bill bills regulation regulations guidelines law laws policy
     framework budget resolution resolutions proposal proposals approach recommendations
-    amendment amendments code act declaration establishment terms"""
+    amendment amendments code act declaration establishment terms schedule"""
 )
 
 # "The aim is to ...": subjects of "is/are to" that state a purpose, not a task.
@@ -307,7 +351,8 @@ KIND_VERBS: dict[str, str] = {
         "prepare": "prepare draw draft submit present circulate send compile elaborate report",
         "study": "consider study explore examine analyse analyze discuss review assess evaluate"
         " weigh look",
-        "establish": "establish create set open launch introduce found form start",
+        "establish": "establish create set open launch introduce found form start develop define"
+        " design enter",
         "event": "hold host convene organise organize meet visit conduct",
         "continue": "continue maintain keep sustain",
         "implement": "implement execute fulfil fulfill carry ratify",
@@ -325,8 +370,25 @@ ACTION_VERBS = word_set(
     invite appoint extend renew resume deepen intensify boost reinforce uphold protect secure
     combat counter fight prevent invest fund finance allocate train upgrade modernise modernize
     simplify harmonise harmonize align integrate expedite accelerate reform design define
-    produce organise organize schedule plan propose recommend respond return circulate"""
+    produce organise organize schedule plan propose recommend respond return circulate
+    enforce engage exchange monitor assist mobilise mobilize respect observe comply honour
+    honor abide end"""
 )
+
+# Verbs that start a further action after a comma or "and" ("agreed to hold a dialogue,
+# strengthen cooperation and jointly provide ..."): base forms that are not also common nouns
+# ("trade", "support", "work", "plan" are left out: "to boost trade, support and investment").
+COORDINATED_VERBS = word_set(
+    """hold sign conclude prepare draft submit establish create launch introduce explore
+    study examine consider implement continue maintain adopt develop expand strengthen enhance
+    improve promote build ensure provide deliver advance pursue cooperate coordinate
+    collaborate facilitate encourage reduce address tackle resolve complete identify seek take
+    make publish intensify deepen boost reinforce uphold protect combat counter fight prevent
+    invest allocate upgrade modernise modernize simplify harmonise harmonize accelerate
+    organise organize convene abide follow"""
+)
+
+ALL_VERBS = frozenset(KIND_VERBS) | ACTION_VERBS | COORDINATED_VERBS | word_set("keep abide")
 
 # Subjects that stand for "both sides" rather than a named body.
 GENERIC_ACTORS = re.compile(
