@@ -53,6 +53,11 @@ _MINUTES = re.compile(
 )
 _MINUTES_TITLE = re.compile(
     r"(?i)(?<!\d\s)(?<!\d)\b(?:minutes|meeting\s+summary|summary\s+record|decisions\s+adopted)\b"
+    # a body's numbered meeting ("1196th meeting - 2-3 April 2014") and a head of state's
+    # working meeting with his own government: their tasks are due within weeks
+    r"|^\W*\d+(?:st|nd|rd|th)\s+(?:meeting|session|sitting)\b"
+    r"|^\W*(?:working\s+)?meeting\s+with\s+(?:the\s+)?(?:senior\s+officials|leadership|heads"
+    r"|members)\s+of\b"
 )
 MINUTES_MONTHS = 1
 

@@ -34,7 +34,7 @@ _DOC_WINDOW = 12
 _CLAUSE_START = re.compile(r";\s+|,\s+(?:and|but|while|whereas)\s+")
 _RELATIVE_WORD = re.compile(r"\b(?:that|which|who|whose|where)\b")
 _GOAL_NOUN = re.compile(r"(?i)\b(?:commitments?|objective|goal|aim|resolve|desire)\s+to\s")
-_THAT_SERIES = re.compile(r",\s+(?:and\s+)?that\s+")
+_THAT_SERIES = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)that\s+")
 _AND_TO = re.compile(r",?\s+and\s+(?P<verb>to)\s+(?=[a-z])")
 # "..., strengthen cooperation" / "and jointly provide": a bare verb after a comma or "and".
 _BARE_VERB = re.compile(

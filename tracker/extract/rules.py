@@ -94,7 +94,8 @@ _LEAD_IN = re.compile(
 )
 # "will make resolute efforts to uphold": an effort promised, not a prediction
 _EFFORT = re.compile(
-    r"^\s*make\s+(?:\w+\s+){0,2}?(?:efforts?|preparations|arrangements|progress|contributions?)\b",
+    r"^\s*(?:make|increase|redouble|step\s+up|intensify|strengthen)\s+(?:\w+\s+){0,2}?"
+    r"(?:efforts?|commitments?|preparations|arrangements|progress|contributions?)\b",
     re.IGNORECASE,
 )
 

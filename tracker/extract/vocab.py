@@ -61,7 +61,8 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "verb_after",
         r"\b(?:have\s+|has\s+)?(?:agreed|decided|resolved|undertook|undertaken|pledged|vowed"
-        r"|promised|commit(?:s|ted)?(?:\s+(?:themselves|itself|ourselves))?)\s+"
+        r"|promised|commit(?:s|ted)?(?:\s+(?:themselves|itself|ourselves))?"
+        r"|agreed\s+(?:up)?on\s+(?:was|is))\s+"
         + _ADV
         + r"to\s+(?=[a-z])",
         0.9,
@@ -157,11 +158,11 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "document",
-        r"\b(?:agreed|approved|endorsed)\s+(?=(?:the|a|an|its|their)\s+(?:[\w-]+\s+){0,2}"
+        r"\b(?:agreed|approved|endorsed|supported)\s+(?=(?:the|a|an|its|their)\s+(?:[\w’'-]+\s+){0,3}"
         r"(?:approach|plan|budget|proposals?|text|terms|recommendations|programme|strategy"
         r"|framework|timetable|schedule|paper|draft|roadmap|work\s*plan)\b)",
         0.8,
-        "agreed approved endorsed",
+        "agreed approved endorsed supported",
     ),
     _cue(
         "document",
@@ -352,7 +353,7 @@ KIND_VERBS: dict[str, str] = {
         "study": "consider study explore examine analyse analyze discuss review assess evaluate"
         " weigh look",
         "establish": "establish create set open launch introduce found form start develop define"
-        " design enter",
+        " design enter initiate",
         "event": "hold host convene organise organize meet visit conduct",
         "continue": "continue maintain keep sustain",
         "implement": "implement execute fulfil fulfill carry ratify",
