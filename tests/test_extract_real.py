@@ -148,3 +148,130 @@ def test_detected_parties_leave_out_places_and_topics() -> None:
         "European Union",
         "Australia",
     ]
+
+
+# Second round: error classes found on the whole first batch (tests/data/corpus/dev).
+
+
+def test_coordinated_actions_are_one_commitment_each() -> None:
+    text = (
+        "The two sides agreed to hold a new round of the trade dialogue at an early date, "
+        "strengthen cooperation in agriculture and jointly provide training for customs officers."
+    )
+    quotes = [quote for quote, _ in _found(text, parties=["Chile", "Peru"])]
+    assert len(quotes) == 3
+    assert quotes[1].startswith("strengthen cooperation in agriculture")
+    assert quotes[2].startswith("jointly provide training")
+
+
+def test_verbs_of_a_relative_clause_are_not_split_off() -> None:
+    text = (
+        "The ministers agreed to address practices that lead to overcapacity, create unfair "
+        "conditions for workers and hinder innovation."
+    )
+    assert len(_found(text, parties=["Chile", "Peru"])) == 1
+
+
+def test_one_action_with_a_deadline_aside_is_not_split() -> None:
+    text = "The sides will shortly, and no later than January 2023, sign the visa agreement."
+    assert len(_found(text, parties=["Chile", "Peru"])) == 1
+
+
+def test_inline_numbered_items_are_commitments_and_the_lead_in_is_not() -> None:
+    text = (
+        "We commit to work together on: (i) ending the pandemic, (ii) fighting climate change, "
+        "and (iii) promoting trade in green goods."
+    )
+    quotes = [quote for quote, _ in _found(text, parties=["Canada", "European Union"])]
+    assert [q.split()[0] for q in quotes] == ["ending", "fighting", "promoting"]
+
+
+def test_a_header_with_the_following_is_not_a_commitment() -> None:
+    text = (
+        "To this end, the ministers agreed to take the following joint actions:\n\n"
+        "• To enforce existing rules through joint dispute settlement;\n"
+        "• Engage with investment screening authorities.\n"
+    )
+    quotes = [quote for quote, _ in _found(text, parties=["Chile", "Peru"])]
+    assert quotes == [
+        "To enforce existing rules through joint dispute settlement",
+        "Engage with investment screening authorities",
+    ]
+
+
+def test_that_clauses_in_a_series_are_one_commitment_each() -> None:
+    text = (
+        "The two ministers shared the view that a trade mission, which consists of exporters, "
+        "will be sent to Lima in August, that a vice-ministerial consultation will be held "
+        "before the summit, and that they will make thorough preparations for them."
+    )
+    assert len(_found(text, parties=["Chile", "Peru"])) == 3
+
+
+def test_parties_from_a_hyphenated_title() -> None:
+    assert detect_parties("Talks were held.", "EU-China Summit") == ["European Union", "China"]
+    assert detect_parties("Talks were held.", "India-Mexico Joint Statement") == [
+        "India",
+        "Mexico",
+    ]
+    assert detect_parties("EU-wide rules were discussed.", "Summit") == []
+
+
+def test_a_cabinet_meeting_is_the_cabinet_of_its_country() -> None:
+    text = (
+        "Cabinet Business - Wednesday, 10 May 2022\n\n"
+        "The President chaired a meeting of the Cabinet today. The Seychelles fisheries "
+        "strategy was considered.\n\nCabinet approved the Fisheries Bill for Seychelles."
+    )
+    draft = extract(text, meeting_date=MEETING)
+    assert draft.parties == ["Cabinet of Seychelles"]
+
+
+def test_they_after_one_leader_is_both_sides() -> None:
+    text = (
+        "Japan-Russia Foreign Ministers' Meeting\n\n"
+        "The two ministers confirmed that Mr. Taro Sato, Prime Minister of Japan, will visit "
+        "Russia in September. They agreed to accelerate preparations for the visit."
+    )
+    owners = [owner for _, owner in _found(text)]
+    assert owners[-1] == "Japan and Russia"
+
+
+def test_a_working_meeting_with_the_government_is_minutes_like() -> None:
+    text = (
+        "Meeting with senior officials of Council of Ministers\n\n"
+        "The President of Chile held a meeting with the leadership of the Council of Ministers. "
+        "He instructed to provide assistance to farmers hit by the floods."
+    )
+    assert is_minutes(text)
+    [candidate] = extract(text, meeting_date=MEETING).commitments
+    assert candidate.due == date(2022, 6, 10)
+
+
+def test_instructions_for_a_body_concern_topics() -> None:
+    text = (
+        "Instructions for the Government, working with regional authorities, concern support "
+        "for small farms and the supply of seeds."
+    )
+    [(_, owner)] = _found(text, parties=["Russia"])
+    assert owner == "Government of Russia"
+
+
+def test_agreeing_on_the_importance_of_something_is_an_assessment() -> None:
+    text = (
+        "Both sides agreed on the importance of passing key legislation. The two sides agreed "
+        "that the importance of their relations has not changed."
+    )
+    assert _found(text, parties=["Chile", "Peru"]) == []
+
+
+def test_new_cues_aim_need_urge_and_instructions() -> None:
+    cases = [
+        "We aim to give a new impetus to our cooperation on clean energy.",
+        "Both sides need to abide by the principles of the joint declaration.",
+        "The head of state urged to finish the harvest in the optimal time frame.",
+        "The President gave instructions to respond to the sanctions against the country.",
+        "We will increase our commitment to keep our markets open.",
+    ]
+    for text in cases:
+        assert len(_found(text, parties=["Chile", "Peru"])) == 1, text

@@ -33,7 +33,10 @@ _INSTRUCTEE_END = re.compile(r"\s(?:to|with)\s+(?!(?:the|a|an)\b)")
 _DOC_WINDOW = 12
 _CLAUSE_START = re.compile(r";\s+|,\s+(?:and|but|while|whereas)\s+")
 _RELATIVE_WORD = re.compile(r"\b(?:that|which|who|whose|where)\b")
-_GOAL_NOUN = re.compile(r"(?i)\b(?:commitments?|objective|goal|aim|resolve|desire)\s+to\s")
+_GOAL_NOUN = re.compile(
+    r"(?i)\b(?:commitments?|objective|goal|resolve|desire)\s+to\s"
+    r"|\b(?:their|our|its|the|a)\s+(?:\w+\s+)?aim\s+to\s"
+)
 _THAT_SERIES = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)that\s+")
 _AND_TO = re.compile(r",?\s+and\s+(?P<verb>to)\s+(?=[a-z])")
 # "..., strengthen cooperation" / "and jointly provide": a bare verb after a comma or "and".
@@ -173,7 +176,7 @@ def _infinitives(text: str, start: int, end: int, hit: Hit) -> Iterator[tuple[in
         first_action = text[hit.end : match.start()].split()
         second = text[match.end() : end].split()[:8]
         has_verb = match.group("verb") == "to" or any(
-            lemma(w) in ALL_VERBS for w in first_action
+            lemma(w) in ALL_VERBS for w in text[hit.start : match.start()].split()
         )  # "will shortly, and no later than May, sign": one action, said once
         if (
             len(first_action) >= 3

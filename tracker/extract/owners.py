@@ -57,7 +57,8 @@ class Sides:
 
     @property
     def countries(self) -> list[str]:
-        return [party for party in self.parties if party not in _GROUP_NAMES]
+        """The parties that are countries (not groups, nor bodies such as a cabinet)."""
+        return [party for party in self.parties if countries_in(party) == [party]]
 
 
 _GROUP_NAMES = frozenset(GROUPS.values())
@@ -288,6 +289,9 @@ def _clean(body: str, countries: list[str]) -> str:
     demonym = re.fullmatch(r"(?:[Tt]he\s+)?([A-Z][\w-]+)\s+(Government|Cabinet|Parliament)", name)
     if demonym and countries_in(demonym.group(1)):
         return f"{demonym.group(2)} of {countries_in(demonym.group(1))[0]}"
+    bare = re.fullmatch(r"(?:[Tt]he\s+)?(Government|Cabinet|Council\s+of\s+Ministers)", name)
+    if bare and len(countries) == 1:  # "the Government" of a one-country meeting
+        return f"{bare.group(1)} of {countries[0]}"
     if len(countries) == 2:
         name = _PLACEHOLDER.sub(f"of {countries[0]} and {countries[1]}", name)
     if len(name) > _NAME_LIMIT:

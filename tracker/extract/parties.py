@@ -215,7 +215,7 @@ def _body_parties(body: str, title: str, head: str, leaders: dict[str, str]) -> 
     country where the text gives one ("Cabinet of Seychelles"); a head of state's "Meeting
     with" his government has the country as the other party."""
     named = [party for _, party in _mentions(lead(head), leaders) if party not in _GROUP_NAMES]
-    country = next(iter(named), None) or next(iter(meeting_countries(head)), None)
+    country = next(iter(meeting_countries(head)), None) or next(iter(named), None)
     if country is None or country in body:
         return [body]
     name = f"{body} of {country}"

@@ -62,9 +62,7 @@ CUES: tuple[Cue, ...] = (
         "verb_after",
         r"\b(?:have\s+|has\s+)?(?:agreed|decided|resolved|undertook|undertaken|pledged|vowed"
         r"|promised|commit(?:s|ted)?(?:\s+(?:themselves|itself|ourselves))?"
-        r"|agreed\s+(?:up)?on\s+(?:was|is))\s+"
-        + _ADV
-        + r"to\s+(?=[a-z])",
+        r"|agreed\s+(?:up)?on\s+(?:was|is))\s+" + _ADV + r"to\s+(?=[a-z])",
         0.9,
         "agreed decided resolved undert pledged vowed promised commit",
     ),
