@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tracker.extract.parties import GROUPS, LEADERS, collective_name
+from tracker.extract.parties import GROUP_NAMES, GROUPS, LEADERS, collective_name
 from tracker.extract.places import countries_in, find_countries
 from tracker.extract.vocab import (
     BODY_HEADS,
@@ -61,7 +61,6 @@ class Sides:
         return [party for party in self.parties if countries_in(party) == [party]]
 
 
-_GROUP_NAMES = frozenset(GROUPS.values())
 _HEAD = re.compile(
     r"\b(?:president|prime\s+minister|chancellor|premier|king|emir|sultan|crown\s+prince"
     r"|head\s+of\s+state)\b(?!s)",
@@ -217,7 +216,7 @@ def joint_parties(sides: Sides) -> Parties:
 
 
 def _party_owner(party: str) -> str:
-    return party if party in _GROUP_NAMES else _government([party])
+    return party if party in GROUP_NAMES else _government([party])
 
 
 def resolve_parties(actor: str, sides: Sides, previous: Parties | None = None) -> Parties | None:

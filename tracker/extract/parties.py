@@ -95,7 +95,7 @@ def _table(text: str) -> dict[str, str]:
 
 
 GROUPS = _table(_GROUPS)
-_GROUP_NAMES = frozenset(GROUPS.values())
+GROUP_NAMES = frozenset(GROUPS.values())
 LEADERS = _table(_LEADERS)
 # A group may stand on either side of a hyphen ("EU-China summit"), not inside a word
 # ("EU-wide", "non-EU").
@@ -214,7 +214,7 @@ def _body_parties(body: str, title: str, head: str, leaders: dict[str, str]) -> 
     """A body's own meeting (a cabinet, a task force): the body is the party, named with its
     country where the text gives one ("Cabinet of Seychelles"); a head of state's "Meeting
     with" his government has the country as the other party."""
-    named = [party for _, party in _mentions(lead(head), leaders) if party not in _GROUP_NAMES]
+    named = [party for _, party in _mentions(lead(head), leaders) if party not in GROUP_NAMES]
     country = next(iter(meeting_countries(head)), None) or next(iter(named), None)
     if country is None or country in body:
         return [body]

@@ -43,7 +43,6 @@ from tracker.extract.segment import LIST_MARKER, Sentence, iter_sentences
 from tracker.extract.vocab import (
     ACTION_VERBS,
     ANAPHORIC_OBJECT,
-    CUE_WHO,
     FIRST_PERSON,
     HISTORY,
     KIND_VERBS,
@@ -362,7 +361,7 @@ def _finding(
         title, kind = imperative(action, without=phrase), _kind(action)
         parties = subject_parties
     elif family == "instruct_topic":
-        who = CUE_WHO.search(hit.text)
+        who = hit.cue.pattern.match(hit.text)  # the cue names the recipient itself
         recipient = who.group("who") if who else ""
         parties = resolve_parties(recipient, context.sides) or Parties(
             _capitalised(recipient), None, True

@@ -258,11 +258,6 @@ CUES: tuple[Cue, ...] = (
     ),
 )
 
-# The recipient in an "instruct_topic" cue ("Instructions for the Government ... concern").
-CUE_WHO = re.compile(
-    r"(?:for|to)\s+(?P<who>.+?)\s*,?\s+(?:concerns?|have\s+to|deal|relate|include|cover)"
-)
-
 # A signed or adopted object must be one of these to count as a document to implement.
 DOCUMENT_NOUNS = word_set(
     """agreement agreements memorandum memoranda memorandums protocol protocols programme
