@@ -18,6 +18,7 @@ from tracker.services.backup import SECTIONS
 ALL_TABLES = (
     "meeting",
     "owner",
+    "account",
     "commitment",
     "event",
     "digest_schedule",

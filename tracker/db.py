@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the ORM is imported by the commands that write, not by ever
     from sqlmodel import Session
 
 # The Alembic revision this code expects; a test keeps it equal to the head in migrations/.
-SCHEMA_HEAD = "0007_meeting_parties"
+SCHEMA_HEAD = "0008_web_view"
 SQLITE_BUSY_TIMEOUT_S = 30.0
 _WRITE_OPTION = "tracker_write"
 

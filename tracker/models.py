@@ -19,10 +19,12 @@ from tracker.dbtypes import UTCDateTime
 from tracker.schemas import CommitmentCreate, CommitmentUpdate  # noqa: F401  (the family)
 from tracker.vocabulary import (
     Audience,
+    Channel,
     DeliveryStatus,
     EventKind,
     OwnerKind,
     Priority,
+    Role,
     RunStatus,
     Status,
 )
@@ -60,6 +62,8 @@ class Owner(OwnerBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
+    # The owner's report links carry this number; raising it revokes every link given so far.
+    link_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class CommitmentBase(SQLModel):
@@ -95,6 +99,11 @@ class Commitment(CommitmentBase, table=True):
     imported: dict[str, Any] | None = Field(
         default=None, sa_column=Column(sa.JSON(none_as_null=True), nullable=True)
     )
+    # An owner's pending proposal to close (evidence, note, by, at, event id), waiting for a
+    # coordinator; None when there is none.
+    proposal: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(sa.JSON(none_as_null=True), nullable=True)
+    )
 
 
 class Event(SQLModel, table=True):
@@ -102,6 +111,7 @@ class Event(SQLModel, table=True):
 
     __table_args__ = (
         _enum_check("event", "kind", EventKind),
+        _enum_check("event", "channel", Channel),
         # A commitment's history up to a date, read from the index alone (migration 0003).
         sa.Index("ix_event_history", "commitment_id", "at", "field"),
     )
@@ -110,6 +120,9 @@ class Event(SQLModel, table=True):
     commitment_id: int = Field(foreign_key="commitment.id")
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
     actor: str = Field(max_length=120)
+    channel: str = Field(
+        default=Channel.CLI, max_length=10, sa_column_kwargs={"server_default": Channel.CLI.value}
+    )
     kind: str = Field(max_length=20)
     field: str | None = Field(default=None, max_length=40)
     old_value: str | None = None
@@ -120,6 +133,21 @@ class Event(SQLModel, table=True):
     data: dict[str, Any] | None = Field(
         default=None, sa_column=Column(sa.JSON(none_as_null=True), nullable=True)
     )
+
+
+class Account(SQLModel, table=True):
+    """A person who signs in to the web view: a coordinator or a viewer (owners need none:
+    they report through their signed link)."""
+
+    __table_args__ = (_enum_check("account", "role", Role),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    password_hash: str = Field(max_length=200)  # argon2id, with its own salt and parameters
+    role: str = Field(default=Role.VIEWER, max_length=20)
+    # Sessions carry this number; raising it (a new password, `user remove`) ends them all.
+    session_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
 class DigestSchedule(SQLModel, table=True):

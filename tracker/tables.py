@@ -46,6 +46,8 @@ event = sa.table(
     sa.column("id"),
     sa.column("commitment_id"),
     sa.column("at"),
+    sa.column("actor"),
+    sa.column("channel"),
     sa.column("field"),
     sa.column("old_value"),
     sa.column("new_value"),

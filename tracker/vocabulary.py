@@ -43,6 +43,23 @@ class EventKind(StrEnum):
     CLOSED = "closed"
     REOPENED = "reopened"
     DROPPED = "dropped"
+    PROPOSED = "proposed"  # the owner proposes closing, with evidence; a coordinator decides
+    DECLINED = "declined"  # a coordinator turned a proposal to close down, with a reason
+
+
+class Channel(StrEnum):
+    """Where a change was made: the command line (and what it runs: import, the scheduler) or
+    the web view (a coordinator signed in, or an owner through their link)."""
+
+    CLI = "cli"
+    WEB = "web"
+
+
+class Role(StrEnum):
+    """What a signed-in account of the web view may do."""
+
+    COORDINATOR = "coordinator"  # reads everything, confirms or declines proposals, adds notes
+    VIEWER = "viewer"  # reads only
 
 
 class Audience(StrEnum):

@@ -77,9 +77,9 @@ def cli(ctx: click.Context, database_url: str | None, actor: str | None, debug: 
 
 
 def _register() -> None:
-    from tracker.cli import commitments, digest, extract, schedules, setup
+    from tracker.cli import commitments, digest, extract, schedules, setup, web
 
-    for module in (setup, extract, commitments, digest, schedules, completion):
+    for module in (setup, extract, commitments, digest, schedules, web, completion):
         for command in module.COMMANDS:
             cli.add_command(command)
 

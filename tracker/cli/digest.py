@@ -74,7 +74,7 @@ def digest(
         raise InvalidInput(f"--since {since.isoformat()} is after the digest date {as_of}")
     with app.db.read() as session:
         rendered = digest_for_period(
-            session, as_of=as_of, since=since, owner=owner, formats=formats
+            session, as_of=as_of, since=since, owner=owner, formats=formats, now=app.now()
         )
     if skip_empty and rendered.digest.empty:
         who = f" for {rendered.digest.owner}" if rendered.digest.owner else ""

@@ -164,6 +164,10 @@ class Digest:
     # Set on a catch-up digest: when it was due and how late it comes (its reader must know
     # that the figures are as of its date, not of the moment it arrives).
     late: str = ""
+    # A per-owner digest carries the owner's report link (`tracker serve`), when the server's
+    # secret is set, and the last day it works.
+    report_link: str | None = None
+    report_link_until: date | None = None
 
     @property
     def empty(self) -> bool:

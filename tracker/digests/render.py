@@ -222,7 +222,9 @@ def environment() -> Environment:
     return env
 
 
-def render(digest: Digest, fmt: Format) -> str:
+def render(digest: Digest, fmt: Format, *, page_links: list[tuple[str, str]] | None = None) -> str:
+    """`page_links`: (label, address) shown above the digest when it is a page of the web view
+    rather than an e-mail or a file."""
     if fmt not in TEMPLATES:
         raise ValueError(f"unknown digest format {fmt!r}")
     context: dict[str, Any] = {
@@ -242,6 +244,7 @@ def render(digest: Digest, fmt: Format) -> str:
         "trend_w": TREND_W,
         "trend_h": TREND_H,
         "bar_w": BAR_W,
+        "page_links": page_links or [],
         "title": "Commitments digest" + (f" — {digest.owner}" if digest.owner else ""),
         "period": f"{digest.since.strftime('%Y-%m-%d %H:%M')} – "
         f"{digest.until.strftime('%Y-%m-%d %H:%M')} UTC",

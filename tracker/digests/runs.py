@@ -36,6 +36,7 @@ from tracker.digests import delivery as channels
 from tracker.digests import leases
 from tracker.digests.data import build_digest, subject
 from tracker.digests.delivery import SMTP_ATTEMPTS, SMTP_BACKOFF_S, Outcome, SmtpSettings
+from tracker.digests.links import with_report_link
 from tracker.digests.render import render
 from tracker.errors import InvalidInput
 from tracker.models import (
@@ -450,6 +451,7 @@ class _Content:
                 until=run.period_end,
                 owner_id=owner_id,
             )
+            digest = with_report_link(session, digest, owner_id=owner_id, now=now)
         if run.late:
             digest = replace(digest, late=late_note(run.period_end, now))
         self.digest = digest

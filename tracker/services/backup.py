@@ -11,6 +11,7 @@ A backup is one JSON object, one table row a line (diffable, and small enough to
     "partial": null,
     "meetings": [ …every column… ],
     "owners": [ … ],
+    "accounts": [ … ],  (the web view's sign-ins, with their password hashes)
     "commitments": [ …every column, and "history": the commitment's events… ],
     "schedules": [ … ],
     "runs": [ …every column, and "deliveries": the run's deliveries… ]
@@ -37,7 +38,16 @@ import sqlalchemy as sa
 from tracker.db import SCHEMA_HEAD
 from tracker.dbtypes import UTCDateTime
 from tracker.errors import NotFound
-from tracker.models import Commitment, Delivery, DigestRun, DigestSchedule, Event, Meeting, Owner
+from tracker.models import (
+    Account,
+    Commitment,
+    Delivery,
+    DigestRun,
+    DigestSchedule,
+    Event,
+    Meeting,
+    Owner,
+)
 
 FORMAT = "tracker-backup"
 VERSION = 1
@@ -63,6 +73,7 @@ def _table(model: Any) -> sa.Table:
 SECTIONS = (
     Section("meetings", _table(Meeting)),
     Section("owners", _table(Owner)),
+    Section("accounts", _table(Account)),
     Section("commitments", _table(Commitment), "history", _table(Event), "commitment_id"),
     Section("schedules", _table(DigestSchedule)),
     Section("runs", _table(DigestRun), "deliveries", _table(Delivery), "run_id"),
@@ -161,6 +172,7 @@ def _partial_scope(conn: sa.Connection, slug: str) -> dict[str, Any]:
         "meetings": meeting.c.id == meeting_id,
         "owners": owner.c.id.in_(owner_ids),
         "commitments": commitment.c.meeting_id == meeting_id,
+        "accounts": nothing,
         "schedules": nothing,
         "runs": nothing,
     }

@@ -17,7 +17,14 @@ from tracker import fields
 from tracker.errors import InvalidInput, InvalidTransition, Missing, NotFound, OtherAction
 from tracker.models import Commitment, CommitmentCreate, CommitmentUpdate, Event, Meeting, Owner
 from tracker.services.owners import resolve_owner
-from tracker.vocabulary import ACTIVE_STATUSES, CLOSED_STATUSES, EventKind, Priority, Status
+from tracker.vocabulary import (
+    ACTIVE_STATUSES,
+    CLOSED_STATUSES,
+    Channel,
+    EventKind,
+    Priority,
+    Status,
+)
 
 
 def _field(clean: Callable[..., Any], name: str, *args: Any) -> Any:
@@ -124,6 +131,7 @@ def record(
     new: str | None = None,
     text: str | None = None,
     data: dict[str, Any] | None = None,
+    channel: str = Channel.CLI,
 ) -> Event:
     """Append one event to the history and touch the commitment's updated time.
 
@@ -135,6 +143,7 @@ def record(
         commitment_id=commitment.id,
         at=now,
         actor=actor,
+        channel=channel,
         kind=kind,
         field=field,
         old_value=old,
@@ -217,6 +226,7 @@ def update_commitment(
     reason: str | None,
     actor: str,
     now: datetime,
+    channel: str = Channel.CLI,
 ) -> list[Event]:
     """Apply the fields set in `changes`; returns the events written (none if nothing changed)."""
     commitment = get_commitment(session, commitment_id)
@@ -248,6 +258,7 @@ def update_commitment(
                 new=_text(new),
                 text=text,
                 data=data,
+                channel=channel,
             )
         )
 
@@ -316,7 +327,13 @@ def update_commitment(
 
 
 def add_note(
-    session: Session, commitment_id: int, text: str, *, actor: str, now: datetime
+    session: Session,
+    commitment_id: int,
+    text: str,
+    *,
+    actor: str,
+    now: datetime,
+    channel: str = Channel.CLI,
 ) -> Event:
     commitment = get_commitment(session, commitment_id)
     return record(
@@ -325,6 +342,7 @@ def add_note(
         EventKind.NOTE,
         actor=actor,
         now=now,
+        channel=channel,
         text=clean_text(text, what="note"),
     )
 
@@ -337,6 +355,7 @@ def close_commitment(
     evidence: str | None,
     actor: str,
     now: datetime,
+    channel: str = Channel.CLI,
 ) -> Commitment:
     """Mark done. A status states an outcome, so a resolution note or evidence is required."""
     commitment = get_commitment(session, commitment_id)
@@ -360,11 +379,13 @@ def close_commitment(
         new=Status.DONE,
         text=text,
         data={"resolution": note, "evidence": evidence},
+        channel=channel,
     )
     commitment.status = Status.DONE
     commitment.closed_at = now
     commitment.resolution = note
     commitment.evidence = evidence
+    commitment.proposal = None  # a pending proposal to close is settled by the closing
     return commitment
 
 
@@ -427,6 +448,7 @@ def drop_commitment(
     )
     commitment.status = Status.DROPPED
     commitment.closed_at = now
+    commitment.proposal = None
     commitment.resolution = reason
     return commitment
 

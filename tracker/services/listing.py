@@ -17,6 +17,7 @@ from tracker.services.views import (
     Filters,
     Order,
     commitments_json,
+    count_listed,
     fetch_commitments,
     listed,
 )
@@ -58,6 +59,22 @@ def list_commitments(
     """Commitments in `order` (by deadline unless told), as the light rows of `views.listed`;
     `criteria`: owner, area and meeting (names, as typed), and the other fields of `Filters`."""
     return listed(conn, as_of=as_of, filters=filters_for(conn, **criteria), order=order)
+
+
+def board_page(
+    conn: sa.Connection,
+    *,
+    as_of: date,
+    order: str = Order.DUE,
+    limit: int,
+    offset: int = 0,
+    **criteria: Any,
+) -> tuple[list[Any], int]:
+    """One page of `list_commitments` and how many there are in all."""
+    filters = filters_for(conn, **criteria)
+    rows = listed(conn, as_of=as_of, filters=filters, order=order, limit=limit, offset=offset)
+    total = len(rows) + offset if len(rows) < limit and (rows or not offset) else None
+    return rows, total if total is not None else count_listed(conn, as_of=as_of, filters=filters)
 
 
 def list_commitments_json(

@@ -453,10 +453,13 @@ def listed(
     as_of: date,
     filters: Filters = Filters(),
     order: str = Order.DUE,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[Any]:
     """The same commitments as `fetch_commitments`, as the light rows a table shows: id, due
     (ISO text), owner, area, status, title, slips, days_left, days_overdue, overdue (true or
-    false; 1 or 0 on SQLite), health. Nothing is decoded per row."""
+    false; 1 or 0 on SQLite), health. Nothing is decoded per row. `limit` and `offset` cut a
+    page (the web board) in the database."""
     sql, s, d, order_by = _query(conn, as_of=as_of, filters=filters, with_text=False, order=order)
     query = sa.select(
         s.c.id,
@@ -471,7 +474,17 @@ def listed(
         d.overdue.label("overdue"),
         d.health.label("health"),
     ).order_by(*order_by)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     return list(conn.execute(query))
+
+
+def count_listed(conn: sa.Connection, *, as_of: date, filters: Filters = Filters()) -> int:
+    """How many commitments `listed` gives for these filters (the web board's pages)."""
+    _, s, _, _ = _query(
+        conn, as_of=as_of, filters=filters, with_text=False, order=Order.DUE, slips=False
+    )
+    return int(conn.scalar(sa.select(sa.func.count()).select_from(s)) or 0)
 
 
 def commitments_json(
@@ -579,6 +592,7 @@ def event_to_json(event: Any) -> dict[str, Any]:
         "id": event.id,
         "at": iso_utc(event.at),
         "actor": event.actor,
+        "channel": event.channel,
         "kind": event.kind,
         "field": event.field,
         "old": event.old_value,

@@ -1,0 +1,223 @@
+"""`tracker serve` (the web view), `tracker user …` (its accounts) and owners' report links."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from tracker.cli.app import App, pass_app, print_json
+from tracker.cli.render import table
+from tracker.cli.setup import owner
+from tracker.errors import InvalidInput
+
+ROLES = ["coordinator", "viewer"]
+
+
+def _keys():  # type: ignore[no-untyped-def]
+    from tracker.tokens import ENV_SECRET, Keys
+
+    keys = Keys.from_env()
+    if keys is None:
+        raise InvalidInput(
+            f"set {ENV_SECRET} to a long random secret (e.g. the output of "
+            "`python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`): it signs "
+            "sessions and owners' report links"
+        )
+    return keys
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 32),
+    help="Server processes (a team on PostgreSQL: one per core).",
+)
+@click.option(
+    "--secure-cookies",
+    is_flag=True,
+    help="Send cookies over HTTPS only (behind a TLS proxy).",
+)
+@pass_app
+def serve(app: App, host: str, port: int, workers: int, secure_cookies: bool) -> None:
+    """Serve the web view: the board, commitments, owners, meetings, the digest and /api;
+    owners report through the personal link of their digest.
+
+    Needs TRACKER_SECRET_KEY (several, space-separated, to rotate it: the first signs, any
+    verifies) and at least one account (`tracker user add`). Digests carry report links to
+    TRACKER_BASE_URL (default http://127.0.0.1:8000).
+
+    \b
+    Example:
+      export TRACKER_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
+      tracker user add admin --role coordinator
+      tracker serve --host 127.0.0.1 --port 8000
+    """
+    import logging
+    import os
+
+    import uvicorn
+
+    _keys()  # refuse to start without a secret, before listening
+    app.db.require_schema()
+    os.environ["TRACKER_DATABASE_URL"] = app.settings.database_url
+    if secure_cookies:
+        os.environ["TRACKER_SECURE_COOKIES"] = "1"
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    uvicorn.run(
+        "tracker.web.main:app",
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,  # our own log leaves report-link tokens out
+        log_level="warning",
+        server_header=False,
+    )
+
+
+@click.group()
+def user() -> None:
+    """Accounts of the web view: coordinators (read, confirm closings, notes) and viewers (read).
+
+    \b
+    Example:
+      tracker user add "Head of unit" --role coordinator
+      tracker user list
+    """
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)  # type: ignore[no-any-return]
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
+@pass_app
+def user_add(app: App, name: str, role: str, password_stdin: bool) -> None:
+    """Add an account (asks for its password twice, unless --password-stdin).
+
+    \b
+    Example:
+      tracker user add "Head of unit" --role coordinator
+      printf '%s\\n' "$PASSWORD" | tracker user add analyst --role viewer --password-stdin
+    """
+    from tracker.services.accounts import add_account, check_password
+
+    password = check_password(_read_password(password_stdin))
+    with app.db.write() as session:
+        account = add_account(session, name, role=role, password=password, now=app.now())
+    click.echo(f"Added {account.role} {account.name}")
+
+
+@user.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@pass_app
+def user_list(app: App, as_json: bool) -> None:
+    """List accounts and their roles.
+
+    \b
+    Example:
+      tracker user list
+    """
+    from tracker.services.accounts import list_accounts
+
+    with app.db.read() as session:
+        accounts = list_accounts(session)
+    if as_json:
+        print_json([{"name": a.name, "role": a.role} for a in accounts])
+        return
+    click.echo(table(["ROLE", "NAME"], [[a.role, a.name] for a in accounts]))
+
+
+@user.command("password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read it from the first line of stdin.")
+@pass_app
+def user_password(app: App, name: str, password_stdin: bool) -> None:
+    """Set a new password; the account's open sessions end.
+
+    \b
+    Example:
+      tracker user password "Head of unit"
+    """
+    from tracker.services.accounts import check_password, set_password
+
+    password = check_password(_read_password(password_stdin))
+    with app.db.write() as session:
+        account = set_password(session, name, password)
+    click.echo(f"New password for {account.name}")
+
+
+@user.command("remove")
+@click.argument("name")
+@pass_app
+def user_remove(app: App, name: str) -> None:
+    """Remove an account; its sessions end at once.
+
+    \b
+    Example:
+      tracker user remove analyst
+    """
+    from tracker.services.accounts import remove_account
+
+    with app.db.write() as session:
+        removed = remove_account(session, name)
+    click.echo(f"Removed user {removed}")
+
+
+@owner.command("link")
+@click.argument("name")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366))
+@pass_app
+def owner_link_cmd(app: App, name: str, days: int) -> None:
+    """Print the owner's personal report link (their digests carry it too).
+
+    \b
+    Example:
+      tracker owner link "foreign affairs" --days 14
+    """
+    from datetime import UTC, datetime, time, timedelta
+
+    from tracker.services.owners import resolve_owner
+    from tracker.tokens import owner_link
+
+    keys = _keys()
+    with app.db.read() as session:
+        found = resolve_owner(session, name)
+    until = app.now().astimezone(UTC).date() + timedelta(days=days)
+    expires = datetime.combine(until, time.max, UTC)
+    click.echo(owner_link(keys, owner_id=found.id, epoch=found.link_epoch, expires=expires))  # type: ignore[arg-type]
+    click.echo(f"{found.name}: valid until {until.isoformat()}", err=True)
+
+
+@owner.command("revoke-links")
+@click.argument("name")
+@pass_app
+def owner_revoke_links(app: App, name: str) -> None:
+    """Make every report link given to the owner so far stop working.
+
+    \b
+    Example:
+      tracker owner revoke-links "foreign affairs"
+    """
+    from tracker.services.browse import revoke_links
+    from tracker.services.owners import resolve_owner
+
+    with app.db.write() as session:
+        found = resolve_owner(session, name)
+        revoke_links(session, found.id)  # type: ignore[arg-type]
+    click.echo(f"Revoked every report link of {found.name}")
+
+
+COMMANDS = [serve, user]

@@ -1,0 +1,229 @@
+"""`tracker serve`: the web view (FastAPI), built over the same services as the command line.
+
+Pages are rendered on the server with the Jinja2 templates in `templates/web/` (autoescaped,
+StrictUndefined); there is no JavaScript. Three kinds of visitor:
+
+- a coordinator or viewer signs in (`tracker user add`); a session is a signed cookie;
+- an owner opens the signed link of their digest (`/r/<token>`) and sees their own
+  commitments only;
+- `/api` serves the same reads as JSON to a signed-in session, described at
+  `/api/openapi.json`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from typing import Any
+
+import sqlalchemy.exc
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from tracker.config import Settings
+from tracker.db import Database
+from tracker.errors import (
+    Conflict,
+    DatabaseError,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    TrackerError,
+)
+from tracker.resources import bundled
+from tracker.tokens import Keys
+from tracker.web.security import LoginLimiter
+
+log = logging.getLogger("tracker.web")
+
+# A report link is a credential: it is never written to a log.
+_TOKEN_PATH = re.compile(r"^/r/[^/]+")
+
+SECURITY_HEADERS = {
+    # No script may run, whatever a title holds; styles only from here or inline.
+    "Content-Security-Policy": "default-src 'none'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+class NeedSignIn(Exception):
+    """The request needs a signed-in account (pages: go to the sign-in form; API: 401)."""
+
+
+class Forbidden(Exception):
+    """Signed in, but the role may not do this (a viewer writing)."""
+
+
+class LinkRefused(Exception):
+    """A report link that is malformed, tampered with, expired or revoked."""
+
+
+@dataclass
+class Web:
+    """What every request shares: the database, the keys, the clock, the login limiter."""
+
+    db: Database
+    keys: Keys
+    clock: Callable[[], datetime]
+    limiter: LoginLimiter = field(default_factory=LoginLimiter)
+    secure_cookies: bool = False
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return self.now().astimezone().date()
+
+    @cached_property
+    def templates(self) -> Environment:
+        env = Environment(
+            loader=FileSystemLoader(str(bundled("templates", "digest.html"))),
+            autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.filters["label"] = lambda value: str(value or "").replace("_", " ")
+        return env
+
+    def page(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        html = self.templates.get_template(f"web/{template}").render(**context)
+        return HTMLResponse(html, status_code=status_code)
+
+
+def web_of(request: Request) -> Web:
+    return request.app.state.web  # type: ignore[no-any-return]
+
+
+def _status_of(exc: TrackerError) -> int:
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, InvalidTransition | Conflict):
+        return 409
+    if isinstance(exc, DatabaseError):
+        return 503
+    if isinstance(exc, InvalidInput):
+        return 400
+    return 500
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if _is_api(request):
+        return JSONResponse({"error": message}, status_code=status)
+    return web_of(request).page(
+        "error.html", status_code=status, status=status, message=message, user=None
+    )
+
+
+def create_app(
+    *,
+    database_url: str,
+    keys: Keys,
+    clock: Callable[[], datetime] | None = None,
+    limiter: LoginLimiter | None = None,
+    secure_cookies: bool = False,
+) -> FastAPI:
+    from tracker.web import api, pages, report
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.web.db.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="tracker",
+        summary="Commitments made at high-level meetings: owners, deadlines, history.",
+        version="1",
+        openapi_url="/api/openapi.json",
+        docs_url=None,  # the interactive docs load scripts from a CDN: not served here
+        redoc_url=None,
+    )
+    app.state.web = Web(
+        db=Database(database_url),
+        keys=keys,
+        clock=clock or Settings.load().now,
+        limiter=limiter or LoginLimiter(),
+        secure_cookies=secure_cookies,
+    )
+    app.include_router(pages.router)
+    app.include_router(report.router)
+    app.include_router(api.router)
+
+    @app.middleware("http")
+    async def headers_and_log(request: Request, call_next: Callable[..., Any]) -> Response:
+        started = time.perf_counter()
+        response: Response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        path = _TOKEN_PATH.sub("/r/…", request.url.path)
+        log.info(
+            "%s %s %d %.0f ms",
+            request.method,
+            path,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
+        return response
+
+    @app.exception_handler(NeedSignIn)
+    async def need_sign_in(request: Request, exc: NeedSignIn) -> Response:
+        if _is_api(request):
+            return JSONResponse({"error": "sign in first"}, status_code=401)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        return _error(request, 403, str(exc) or "your role may not do this")
+
+    @app.exception_handler(LinkRefused)
+    async def link_refused(request: Request, exc: LinkRefused) -> Response:
+        return _error(
+            request,
+            403,
+            "This link is not valid: it has expired, was revoked or was changed. "
+            "Ask your coordinator for a new one.",
+        )
+
+    @app.exception_handler(TrackerError)
+    async def tracker_error(request: Request, exc: TrackerError) -> Response:
+        return _error(request, _status_of(exc), str(exc))
+
+    @app.exception_handler(sqlalchemy.exc.OperationalError)
+    async def database_down(request: Request, exc: Exception) -> Response:
+        log.error(
+            "database error on %s: %s",
+            _TOKEN_PATH.sub("/r/…", request.url.path),
+            type(exc).__name__,
+        )
+        return _error(request, 503, "the database cannot be reached just now: try again")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.error(
+            "unexpected %s on %s %s",
+            type(exc).__name__,
+            request.method,
+            _TOKEN_PATH.sub("/r/…", request.url.path),
+        )
+        return _error(request, 500, "something went wrong on the server")
+
+    return app

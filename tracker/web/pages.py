@@ -1,0 +1,478 @@
+"""The pages of signed-in accounts: the board, a commitment, an owner, a meeting, the digest;
+sign-in and out; a coordinator's notes and answers to owners' proposals to close."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from tracker.dates import parse_date
+from tracker.errors import InvalidInput
+from tracker.tokens import LINK_DAYS, owner_link
+from tracker.vocabulary import ACTIVE_STATUSES, Priority, Status
+from tracker.web.app import Web, web_of
+from tracker.web.auth import User, check_csrf, coordinator, signed_in
+from tracker.web.security import COOKIE, SESSION_HOURS, new_session
+
+router = APIRouter(include_in_schema=False)
+
+PAGE_SIZE = 50
+SORTS = ("due", "late", "owner", "updated")
+STATUSES = [s.value for s in Status]
+ACTIVE = [s.value for s in ACTIVE_STATUSES]
+PRIORITIES = [p.value for p in Priority]
+PRELOGIN = "tracker_login"  # the sign-in form's own CSRF nonce, before there is a session
+
+SignedIn = Annotated[User, Depends(signed_in)]
+Coordinator = Annotated[User, Depends(coordinator)]
+
+
+def when(web: Web, text: str | None, what: str) -> date | None:
+    """A date typed in a filter (ISO, or relative as on the command line), or None."""
+    if not text or not text.strip():
+        return None
+    try:
+        return parse_date(text, today=web.today())
+    except InvalidInput as exc:
+        raise InvalidInput(f"{what}: {exc}") from None
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path of this site (never `//elsewhere` or `https://…`)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+# --- signing in and out ------------------------------------------------------------------------
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> Response:
+    web = web_of(request)
+    nonce = request.cookies.get(PRELOGIN) or secrets.token_urlsafe(16)
+    response = web.page(
+        "login.html",
+        user=None,
+        next=_safe_next(next),
+        csrf=web.keys.digest("login", nonce),
+        error=None,
+        name="",
+    )
+    response.set_cookie(
+        PRELOGIN, nonce, httponly=True, samesite="strict", secure=web.secure_cookies
+    )
+    return response
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    name: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=400)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    from tracker.services.accounts import authenticate
+
+    web = web_of(request)
+    nonce = request.cookies.get(PRELOGIN) or ""
+    check_csrf(csrf, web.keys.digest("login", nonce) if nonce else "")
+    client = request.client.host if request.client else "?"
+    keys = (f"ip:{client}", f"name:{' '.join(name.split()).lower()}")
+    wait = web.limiter.retry_after(*keys)
+    if wait:
+        response = web.page(
+            "login.html",
+            status_code=429,
+            user=None,
+            next=_safe_next(next),
+            csrf=csrf,
+            error=f"Too many failed attempts: try again in {wait} seconds.",
+            name=name,
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
+    with web.db.read() as session:
+        account = authenticate(session, name, password)
+    if account is None:
+        web.limiter.failed(*keys)
+        return web.page(
+            "login.html",
+            status_code=401,
+            user=None,
+            next=_safe_next(next),
+            csrf=csrf,
+            error="Wrong name or password.",
+            name=name,
+        )
+    web.limiter.succeeded(keys[1])
+    token, _ = new_session(
+        web.keys,
+        account_id=account.id,
+        epoch=account.session_epoch,
+        now=web.now(),  # type: ignore[arg-type]
+    )
+    response = _redirect(_safe_next(next))
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=SESSION_HOURS * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=web.secure_cookies,
+    )
+    response.delete_cookie(PRELOGIN)
+    return response
+
+
+@router.post("/logout")
+def logout(user: SignedIn, csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
+    check_csrf(csrf, user.csrf)
+    response = _redirect("/login")
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("/healthz", include_in_schema=False)
+def healthz() -> Response:
+    return Response("ok\n", media_type="text/plain")
+
+
+@router.get("/static/site.css")
+def stylesheet(request: Request) -> Response:
+    source = web_of(request).templates.loader.get_source(  # type: ignore[union-attr]
+        web_of(request).templates, "web/site.css"
+    )[0]
+    return Response(source, media_type="text/css", headers={"Cache-Control": "max-age=3600"})
+
+
+# --- the board ---------------------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+def board(
+    request: Request,
+    user: SignedIn,
+    as_of: str | None = None,
+    status: Annotated[list[str], Query()] = [],  # noqa: B006 (FastAPI reads it, never mutated)
+    owner: str | None = None,
+    area: str | None = None,
+    meeting: str | None = None,
+    overdue: bool = False,
+    due_before: str | None = None,
+    tag: str | None = None,
+    priority: str | None = None,
+    counterpart: str | None = None,
+    search: str | None = None,
+    sort: str = "due",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    from tracker.services.browse import filter_choices
+    from tracker.services.listing import board_page
+    from tracker.services.reports import pending_proposals
+
+    web = web_of(request)
+    day = when(web, as_of, "as of") or web.today()
+    statuses = tuple(s for s in status if s in STATUSES) or (
+        tuple(STATUSES) if "all" in status else tuple(ACTIVE)
+    )
+    if sort not in SORTS:
+        raise InvalidInput(f"unknown order {sort!r} ({', '.join(SORTS)})")
+    if priority and priority not in PRIORITIES:
+        raise InvalidInput(f"unknown priority {priority!r} ({', '.join(PRIORITIES)})")
+    criteria: dict[str, Any] = {
+        "statuses": statuses,
+        "owner": owner or None,
+        "area": area or None,
+        "meeting": meeting or None,
+        "overdue": overdue,
+        "due_before": when(web, due_before, "due before"),
+        "tags": (tag.strip().lower(),) if tag and tag.strip() else (),
+        "priorities": (priority,) if priority else (),
+        "counterpart": counterpart.strip() if counterpart and counterpart.strip() else None,
+        "search": search.strip() if search and search.strip() else None,
+    }
+    with web.db.read() as session:
+        rows, total = board_page(
+            session.connection(),
+            as_of=day,
+            order=sort,
+            limit=PAGE_SIZE,
+            offset=(page - 1) * PAGE_SIZE,
+            **criteria,
+        )
+        choices = filter_choices(session)
+        proposals = pending_proposals(session) if page == 1 else []
+        proposal_owners = _owner_names(session, proposals)
+    query = {
+        "as_of": as_of or "",
+        "status": list(status),
+        "owner": owner or "",
+        "area": area or "",
+        "meeting": meeting or "",
+        "overdue": "true" if overdue else "",
+        "due_before": due_before or "",
+        "tag": tag or "",
+        "priority": priority or "",
+        "counterpart": counterpart or "",
+        "search": search or "",
+        "sort": sort,
+    }
+    kept = {k: v for k, v in query.items() if v}
+    pages = max(1, -(-total // PAGE_SIZE))
+    return web.page(
+        "board.html",
+        user=user,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        prev_url="/?" + urlencode({**kept, "page": page - 1}, doseq=True) if page > 1 else None,
+        next_url="/?" + urlencode({**kept, "page": page + 1}, doseq=True) if page < pages else None,
+        q=query,
+        statuses=STATUSES,
+        chosen=set(statuses),
+        priorities=PRIORITIES,
+        sorts=SORTS,
+        choices=choices,
+        as_of=day,
+        today=web.today(),
+        proposals=proposals,
+        proposal_owners=proposal_owners,
+        first=(page - 1) * PAGE_SIZE + 1,
+    )
+
+
+def _owner_names(session: Any, commitments: list[Any]) -> dict[int, str]:
+    from tracker.models import Owner
+
+    return {
+        c.owner_id: owner.name
+        for c in commitments
+        if (owner := session.get(Owner, c.owner_id)) is not None
+    }
+
+
+# --- one commitment ----------------------------------------------------------------------------
+
+
+def commitment_context(web: Web, commitment_id: int, as_of: date) -> dict[str, Any]:
+    """What the commitment page (and an owner's page of it) shows: the view at `as_of`, its
+    history up to then, the meeting, any pending proposal."""
+    from tracker.errors import NotFound
+    from tracker.models import Commitment, Meeting
+    from tracker.services.commitments import history
+    from tracker.services.listing import commitment_view
+    from tracker.services.views import end_of_day
+
+    with web.db.read() as session:
+        events = history(session, commitment_id, until=end_of_day(as_of))
+        view = commitment_view(session.connection(), commitment_id, as_of=as_of)
+        if view is None:
+            raise NotFound(f"#{commitment_id} did not exist yet on {as_of.isoformat()}")
+        row = session.get(Commitment, commitment_id)
+        meeting = session.get(Meeting, row.meeting_id) if row and row.meeting_id else None
+    return {
+        "c": view,
+        "events": list(reversed(events)),
+        "meeting": meeting,
+        "owner_id": row.owner_id if row else None,
+        "proposal": row.proposal if row else None,
+        "as_of": as_of,
+        "today": web.today(),
+    }
+
+
+@router.get("/c/{commitment_id}", response_class=HTMLResponse)
+def commitment_page(
+    request: Request,
+    commitment_id: int,
+    user: SignedIn,
+    as_of: str | None = None,
+    done: str | None = None,
+) -> Response:
+    web = web_of(request)
+    day = when(web, as_of, "as of") or web.today()
+    context = commitment_context(web, commitment_id, day)
+    return web.page("commitment.html", user=user, done=done, **context)
+
+
+def _commitment_url(commitment_id: int, done: str) -> str:
+    return f"/c/{commitment_id}?{urlencode({'done': done})}"
+
+
+@router.post("/c/{commitment_id}/note")
+def coordinator_note(
+    request: Request,
+    commitment_id: int,
+    user: Coordinator,
+    text: Annotated[str, Form(max_length=20_000)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    from tracker.services.commitments import add_note
+    from tracker.vocabulary import Channel
+
+    check_csrf(csrf, user.csrf)
+    web = web_of(request)
+    with web.db.write() as session:
+        add_note(session, commitment_id, text, actor=user.name, now=web.now(), channel=Channel.WEB)
+    return _redirect(_commitment_url(commitment_id, "note"))
+
+
+@router.post("/c/{commitment_id}/confirm")
+def confirm(
+    request: Request,
+    commitment_id: int,
+    user: Coordinator,
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    from tracker.services.reports import confirm_close
+
+    check_csrf(csrf, user.csrf)
+    web = web_of(request)
+    with web.db.write() as session:
+        confirm_close(session, commitment_id, actor=user.name, now=web.now())
+    return _redirect(_commitment_url(commitment_id, "confirmed"))
+
+
+@router.post("/c/{commitment_id}/decline")
+def decline(
+    request: Request,
+    commitment_id: int,
+    user: Coordinator,
+    reason: Annotated[str, Form(max_length=20_000)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    from tracker.services.reports import decline_proposal
+
+    check_csrf(csrf, user.csrf)
+    web = web_of(request)
+    with web.db.write() as session:
+        decline_proposal(session, commitment_id, reason=reason, actor=user.name, now=web.now())
+    return _redirect(_commitment_url(commitment_id, "declined"))
+
+
+# --- owners and meetings -----------------------------------------------------------------------
+
+
+@router.get("/owners", response_class=HTMLResponse)
+def owners_page(request: Request, user: SignedIn) -> Response:
+    from tracker.services.owners import list_owners
+
+    web = web_of(request)
+    with web.db.read() as session:
+        owners = list_owners(session)
+    return web.page("owners.html", user=user, owners=owners)
+
+
+@router.get("/owners/{owner_id}", response_class=HTMLResponse)
+def owner_page(
+    request: Request,
+    owner_id: int,
+    user: SignedIn,
+    as_of: str | None = None,
+    all: bool = False,
+    done: str | None = None,
+) -> Response:
+    from tracker.services.browse import get_owner
+    from tracker.services.views import Filters, listed
+
+    web = web_of(request)
+    day = when(web, as_of, "as of") or web.today()
+    with web.db.read() as session:
+        owner = get_owner(session, owner_id)
+        filters = Filters(owner_ids=(owner_id,), statuses=() if all else tuple(ACTIVE))
+        rows = listed(session.connection(), as_of=day, filters=filters)
+    link = None
+    if user.coordinator:
+        expires = datetime.combine(web.today() + timedelta(days=LINK_DAYS), time.max, UTC)
+        link = owner_link(web.keys, owner_id=owner_id, epoch=owner.link_epoch, expires=expires)
+    return web.page(
+        "owner.html",
+        user=user,
+        owner=owner,
+        rows=rows,
+        as_of=day,
+        today=web.today(),
+        show_all=all,
+        link=link,
+        link_until=web.today() + timedelta(days=LINK_DAYS),
+        done=done,
+    )
+
+
+@router.post("/owners/{owner_id}/revoke")
+def revoke(
+    request: Request,
+    owner_id: int,
+    user: Coordinator,
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    from tracker.services.browse import revoke_links
+
+    check_csrf(csrf, user.csrf)
+    web = web_of(request)
+    with web.db.write() as session:
+        revoke_links(session, owner_id)
+    return _redirect(f"/owners/{owner_id}?done=revoked")
+
+
+@router.get("/meetings", response_class=HTMLResponse)
+def meetings_page(request: Request, user: SignedIn) -> Response:
+    from tracker.services.browse import list_meetings
+
+    web = web_of(request)
+    with web.db.read() as session:
+        meetings = list_meetings(session)
+    return web.page("meetings.html", user=user, meetings=meetings)
+
+
+@router.get("/meetings/{slug}", response_class=HTMLResponse)
+def meeting_page(request: Request, slug: str, user: SignedIn, as_of: str | None = None) -> Response:
+    from tracker.services.commitments import find_meeting
+    from tracker.services.views import Filters, listed
+
+    web = web_of(request)
+    day = when(web, as_of, "as of") or web.today()
+    with web.db.read() as session:
+        meeting = find_meeting(session, slug)
+        rows = listed(session.connection(), as_of=day, filters=Filters(meeting_id=meeting.id))
+    return web.page(
+        "meeting.html", user=user, meeting=meeting, rows=rows, as_of=day, today=web.today()
+    )
+
+
+# --- the digest --------------------------------------------------------------------------------
+
+
+@router.get("/digest", response_class=HTMLResponse)
+def digest_page(
+    request: Request,
+    user: SignedIn,
+    as_of: str | None = None,
+    since: str | None = None,
+    owner: str | None = None,
+) -> Response:
+    """The digest as it is e-mailed (HTML, with its charts), for any day and audience."""
+    from tracker.digests.ondemand import digest_for_period
+    from tracker.digests.render import render
+
+    web = web_of(request)
+    day = when(web, as_of, "as of") or web.today()
+    start = when(web, since, "since") or day - timedelta(days=7)
+    with web.db.read() as session:
+        rendered = digest_for_period(
+            session, as_of=day, since=start, owner=owner or None, formats=[]
+        )
+    html = render(rendered.digest, "html", page_links=[("← Board", "/")])
+    return HTMLResponse(html)
