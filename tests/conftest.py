@@ -29,7 +29,7 @@ SEED_FILE = REPO / "seeds" / "by-cn-2017-05-16.toml"
 POSTGRES_ENV = "TRACKER_TEST_POSTGRES_URL"
 # Events are stamped with this clock unless a test sets another: time is a parameter here.
 FIXED_NOW = "2017-09-11T09:00:00+00:00"
-TABLES = ("event", "commitment", "owner", "meeting")
+TABLES = ("event", "commitment", "owner", "meeting", "account")
 
 
 @dataclass
@@ -42,7 +42,9 @@ class Result:
         return json.loads(self.stdout)
 
 
-def run_cli(args: list[str], *, db_url: str, env: dict[str, str] | None = None) -> Result:
+def run_cli(
+    args: list[str], *, db_url: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> Result:
     """Run `tracker ARGS` through `tracker.cli.main`, exactly as the console script does."""
     full_env = {
         "TRACKER_DATABASE_URL": db_url,
@@ -53,7 +55,7 @@ def run_cli(args: list[str], *, db_url: str, env: dict[str, str] | None = None) 
     }
     full_env.update(env or {})
     runner = CliRunner()
-    with runner.isolation(env=full_env) as (out, err, _):
+    with runner.isolation(input=stdin, env=full_env) as (out, err, _):
         try:
             main([str(a) for a in args])
             code = 0
