@@ -136,6 +136,10 @@ def test_the_api_gives_the_command_lines_json(site: Site, seeded: Runner) -> Non
     assert len(meeting["commitments"]) == 9 and meeting["date"] == "2017-05-16"
     digest = client.get("/api/digest", params={"as_of": "2017-09-11"}).json()
     assert digest["headline"]["overdue"] == 2
+    every = client.get("/api/commitments", params={"status": ["open", "done"]}).json()
+    page = client.get("/api/commitments", params={"limit": 3, "offset": 2}).json()
+    assert [c["id"] for c in page] == [c["id"] for c in seeded("list", "--json").json()][2:5]
+    assert {c["status"] for c in every} == {"open"}
     refused = client.get("/api/commitments", params={"status": "finished"})
     assert refused.status_code == 422
     assert client.get("/api/commitments/999").status_code == 404
@@ -362,3 +366,24 @@ def test_owner_link_and_revoke_links_commands(site: Site, seeded: Runner) -> Non
     assert site.client().get(path).status_code == 403
     assert seeded("owner", "link", "nobody at all", env=env).exit_code == 3
     assert SEED_FILE.exists()
+
+
+def test_the_command_line_sees_and_answers_proposals(site: Site, seeded: Runner) -> None:
+    mfa = owner_id(site.db_url, "foreign affairs")
+    item = f"{site.link(mfa)}/c/9"
+    owner = site.client()
+    csrf = csrf_of(owner.get(item).text)
+    owner.post(f"{item}/propose", data={"evidence": "Visit of 2017-09-05", "csrf": csrf})
+    shown = seeded("show", "9").stdout
+    assert (
+        "Ministry of Foreign Affairs proposes closing it (evidence: Visit of 2017-09-05)" in shown
+    )
+    assert "proposed  evidence: Visit of 2017-09-05 · via the web" in shown
+    declined = seeded("decline", "9", "--reason", "Minutes missing")
+    assert declined.exit_code == 0 and "proposes closing" not in seeded("show", "9").stdout
+    assert seeded("confirm", "9").exit_code == 5  # nothing waits any more
+    owner.post(f"{item}/propose", data={"evidence": "Minutes No. 4", "csrf": csrf})
+    confirmed = seeded("confirm", "9")
+    assert confirmed.stdout == "Closed #9 as its owner proposed (evidence: Minutes No. 4)\n"
+    last = events_of(site.db_url, 9)[-1]
+    assert (last["kind"], last["actor"], last["channel"]) == ("closed", "tester", "cli")

@@ -316,8 +316,20 @@ def event_line(event: Event) -> str:
         change = f"{event.field} {event.old_value or '-'} → {event.new_value or '-'}"
     elif event.kind == "created" and event.new_value:
         change = event.new_value
-    detail = " · ".join(part for part in (change, event.text) if part)
+    via = "via the web" if getattr(event, "channel", "cli") == "web" else None
+    detail = " · ".join(part for part in (change, event.text, via) if part)
     return f"  {at}Z  {shorten(event.actor, 16):<16}  {event.kind:<9} {detail}".rstrip()
+
+
+def pending_proposal(events: Sequence[Event]) -> Event | None:
+    """The owner's proposal to close that no closing, drop, reopening or decline has settled."""
+    pending = None
+    for event in events:
+        if event.kind == "proposed":
+            pending = event
+        elif event.kind in ("closed", "dropped", "reopened", "declined"):
+            pending = None
+    return pending
 
 
 def detail(view: CommitmentView, events: Sequence[Event]) -> str:
@@ -349,6 +361,13 @@ def detail(view: CommitmentView, events: Sequence[Event]) -> str:
         lines += _wrap("Resolution", view.resolution)
     if view.evidence:
         lines += _wrap("Evidence", view.evidence)
+    pending = pending_proposal(events)
+    if pending is not None:
+        lines += _wrap(
+            "Proposal",
+            f"{pending.actor} proposes closing it ({pending.text}): "
+            f"`tracker confirm {view.id}` or `tracker decline {view.id} --reason …`",
+        )
     lines.append("History")
     lines += [event_line(e) for e in events] or ["  (none)"]
     return "\n".join(lines)

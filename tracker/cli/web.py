@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from tracker.cli.app import App, pass_app, print_json
+from tracker.cli.app import COMMITMENT_ID, App, pass_app, print_json
 from tracker.cli.render import table
 from tracker.cli.setup import owner
 from tracker.errors import InvalidInput
@@ -220,4 +220,50 @@ def owner_revoke_links(app: App, name: str) -> None:
     click.echo(f"Revoked every report link of {found.name}")
 
 
-COMMANDS = [serve, user]
+@click.command()
+@click.argument("commitment_id", metavar="ID", type=COMMITMENT_ID)
+@pass_app
+def confirm(app: App, commitment_id: int) -> None:
+    """Confirm an owner's proposal to close: the commitment is closed with their evidence.
+
+    \b
+    Example:
+      tracker confirm 4
+    """
+    from tracker.services.reports import confirm_close
+    from tracker.vocabulary import Channel
+
+    with app.db.write() as session:
+        closed = confirm_close(
+            session, commitment_id, actor=app.actor, now=app.now(), channel=Channel.CLI
+        )
+    click.echo(f"Closed #{closed.id} as its owner proposed (evidence: {closed.evidence})")
+
+
+@click.command()
+@click.argument("commitment_id", metavar="ID", type=COMMITMENT_ID)
+@click.option("--reason", required=True, help="What is missing: the owner sees it.")
+@pass_app
+def decline(app: App, commitment_id: int, reason: str) -> None:
+    """Decline an owner's proposal to close, saying why; the commitment stays open.
+
+    \b
+    Example:
+      tracker decline 4 --reason "Attach the signed minutes"
+    """
+    from tracker.services.reports import decline_proposal
+    from tracker.vocabulary import Channel
+
+    with app.db.write() as session:
+        decline_proposal(
+            session,
+            commitment_id,
+            reason=reason,
+            actor=app.actor,
+            now=app.now(),
+            channel=Channel.CLI,
+        )
+    click.echo(f"Declined the proposal to close #{commitment_id}")
+
+
+COMMANDS = [serve, user, confirm, decline]

@@ -270,6 +270,10 @@ def _summary(event: Any) -> str:
         return "added" + (f" ({event.text})" if event.text else "")
     if event.kind == EventKind.NOTE:
         return f"note: {event.text}"
+    if event.kind == EventKind.PROPOSED:
+        return f"proposed for closing by its owner: {event.text}"
+    if event.kind == EventKind.DECLINED:
+        return f"proposal to close declined: {event.text}"
     change = ""
     if event.field:
         change = f"{event.field} {event.old_value or '-'} → {event.new_value or '-'}"

@@ -131,7 +131,14 @@ def _pending(session: Session, commitment_id: int) -> Commitment:
     return commitment
 
 
-def confirm_close(session: Session, commitment_id: int, *, actor: str, now: datetime) -> Commitment:
+def confirm_close(
+    session: Session,
+    commitment_id: int,
+    *,
+    actor: str,
+    now: datetime,
+    channel: str = Channel.WEB,
+) -> Commitment:
     """Close the commitment with the evidence and note of its owner's proposal."""
     proposal = dict(_pending(session, commitment_id).proposal or {})
     note = proposal.get("note") or f"Confirmed the close proposed by {proposal.get('by')}"
@@ -142,12 +149,18 @@ def confirm_close(session: Session, commitment_id: int, *, actor: str, now: date
         evidence=proposal.get("evidence"),
         actor=actor,
         now=now,
-        channel=Channel.WEB,
+        channel=channel,
     )
 
 
 def decline_proposal(
-    session: Session, commitment_id: int, *, reason: str | None, actor: str, now: datetime
+    session: Session,
+    commitment_id: int,
+    *,
+    reason: str | None,
+    actor: str,
+    now: datetime,
+    channel: str = Channel.WEB,
 ) -> Event:
     commitment = _pending(session, commitment_id)
     if not fields.optional_block(reason):
@@ -158,7 +171,7 @@ def decline_proposal(
         EventKind.DECLINED,
         actor=actor,
         now=now,
-        channel=Channel.WEB,
+        channel=channel,
         text=clean_text(reason, what="reason"),
         data={"proposal": commitment.proposal},
     )

@@ -493,9 +493,12 @@ def commitments_json(
     as_of: date,
     filters: Filters = Filters(),
     order: str = Order.DUE,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> Iterator[str]:
     """The same commitments as `fetch_commitments`, each one JSON object as text, as the
-    database sends them (consume them inside the transaction)."""
+    database sends them (consume them inside the transaction); `limit` and `offset` cut a
+    page in the database."""
     sql, s, d, order_by = _query(conn, as_of=as_of, filters=filters, with_text=True, order=order)
     exprs: dict[str, Expr] = {
         "id": s.c.id,
@@ -529,6 +532,8 @@ def commitments_json(
     # The keys and their order are the public fields', by name (`tracker.fields`).
     fields = {name: exprs[name] for name in PUBLIC_FIELDS}
     query = sa.select(sql.json_object(fields)).order_by(*order_by)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     yield from conn.execution_options(yield_per=1000).execute(query).scalars()
 
 

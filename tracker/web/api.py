@@ -121,8 +121,12 @@ def commitments(
             counterpart=counterpart or None,
             search=search or None,
         )
-        texts = list(commitments_json(conn, as_of=day, filters=filters, order=sort))
-    return _json_array(texts[offset : offset + limit])
+        texts = list(
+            commitments_json(
+                conn, as_of=day, filters=filters, order=sort, limit=limit, offset=offset
+            )
+        )
+    return _json_array(texts)
 
 
 @router.get(
