@@ -57,7 +57,6 @@ def serve(app: App, host: str, port: int, workers: int, secure_cookies: bool) ->
       tracker user add admin --role coordinator
       tracker serve --host 127.0.0.1 --port 8000
     """
-    import logging
     import os
 
     import uvicorn
@@ -67,7 +66,6 @@ def serve(app: App, host: str, port: int, workers: int, secure_cookies: bool) ->
     os.environ["TRACKER_DATABASE_URL"] = app.settings.database_url
     if secure_cookies:
         os.environ["TRACKER_SECURE_COOKIES"] = "1"
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
     uvicorn.run(
         "tracker.web.main:app",

@@ -24,6 +24,7 @@ from typing import Any
 
 import sqlalchemy.exc
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -130,6 +131,15 @@ def _error(request: Request, status: int, message: str) -> Response:
     )
 
 
+def _problems(exc: RequestValidationError) -> str:
+    """Which parameters were wrong, without echoing what was sent (it may be long or hostile)."""
+    names = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body",))
+        names.append(f"{where} ({error.get('msg', 'invalid')})")
+    return "; ".join(names) or "invalid"
+
+
 def create_app(
     *,
     database_url: str,
@@ -202,6 +212,12 @@ def create_app(
             "This link is not valid: it has expired, was revoked or was changed. "
             "Ask your coordinator for a new one.",
         )
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(request: Request, exc: RequestValidationError) -> Response:
+        if _is_api(request):
+            return JSONResponse({"error": "malformed request", "detail": _problems(exc)}, 422)
+        return _error(request, 422, "This address or form is not valid: " + _problems(exc))
 
     @app.exception_handler(TrackerError)
     async def tracker_error(request: Request, exc: TrackerError) -> Response:

@@ -4,12 +4,16 @@ for tests and demonstrations)."""
 
 from __future__ import annotations
 
+import logging
 import os
 
 from tracker.config import Settings
 from tracker.tokens import Keys
 from tracker.web.app import create_app
 
+# Each worker process logs its requests (`tracker.web`); uvicorn's own access log, which would
+# print report-link tokens, is off.
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(name)s %(message)s")
 _keys = Keys.from_env()
 if _keys is None:  # `tracker serve` checks it first; this is for a direct `uvicorn` run
     raise SystemExit("TRACKER_SECRET_KEY is not set")
