@@ -27,6 +27,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tracker.config import Settings
 from tracker.db import Database
@@ -212,6 +213,15 @@ def create_app(
             "This link is not valid: it has expired, was revoked or was changed. "
             "Ask your coordinator for a new one.",
         )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        status = exc.status_code
+        message = "there is no such page" if status == 404 else str(exc.detail)
+        response = _error(request, status, message)
+        for name, value in (exc.headers or {}).items():  # `Allow` of a 405
+            response.headers[name] = value
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def malformed(request: Request, exc: RequestValidationError) -> Response:
