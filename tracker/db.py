@@ -74,8 +74,11 @@ def _no_folder(folder: Path, path: Path) -> str:
     return f"no folder {folder} for the database: run `mkdir -p {where}`, then `tracker init`"
 
 
-def create_engine(url: str) -> Engine:
-    """An engine for `url`; refuses malformed URLs and unknown drivers with a DatabaseError."""
+def create_engine(url: str, *, pool_size: int | None = None) -> Engine:
+    """An engine for `url`; refuses malformed URLs and unknown drivers with a DatabaseError.
+
+    `pool_size`: connections kept open for a server's threads (the web view), so that busy
+    moments reuse connections instead of opening and closing overflow ones."""
     url = normalize_database_url(url)
     try:
         parsed = make_url(url)
@@ -105,6 +108,8 @@ def create_engine(url: str) -> Engine:
     else:
         kwargs["pool_pre_ping"] = False
         kwargs["connect_args"] = {"connect_timeout": 10}
+        if pool_size is not None:
+            kwargs.update(pool_size=pool_size, max_overflow=4)
     try:
         engine = sa.create_engine(parsed, **kwargs)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
@@ -159,9 +164,9 @@ def duplicate_is_conflict(message: str) -> Iterator[None]:
 class Database:
     """One handle per command invocation: an engine, read and write transactions."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, pool_size: int | None = None) -> None:
         self.url = normalize_database_url(url)
-        self.engine = create_engine(self.url)
+        self.engine = create_engine(self.url, pool_size=pool_size)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
         self._checked = False
 

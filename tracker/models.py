@@ -81,6 +81,13 @@ class Commitment(CommitmentBase, table=True):
         sa.UniqueConstraint("meeting_id", "key", name="uq_commitment_meeting_key"),
         _enum_check("commitment", "status", Status),
         _enum_check("commitment", "priority", Priority),
+        # The few commitments with a proposal waiting, found without reading the table.
+        sa.Index(
+            "ix_commitment_proposal",
+            "id",
+            postgresql_where=sa.text("proposal IS NOT NULL"),
+            sqlite_where=sa.text("proposal IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

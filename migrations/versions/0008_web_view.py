@@ -56,9 +56,17 @@ def upgrade() -> None:
         batch.add_column(sa.Column("link_epoch", sa.Integer(), server_default="0", nullable=False))
     with op.batch_alter_table("commitment") as batch:
         batch.add_column(sa.Column("proposal", sa.JSON(none_as_null=True), nullable=True))
+    op.create_index(
+        "ix_commitment_proposal",
+        "commitment",
+        ["id"],
+        postgresql_where=sa.text("proposal IS NOT NULL"),
+        sqlite_where=sa.text("proposal IS NOT NULL"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_commitment_proposal", table_name="commitment")
     with op.batch_alter_table("commitment") as batch:
         batch.drop_column("proposal")
     with op.batch_alter_table("owner") as batch:

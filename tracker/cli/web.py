@@ -35,7 +35,7 @@ def _keys():  # type: ignore[no-untyped-def]
     default=1,
     show_default=True,
     type=click.IntRange(1, 32),
-    help="Server processes (a team on PostgreSQL: one per core).",
+    help="Server processes (PostgreSQL only; the database, not Python, is usually the limit).",
 )
 @click.option(
     "--secure-cookies",
@@ -75,6 +75,9 @@ def serve(app: App, host: str, port: int, workers: int, secure_cookies: bool) ->
         access_log=False,  # our own log leaves report-link tokens out
         log_level="warning",
         server_header=False,
+        # Longer than a client's idle keep-alive (httpx: 5 s), so that the server never closes
+        # a connection just as the client sends on it.
+        timeout_keep_alive=30,
     )
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from tracker import fields
@@ -108,6 +110,14 @@ def authenticate(session: Session, name: str, password: str) -> Account | None:
     except (VerificationError, InvalidHashError):
         return None
     return account
+
+
+def session_account(conn: sa.Connection, account_id: int) -> sa.Row[Any] | None:
+    """(id, name, role, session_epoch) of an account, read on every signed-in request: a plain
+    query, no ORM."""
+    table = Account.__table__  # type: ignore[attr-defined]
+    query = sa.select(table.c.id, table.c.name, table.c.role, table.c.session_epoch)
+    return conn.execute(query.where(table.c.id == account_id)).first()
 
 
 @dataclass(frozen=True)

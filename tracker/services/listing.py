@@ -17,9 +17,9 @@ from tracker.services.views import (
     Filters,
     Order,
     commitments_json,
-    count_listed,
     fetch_commitments,
     listed,
+    page_of,
 )
 
 
@@ -68,13 +68,15 @@ def board_page(
     order: str = Order.DUE,
     limit: int,
     offset: int = 0,
+    total: int | None = None,
     **criteria: Any,
 ) -> tuple[list[Any], int]:
-    """One page of `list_commitments` and how many there are in all."""
+    """One page of `list_commitments` and how many there are in all (`total`: as last
+    counted, see `views.page_of`)."""
     filters = filters_for(conn, **criteria)
-    rows = listed(conn, as_of=as_of, filters=filters, order=order, limit=limit, offset=offset)
-    total = len(rows) + offset if len(rows) < limit and (rows or not offset) else None
-    return rows, total if total is not None else count_listed(conn, as_of=as_of, filters=filters)
+    return page_of(
+        conn, as_of=as_of, filters=filters, order=order, limit=limit, offset=offset, total=total
+    )
 
 
 def list_commitments_json(

@@ -9,9 +9,13 @@ is closed with the owner's evidence) or declines it (with a reason).
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session
 
 from tracker import fields
 from tracker.errors import InvalidInput, InvalidTransition, Missing, NotFound
@@ -179,8 +183,34 @@ def decline_proposal(
     return event
 
 
-def pending_proposals(session: Session) -> list[Commitment]:
-    """Commitments whose owner proposed closing them, oldest proposal first."""
-    rows = session.exec(select(Commitment).where(Commitment.proposal.isnot(None)))  # type: ignore[union-attr]
-    found = [c for c in rows if c.proposal]
-    return sorted(found, key=lambda c: (str((c.proposal or {}).get("at")), c.id or 0))
+@dataclass(frozen=True)
+class Pending:
+    id: int
+    title: str
+    owner: str
+    evidence: str
+    at: str
+
+
+def pending_proposals(conn: sa.Connection) -> list[Pending]:
+    """Commitments whose owner proposed closing them, oldest proposal first (a plain query
+    over the partial index of waiting proposals: the board asks on every page)."""
+    c, o = Commitment.__table__, Owner.__table__  # type: ignore[attr-defined]
+    query = (
+        sa.select(c.c.id, c.c.title, o.c.name, c.c.proposal)
+        .join(o, o.c.id == c.c.owner_id)
+        .where(c.c.proposal.isnot(None))
+    )
+    found = [
+        Pending(row.id, row.title, row.name, str(p.get("evidence")), str(p.get("at")))
+        for row in conn.execute(query)
+        if (p := _decoded(row.proposal))
+    ]
+    return sorted(found, key=lambda item: (item.at, item.id))
+
+
+def _decoded(value: Any) -> dict[str, Any]:
+    """A JSON column as the driver gives it (text on SQLite through a plain query)."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    return value if isinstance(value, dict) else {}

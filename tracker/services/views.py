@@ -460,7 +460,10 @@ def listed(
     (ISO text), owner, area, status, title, slips, days_left, days_overdue, overdue (true or
     false; 1 or 0 on SQLite), health. Nothing is decoded per row. `limit` and `offset` cut a
     page (the web board) in the database."""
-    sql, s, d, order_by = _query(conn, as_of=as_of, filters=filters, with_text=False, order=order)
+    # A page stops early: let the database merge the layers and look up its rows only.
+    sql, s, d, order_by = _query(
+        conn, as_of=as_of, filters=filters, with_text=False, order=order, whole=limit is None
+    )
     query = sa.select(
         s.c.id,
         sql.iso_date(s.c.due).label("due"),
@@ -479,10 +482,56 @@ def listed(
     return list(conn.execute(query))
 
 
+def page_of(
+    conn: sa.Connection,
+    *,
+    as_of: date,
+    filters: Filters = Filters(),
+    order: str = Order.DUE,
+    limit: int,
+    offset: int = 0,
+    total: int | None = None,
+) -> tuple[list[Any], int]:
+    """One page of `listed` and how many rows there are in all (the web board); `total`: the
+    count as the caller last saw it, used instead of counting again when the page does not
+    tell it.
+
+    A database computes the columns of every row an OFFSET skips or a sort reads: unless
+    the page is near the top of the deadline order, its ids are found first over plain
+    columns (no history lookup runs), then only its rows are read with their slips and
+    activity. The total is counted only when the
+    page does not tell it."""
+    if order == Order.DUE and offset <= DIRECT_OFFSET:  # the deadline index, a few rows
+        rows = listed(conn, as_of=as_of, filters=filters, order=order, limit=limit, offset=offset)
+    else:
+        _, s, _, order_by = _query(
+            conn, as_of=as_of, filters=filters, with_text=False, order=order, whole=False
+        )
+        query = sa.select(s.c.id).order_by(*order_by).limit(limit).offset(offset)
+        ids = list(conn.execute(query).scalars())
+        found = listed(conn, as_of=as_of, filters=replace(filters, ids=tuple(ids)), order=order)
+        position = {id_: index for index, id_ in enumerate(ids)}
+        rows = sorted(found, key=lambda row: position[row.id])
+    if rows and len(rows) < limit:
+        return rows, offset + len(rows)
+    if not rows and not offset:
+        return rows, 0
+    if total is not None:
+        return rows, total
+    return rows, count_listed(conn, as_of=as_of, filters=filters)
+
+
 def count_listed(conn: sa.Connection, *, as_of: date, filters: Filters = Filters()) -> int:
     """How many commitments `listed` gives for these filters (the web board's pages)."""
+    # Merged into the count (`whole=False`): no history lookup runs for a column not counted.
     _, s, _, _ = _query(
-        conn, as_of=as_of, filters=filters, with_text=False, order=Order.DUE, slips=False
+        conn,
+        as_of=as_of,
+        filters=filters,
+        with_text=False,
+        order=Order.DUE,
+        slips=False,
+        whole=False,
     )
     return int(conn.scalar(sa.select(sa.func.count()).select_from(s)) or 0)
 
@@ -499,7 +548,9 @@ def commitments_json(
     """The same commitments as `fetch_commitments`, each one JSON object as text, as the
     database sends them (consume them inside the transaction); `limit` and `offset` cut a
     page in the database."""
-    sql, s, d, order_by = _query(conn, as_of=as_of, filters=filters, with_text=True, order=order)
+    sql, s, d, order_by = _query(
+        conn, as_of=as_of, filters=filters, with_text=True, order=order, whole=limit is None
+    )
     exprs: dict[str, Expr] = {
         "id": s.c.id,
         "key": s.c.key,
@@ -606,6 +657,8 @@ def event_to_json(event: Any) -> dict[str, Any]:
     }
 
 
+# Up to this offset a page is read in one query (the rows it skips cost little).
+DIRECT_OFFSET = 250
 _LIGHT = ("id", "title", "owner", "due", "status", "area", "slips", "last_activity")
 
 

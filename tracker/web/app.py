@@ -15,13 +15,14 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import anyio.to_thread
 import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -43,7 +44,15 @@ from tracker.resources import bundled
 from tracker.tokens import Keys
 from tracker.web.security import LoginLimiter
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
 log = logging.getLogger("tracker.web")
+THREADS = 6
+CHOICES_SECONDS = 10.0
+# A board total may lag changes made by another process (the command line, another server
+# worker) by this long; the rows never do.
+COUNT_SECONDS = 5.0
 
 # A report link is a credential: it is never written to a log.
 _TOKEN_PATH = re.compile(r"^/r/[^/]+")
@@ -80,6 +89,9 @@ class Web:
     clock: Callable[[], datetime]
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
     secure_cookies: bool = False
+    _choices: tuple[float, dict[str, list[str]]] | None = None
+    _counts: dict[Any, tuple[float, int, int]] = field(default_factory=dict)
+    generation: int = 0
 
     def now(self) -> datetime:
         return self.clock()
@@ -99,9 +111,81 @@ class Web:
         env.filters["label"] = lambda value: str(value or "").replace("_", " ")
         return env
 
+    def choices(self) -> dict[str, list[str]]:
+        """The board's filter choices (owners, areas, meetings), kept for a few seconds: they
+        change seldom, and reading them costs a scan on every board otherwise."""
+        from tracker.services.browse import filter_choices
+
+        now = time.monotonic()
+        cached = self._choices
+        if cached is None or now - cached[0] > CHOICES_SECONDS:
+            with self.db.read() as session:
+                cached = self._choices = (now, filter_choices(session))
+        return cached[1]
+
+    def counted(self, key: Any) -> int | None:
+        """The board's total for these filters as counted within the last few seconds, unless
+        this process changed something since (counting is most of a board page's cost)."""
+        entry = self._counts.get(key)
+        if entry is None:
+            return None
+        at, generation, total = entry
+        if generation != self.generation or time.monotonic() - at > COUNT_SECONDS:
+            return None
+        return total
+
+    def remember_count(self, key: Any, total: int) -> None:
+        if len(self._counts) > 1000:
+            self._counts.clear()
+        self._counts[key] = (time.monotonic(), self.generation, total)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction (`Database.write`); once committed, totals counted before it
+        are stale."""
+        with self.db.write() as session:
+            yield session
+        self.generation += 1
+
     def page(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         html = self.templates.get_template(f"web/{template}").render(**context)
         return HTMLResponse(html, status_code=status_code)
+
+
+class HeadersAndLog:
+    """Adds the security headers to every answer and logs each request (method, path with
+    any report-link token left out, status, milliseconds). Plain ASGI: no task per request."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_headers(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                present = {name for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.headers if k not in present]
+                message = dict(message, headers=[*message.get("headers", []), *extra])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            log.info(
+                "%s %s %d %.0f ms",
+                scope["method"],
+                _TOKEN_PATH.sub("/r/…", scope["path"]),
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
 
 
 def web_of(request: Request) -> Web:
@@ -126,10 +210,14 @@ def _is_api(request: Request) -> bool:
 
 def _error(request: Request, status: int, message: str) -> Response:
     if _is_api(request):
-        return JSONResponse({"error": message}, status_code=status)
-    return web_of(request).page(
-        "error.html", status_code=status, status=status, message=message, user=None
-    )
+        response: Response = JSONResponse({"error": message}, status_code=status)
+    else:
+        response = web_of(request).page(
+            "error.html", status_code=status, status=status, message=message, user=None
+        )
+    # Set here too: a server error's answer is sent outside the middleware that adds them.
+    response.headers.update(SECURITY_HEADERS)
+    return response
 
 
 def _problems(exc: RequestValidationError) -> str:
@@ -153,6 +241,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Pages run in worker threads, each holding one database connection at a time: as
+        # many threads as pooled connections, few enough that a 2-core machine is not
+        # swamped by concurrent queries (requests beyond them queue, and are served in turn).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
         yield
         app.state.web.db.close()
 
@@ -166,7 +258,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.web = Web(
-        db=Database(database_url),
+        db=Database(database_url, pool_size=THREADS),
         keys=keys,
         clock=clock or Settings.load().now,
         limiter=limiter or LoginLimiter(),
@@ -176,21 +268,7 @@ def create_app(
     app.include_router(report.router)
     app.include_router(api.router)
 
-    @app.middleware("http")
-    async def headers_and_log(request: Request, call_next: Callable[..., Any]) -> Response:
-        started = time.perf_counter()
-        response: Response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        path = _TOKEN_PATH.sub("/r/…", request.url.path)
-        log.info(
-            "%s %s %d %.0f ms",
-            request.method,
-            path,
-            response.status_code,
-            (time.perf_counter() - started) * 1000,
-        )
-        return response
+    app.add_middleware(HeadersAndLog)
 
     @app.exception_handler(NeedSignIn)
     async def need_sign_in(request: Request, exc: NeedSignIn) -> Response:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from tracker.models import Account
 from tracker.vocabulary import Role
 from tracker.web.app import Forbidden, NeedSignIn, web_of
 from tracker.web.security import COOKIE, read_session, session_csrf
@@ -29,11 +28,13 @@ def current_user(request: Request) -> User | None:
     data = read_session(web.keys, request.cookies.get(COOKIE), now=web.now())
     if data is None:
         return None
-    with web.db.read() as session:
-        account = session.get(Account, data.account_id)
-        if account is None or account.session_epoch != data.epoch:
-            return None  # removed, or a new password since: every session ends
-        return User(account.id, account.name, account.role, session_csrf(web.keys, data.nonce))  # type: ignore[arg-type]
+    from tracker.services.accounts import session_account
+
+    with web.db.connect() as conn:
+        account = session_account(conn, data.account_id)
+    if account is None or account.session_epoch != data.epoch:
+        return None  # removed, or a new password since: every session ends
+    return User(account.id, account.name, account.role, session_csrf(web.keys, data.nonce))
 
 
 def signed_in(request: Request) -> User:

@@ -177,7 +177,6 @@ def board(
     sort: str = "due",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    from tracker.services.browse import filter_choices
     from tracker.services.listing import board_page
     from tracker.services.reports import pending_proposals
 
@@ -203,17 +202,18 @@ def board(
         "search": search.strip() if search and search.strip() else None,
     }
     with web.db.read() as session:
+        count_key = (day, tuple(sorted(criteria.items())))
         rows, total = board_page(
             session.connection(),
             as_of=day,
             order=sort,
             limit=PAGE_SIZE,
             offset=(page - 1) * PAGE_SIZE,
+            total=web.counted(count_key),
             **criteria,
         )
-        choices = filter_choices(session)
-        proposals = pending_proposals(session) if page == 1 else []
-        proposal_owners = _owner_names(session, proposals)
+        web.remember_count(count_key, total)
+        proposals = pending_proposals(session.connection()) if page == 1 else []
     query = {
         "as_of": as_of or "",
         "status": list(status),
@@ -244,23 +244,12 @@ def board(
         chosen=set(statuses),
         priorities=PRIORITIES,
         sorts=SORTS,
-        choices=choices,
+        choices=web.choices(),
         as_of=day,
         today=web.today(),
         proposals=proposals,
-        proposal_owners=proposal_owners,
         first=(page - 1) * PAGE_SIZE + 1,
     )
-
-
-def _owner_names(session: Any, commitments: list[Any]) -> dict[int, str]:
-    from tracker.models import Owner
-
-    return {
-        c.owner_id: owner.name
-        for c in commitments
-        if (owner := session.get(Owner, c.owner_id)) is not None
-    }
 
 
 # --- one commitment ----------------------------------------------------------------------------
@@ -324,7 +313,7 @@ def coordinator_note(
 
     check_csrf(csrf, user.csrf)
     web = web_of(request)
-    with web.db.write() as session:
+    with web.write() as session:
         add_note(session, commitment_id, text, actor=user.name, now=web.now(), channel=Channel.WEB)
     return _redirect(_commitment_url(commitment_id, "note"))
 
@@ -340,7 +329,7 @@ def confirm(
 
     check_csrf(csrf, user.csrf)
     web = web_of(request)
-    with web.db.write() as session:
+    with web.write() as session:
         confirm_close(session, commitment_id, actor=user.name, now=web.now())
     return _redirect(_commitment_url(commitment_id, "confirmed"))
 
@@ -357,7 +346,7 @@ def decline(
 
     check_csrf(csrf, user.csrf)
     web = web_of(request)
-    with web.db.write() as session:
+    with web.write() as session:
         decline_proposal(session, commitment_id, reason=reason, actor=user.name, now=web.now())
     return _redirect(_commitment_url(commitment_id, "declined"))
 
@@ -422,7 +411,7 @@ def revoke(
 
     check_csrf(csrf, user.csrf)
     web = web_of(request)
-    with web.db.write() as session:
+    with web.write() as session:
         revoke_links(session, owner_id)
     return _redirect(f"/owners/{owner_id}?done=revoked")
 
