@@ -649,7 +649,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--owner-clients", type=int, default=5, help="of --clients (default 5)")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per run")
     parser.add_argument("--runs", type=int, default=1, help="runs on the same server")
-    parser.add_argument("--workers", type=int, default=2, help="server processes")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (1 did best here)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
         "--think",
