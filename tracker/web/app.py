@@ -40,8 +40,10 @@ from tracker.errors import (
     NotFound,
     TrackerError,
 )
+from tracker.health import Health
 from tracker.resources import bundled
 from tracker.tokens import Keys
+from tracker.vocabulary import CLOSED_STATUSES, Status
 from tracker.web.security import LoginLimiter
 
 if TYPE_CHECKING:
@@ -109,6 +111,12 @@ class Web:
             lstrip_blocks=True,
         )
         env.filters["label"] = lambda value: str(value or "").replace("_", " ")
+        # The words of statuses and health, looked up rather than filtered per row.
+        env.globals["labels"] = {
+            value: value.replace("_", " ")
+            for value in (*(s.value for s in Status), *(h.value for h in Health))
+        }
+        env.globals["closed"] = tuple(s.value for s in CLOSED_STATUSES)
         return env
 
     def choices(self) -> dict[str, list[str]]:
