@@ -24,6 +24,9 @@ from tracker.cli import main
 from tracker.db import Database
 from tracker.migrate import upgrade
 
+# The web view's fixtures (`site`), for every test module.
+pytest_plugins = ["webkit"]
+
 REPO = Path(__file__).resolve().parent.parent
 SEED_FILE = REPO / "seeds" / "by-cn-2017-05-16.toml"
 POSTGRES_ENV = "TRACKER_TEST_POSTGRES_URL"

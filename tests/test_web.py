@@ -5,22 +5,17 @@ signed link up to a coordinator's confirmation."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
-import pytest
 from conftest import SEED_FILE, Result, Runner, run_cli, snapshot
-from webkit import PASSWORD, SECRET, Site, csrf_of, events_of, owner_id, sign_in
-
-from tracker.vocabulary import Role
-
-
-@pytest.fixture
-def site(seeded: Runner, db_url: str) -> Iterator[Site]:
-    site = Site(db_url)
-    site.add_user("chief", Role.COORDINATOR)
-    site.add_user("reader", Role.VIEWER)
-    yield site
-    site.close()
+from webkit import (
+    PASSWORD,
+    SECRET,
+    Site,
+    csrf_of,
+    events_of,
+    owner_id,
+    sign_in,
+)
 
 
 def test_pages_and_the_api_need_a_signed_in_account(site: Site) -> None:

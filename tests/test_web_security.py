@@ -8,15 +8,21 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from conftest import Runner, snapshot
-from webkit import PASSWORD, SECRET, Site, csrf_of, ids_of, owner_id, sign_in
+from webkit import (
+    PASSWORD,
+    SECRET,
+    Site,
+    csrf_of,
+    ids_of,
+    owner_id,
+    sign_in,
+)
 
 from tracker.tokens import Keys
-from tracker.vocabulary import Role
 from tracker.web.security import COOKIE
 
 OWNER_WRITES = (
@@ -24,15 +30,6 @@ OWNER_WRITES = (
     ("status", {"status": "in_progress"}),
     ("propose", {"evidence": "Forged evidence"}),
 )
-
-
-@pytest.fixture
-def site(seeded: Runner, db_url: str) -> Iterator[Site]:
-    site = Site(db_url)
-    site.add_user("chief", Role.COORDINATOR)
-    site.add_user("reader", Role.VIEWER)
-    yield site
-    site.close()
 
 
 def test_an_owners_link_reaches_no_other_owners_commitment(site: Site, db_url: str) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tracker.db import Database
@@ -91,6 +92,17 @@ def sign_in(client: TestClient, name: str, password: str, next: str = "/") -> An
         "/login",
         data={"name": name, "password": password, "csrf": csrf_of(form.text), "next": next},
     )
+
+
+@pytest.fixture
+def site(seeded: Any, db_url: str) -> Iterator[Site]:
+    """The seed meeting on a database of each backend, with a coordinator `chief` and a viewer
+    `reader` (import it into a test module to use it)."""
+    site = Site(db_url)
+    site.add_user("chief", "coordinator")
+    site.add_user("reader", "viewer")
+    yield site
+    site.close()
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,7 +16,7 @@ from tracker.schemas import CommitmentPublic
 from tracker.vocabulary import ACTIVE_STATUSES, Priority, Status
 from tracker.web.app import web_of
 from tracker.web.auth import User, signed_in
-from tracker.web.pages import SORTS, when
+from tracker.web.pages import SORTS, digest_of, when
 
 router = APIRouter(prefix="/api", tags=["reads"])
 SignedIn = Annotated[User, Depends(signed_in)]
@@ -228,11 +228,5 @@ def digest(
     since: str | None = None,
     owner: str | None = None,
 ) -> Response:
-    from tracker.digests.ondemand import digest_for_period
-
-    web = web_of(request)
-    day = when(web, as_of, "as_of") or web.today()
-    start = when(web, since, "since") or day - timedelta(days=7)
-    with web.db.read() as session:
-        rendered = digest_for_period(session, as_of=day, since=start, owner=owner, formats=[])
-    return JSONResponse(json.loads(json.dumps(dataclasses.asdict(rendered.digest), default=str)))
+    found = digest_of(web_of(request), as_of=as_of, since=since, owner=owner)
+    return JSONResponse(json.loads(json.dumps(dataclasses.asdict(found), default=str)))

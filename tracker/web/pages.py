@@ -296,8 +296,16 @@ def commitment_page(
     return web.page("commitment.html", user=user, done=done, **context)
 
 
-def _commitment_url(commitment_id: int, done: str) -> str:
-    return f"/c/{commitment_id}?{urlencode({'done': done})}"
+def _answer(
+    request: Request, user: User, csrf: str, commitment_id: int, done: str, change: Any
+) -> Response:
+    """A coordinator's write on one commitment: CSRF checked, `change(web, session)` in one
+    transaction, then back to the commitment page saying what was done."""
+    check_csrf(csrf, user.csrf)
+    web = web_of(request)
+    with web.write() as session:
+        change(web, session)
+    return _redirect(f"/c/{commitment_id}?{urlencode({'done': done})}")
 
 
 @router.post("/c/{commitment_id}/note")
@@ -311,11 +319,10 @@ def coordinator_note(
     from tracker.services.commitments import add_note
     from tracker.vocabulary import Channel
 
-    check_csrf(csrf, user.csrf)
-    web = web_of(request)
-    with web.write() as session:
+    def note(web: Web, session: Any) -> None:
         add_note(session, commitment_id, text, actor=user.name, now=web.now(), channel=Channel.WEB)
-    return _redirect(_commitment_url(commitment_id, "note"))
+
+    return _answer(request, user, csrf, commitment_id, "note", note)
 
 
 @router.post("/c/{commitment_id}/confirm")
@@ -327,11 +334,10 @@ def confirm(
 ) -> Response:
     from tracker.services.reports import confirm_close
 
-    check_csrf(csrf, user.csrf)
-    web = web_of(request)
-    with web.write() as session:
+    def close(web: Web, session: Any) -> None:
         confirm_close(session, commitment_id, actor=user.name, now=web.now())
-    return _redirect(_commitment_url(commitment_id, "confirmed"))
+
+    return _answer(request, user, csrf, commitment_id, "confirmed", close)
 
 
 @router.post("/c/{commitment_id}/decline")
@@ -344,11 +350,10 @@ def decline(
 ) -> Response:
     from tracker.services.reports import decline_proposal
 
-    check_csrf(csrf, user.csrf)
-    web = web_of(request)
-    with web.write() as session:
+    def turn_down(web: Web, session: Any) -> None:
         decline_proposal(session, commitment_id, reason=reason, actor=user.name, now=web.now())
-    return _redirect(_commitment_url(commitment_id, "declined"))
+
+    return _answer(request, user, csrf, commitment_id, "declined", turn_down)
 
 
 # --- owners and meetings -----------------------------------------------------------------------
@@ -453,15 +458,21 @@ def digest_page(
     owner: str | None = None,
 ) -> Response:
     """The digest as it is e-mailed (HTML, with its charts), for any day and audience."""
-    from tracker.digests.ondemand import digest_for_period
     from tracker.digests.render import render
 
-    web = web_of(request)
+    found = digest_of(web_of(request), as_of=as_of, since=since, owner=owner)
+    return HTMLResponse(render(found, "html", page_links=[("← Board", "/")]))
+
+
+def digest_of(web: Web, *, as_of: str | None, since: str | None, owner: str | None) -> Any:
+    """The digest for the day (default today) and the changes since (default a week before),
+    for everyone or one owner (a name or part of it), as the page and `/api/digest` give it."""
+    from tracker.digests.ondemand import digest_for_period
+
     day = when(web, as_of, "as of") or web.today()
     start = when(web, since, "since") or day - timedelta(days=7)
     with web.db.read() as session:
         rendered = digest_for_period(
             session, as_of=day, since=start, owner=owner or None, formats=[]
         )
-    html = render(rendered.digest, "html", page_links=[("← Board", "/")])
-    return HTMLResponse(html)
+    return rendered.digest
