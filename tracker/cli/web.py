@@ -9,7 +9,7 @@ import click
 from tracker.cli.app import COMMITMENT_ID, App, pass_app, print_json
 from tracker.cli.render import table
 from tracker.cli.setup import owner
-from tracker.errors import InvalidInput
+from tracker.errors import InvalidInput, NotFound
 
 ROLES = ["coordinator", "viewer"]
 
@@ -93,8 +93,12 @@ def user() -> None:
 
 
 def _read_password(from_stdin: bool) -> str:
-    if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
+    """Asked twice at a terminal; else the first line of stdin (an empty one is refused)."""
+    if from_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise InvalidInput("no password given: type it at a terminal or pipe it in")
+        return password
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)  # type: ignore[no-any-return]
 
 
@@ -152,8 +156,11 @@ def user_password(app: App, name: str, password_stdin: bool) -> None:
     Example:
       tracker user password "Head of unit"
     """
-    from tracker.services.accounts import check_password, set_password
+    from tracker.services.accounts import check_password, find_account, set_password
 
+    with app.db.read() as session:
+        if find_account(session, name) is None:  # before asking for a password
+            raise NotFound(f"no user {name!r}")
     password = check_password(_read_password(password_stdin))
     with app.db.write() as session:
         account = set_password(session, name, password)
