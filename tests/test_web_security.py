@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 
 import pytest
-from conftest import Runner, snapshot
+from conftest import SEED_FILE, Runner, run_cli, snapshot
 from webkit import (
     PASSWORD,
     SECRET,
@@ -277,3 +277,29 @@ def test_an_unexpected_error_shows_no_details(site: Site, db_url: str) -> None:
         with engine.begin() as conn:
             conn.execute(sa.text("ALTER TABLE commitment RENAME COLUMN quote_gone TO quote"))
         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_the_server_outlives_dropped_database_connections(postgres_url: str) -> None:
+    """Connections the database ends under a running server (a restart, a failover, an idle
+    timeout) are replaced, not turned into errors."""
+    import sqlalchemy as sa
+
+    assert run_cli(["import", SEED_FILE], db_url=postgres_url).exit_code == 0
+    site = Site(postgres_url)
+    site.add_user("chief", "coordinator")
+    chief = site.signed_in("chief")
+    assert chief.get("/").status_code == 200  # the pool now holds live connections
+    engine = sa.create_engine(postgres_url)
+    with engine.begin() as conn:
+        ended = conn.execute(
+            sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar()
+    engine.dispose()
+    assert ended and ended >= 1
+    for path in ("/", "/c/1", "/api/commitments", "/owners"):
+        assert chief.get(path).status_code == 200, path
+    site.close()

@@ -109,7 +109,9 @@ def create_engine(url: str, *, pool_size: int | None = None) -> Engine:
         kwargs["pool_pre_ping"] = False
         kwargs["connect_args"] = {"connect_timeout": 10}
         if pool_size is not None:
-            kwargs.update(pool_size=pool_size, max_overflow=4)
+            # A server keeps connections for hours: one the database dropped meanwhile (a
+            # restart, a failover, an idle timeout) is replaced on checkout, not met by a request.
+            kwargs.update(pool_size=pool_size, max_overflow=4, pool_pre_ping=True)
     try:
         engine = sa.create_engine(parsed, **kwargs)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
