@@ -52,6 +52,12 @@ def test_the_board_shows_what_the_command_line_lists(site: Site, seeded: Runner)
     for item in listed:
         assert f'href="/c/{item["id"]}"' in board.text
     assert "9 commitments" in board.text
+    # The figures above the rows, as the digest of the day counts them.
+    headline = client.get("/api/digest", params={"as_of": "2017-09-11"}).json()["headline"]
+    assert (headline["overdue"], headline["attention"]) == (2, 2)
+    assert "<strong>2</strong> overdue" in board.text
+    assert "<strong>2</strong> due soon / at risk" in board.text
+    assert "<strong>0</strong> blocked" in board.text and "<strong>9</strong> open" in board.text
     # Filters as on the command line.
     overdue = client.get("/", params={"overdue": "true", "sort": "late"})
     cli_overdue = seeded("overdue", "--json").json()

@@ -92,7 +92,7 @@ class Web:
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
     secure_cookies: bool = False
     _choices: tuple[float, dict[str, list[str]]] | None = None
-    _counts: dict[Any, tuple[float, int, int]] = field(default_factory=dict)
+    _counts: dict[Any, tuple[float, int, Any]] = field(default_factory=dict)
     generation: int = 0
 
     def now(self) -> datetime:
@@ -131,8 +131,8 @@ class Web:
                 cached = self._choices = (now, filter_choices(session))
         return cached[1]
 
-    def counted(self, key: Any) -> int | None:
-        """The board's total for these filters as counted within the last few seconds, unless
+    def counted(self, key: Any) -> Any | None:
+        """The board's figures for these filters as counted within the last few seconds, unless
         this process changed something since (counting is most of a board page's cost)."""
         entry = self._counts.get(key)
         if entry is None:
@@ -142,10 +142,10 @@ class Web:
             return None
         return total
 
-    def remember_count(self, key: Any, total: int) -> None:
+    def remember_count(self, key: Any, figures: Any) -> None:
         if len(self._counts) > 1000:
             self._counts.clear()
-        self._counts[key] = (time.monotonic(), self.generation, total)
+        self._counts[key] = (time.monotonic(), self.generation, figures)
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -177,7 +177,7 @@ def board(
     sort: str = "due",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    from tracker.services.listing import board_page
+    from tracker.services.listing import board_page, board_summary
     from tracker.services.reports import pending_proposals
 
     web = web_of(request)
@@ -202,17 +202,21 @@ def board(
         "search": search.strip() if search and search.strip() else None,
     }
     with web.db.read() as session:
+        conn = session.connection()
         count_key = (day, tuple(sorted(criteria.items())))
+        summary = web.counted(count_key)
+        if summary is None:
+            summary = board_summary(conn, as_of=day, **criteria)
+            web.remember_count(count_key, summary)
         rows, total = board_page(
-            session.connection(),
+            conn,
             as_of=day,
             order=sort,
             limit=PAGE_SIZE,
             offset=(page - 1) * PAGE_SIZE,
-            total=web.counted(count_key),
+            total=summary.total,
             **criteria,
         )
-        web.remember_count(count_key, total)
         proposals = pending_proposals(session.connection()) if page == 1 else []
     query = {
         "as_of": as_of or "",
@@ -248,6 +252,8 @@ def board(
         as_of=day,
         today=web.today(),
         proposals=proposals,
+        summary=summary,
+        overdue_url="/?" + urlencode({**kept, "overdue": "true", "sort": "late"}, doseq=True),
         first=(page - 1) * PAGE_SIZE + 1,
     )
 
