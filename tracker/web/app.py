@@ -148,12 +148,14 @@ class Web:
         self._counts[key] = (time.monotonic(), self.generation, figures)
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """One write transaction (`Database.write`); once committed, totals counted before it
-        are stale."""
+    def write(self, *, figures: bool = True) -> Iterator[Session]:
+        """One write transaction (`Database.write`); once committed, the board's figures
+        counted before it are stale, unless the write cannot change them (`figures=False`: a
+        note, which at most ends a commitment's quiet spell: that shows within seconds)."""
         with self.db.write() as session:
             yield session
-        self.generation += 1
+        if figures:
+            self.generation += 1
 
     def page(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         html = self.templates.get_template(f"web/{template}").render(**context)

@@ -309,7 +309,7 @@ def _answer(
     transaction, then back to the commitment page saying what was done."""
     check_csrf(csrf, user.csrf)
     web = web_of(request)
-    with web.write() as session:
+    with web.write(figures=done != "note") as session:
         change(web, session)
     return _redirect(f"/c/{commitment_id}?{urlencode({'done': done})}")
 

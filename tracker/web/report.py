@@ -101,7 +101,7 @@ def _write(web: Web, link: Link, commitment_id: int, csrf: str, change: Any, don
 
     check_csrf(csrf, link.csrf)
     try:
-        with web.write() as session:
+        with web.write(figures=done != "note") as session:
             change(session, session.get(Owner, link.owner.id))
     except (InvalidInput, InvalidTransition) as exc:
         context = commitment_context(web, commitment_id, web.today())
