@@ -95,10 +95,10 @@ def run_timed(cmd: list[str], env: dict[str, str], *, cwd: Path) -> tuple[float,
     return elapsed, (int(match.group(1)) / 1024 if match else None)
 
 
-def source_hash() -> str:
-    """A hash of tracker's code, migrations and templates: shows an edit made mid-benchmark."""
+def source_hash(root: Path = HERE.parent) -> str:
+    """A hash of tracker's code, migrations and templates (below `root`): shows an edit made
+    mid-benchmark."""
     digest = hashlib.sha256()
-    root = HERE.parent
     for folder in ("tracker", "migrations", "templates"):
         for path in sorted((root / folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:

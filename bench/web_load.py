@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import json
 import math
 import os
@@ -51,6 +50,7 @@ from urllib.parse import urlencode
 
 import httpx
 import psycopg
+from run import source_hash  # bench/run.py: the same hash of the code served
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-web-password"
@@ -248,18 +248,6 @@ async def wait_healthy(base: str, proc: subprocess.Popen[bytes] | None, log: Pat
                 pass
             await asyncio.sleep(0.1)
     raise SystemExit("tracker serve did not answer /healthz within 30 s")
-
-
-def source_hash(root: Path = ROOT) -> str:
-    """A hash of tracker's code, migrations and templates (as bench/run.py): shows an edit made
-    while the server ran (it serves the code it imported at its start)."""
-    digest = hashlib.sha256()
-    for folder in ("tracker", "migrations", "templates"):
-        for path in sorted((root / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(root)).encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
 
 
 # --- CPU time, from /proc ----------------------------------------------------------------------

@@ -23,19 +23,18 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 from click.testing import CliRunner
 from conftest import FIXED_NOW, REPO, SEED_FILE, run_cli
 from mailservers import free_port, smtp_server
+from test_scheduler import wait_until
 
 from tracker.cli import main
 
@@ -115,17 +114,6 @@ def _get(url: str) -> str:
         return response.read().decode()  # type: ignore[no-any-return]
 
 
-def _wait_until(check: Callable[[], Any], *, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
-
-
 def _env(db_url: str, base: str) -> dict[str, str]:
     return {
         "TRACKER_DATABASE_URL": db_url,
@@ -198,7 +186,7 @@ class Servers:
             except OSError:
                 return False
 
-        _wait_until(healthy, timeout=60, what=f"{site.base}/healthz to answer ok")
+        wait_until(healthy, timeout=60, what=f"{site.base}/healthz to answer ok")
         self.wanted -= 1
         while len(self.ready) < self.wanted:
             self.ready.append(self._start())

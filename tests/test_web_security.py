@@ -86,10 +86,12 @@ def test_expired_tampered_foreign_and_revoked_links_are_refused(
         response = client.get(path)
         assert response.status_code == 403, path
         assert "This link is not valid" in response.text
-    site.clock.now += timedelta(days=3, seconds=1)
+    site.clock.now += timedelta(days=3)  # the link's last day: it still works
+    assert client.get(link).status_code == 200
+    site.clock.now += timedelta(days=1)  # the day after it
     expired = client.get(link)
     assert expired.status_code == 403 and "expired" in expired.text
-    site.clock.now -= timedelta(days=3, seconds=1)
+    site.clock.now -= timedelta(days=4)
     assert client.get(link).status_code == 200
     assert seeded("owner", "revoke-links", "foreign affairs").exit_code == 0
     assert client.get(link).status_code == 403

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from tracker.db import Database
 from tracker.services.accounts import add_account
-from tracker.tokens import Keys, owner_link
+from tracker.tokens import Keys, link_until, owner_link
 from tracker.web.app import create_app
 from tracker.web.security import LoginLimiter
 
@@ -68,12 +68,8 @@ class Site:
 
         with self.db.read() as session:
             epoch = session.get(Owner, owner_id).link_epoch  # type: ignore[union-attr]
-        url = owner_link(
-            keys or self.keys,
-            owner_id=owner_id,
-            epoch=epoch,
-            expires=self.clock() + timedelta(days=days),
-        )
+        until = link_until(self.clock(), days)
+        url = owner_link(keys or self.keys, owner_id=owner_id, epoch=epoch, until=until)
         return url[url.index("/r/") :]
 
     def close(self) -> None:

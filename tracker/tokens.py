@@ -19,7 +19,7 @@ import hmac
 import json
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from tracker.errors import InvalidInput
@@ -107,18 +107,19 @@ class Keys:
         """A keyed digest of `text` (a CSRF token bound to a session or a link)."""
         return _b64(self._mac(self.secrets[0], purpose, text))
 
-    def check_digest(self, purpose: str, text: str, given: str) -> bool:
-        return any(
-            hmac.compare_digest(given.encode(), _b64(self._mac(s, purpose, text)).encode())
-            for s in self.secrets
-        )
-
 
 def base_url() -> str:
     return (os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL).rstrip("/")
 
 
-def owner_link(keys: Keys, *, owner_id: int, epoch: int, expires: datetime) -> str:
-    """The address an owner opens to report on their commitments."""
+def link_until(now: datetime, days: int = LINK_DAYS) -> date:
+    """The last day (UTC) a report link given at `now` works."""
+    return now.astimezone(UTC).date() + timedelta(days=days)
+
+
+def owner_link(keys: Keys, *, owner_id: int, epoch: int, until: date) -> str:
+    """The address an owner opens to report on their commitments, good to the end of `until`
+    (UTC)."""
+    expires = datetime.combine(until, time.max, UTC)
     token = keys.sign(OWNER_LINK, {"o": owner_id, "v": epoch}, expires=expires)
     return f"{base_url()}/r/{token}"

@@ -195,17 +195,14 @@ def owner_link_cmd(app: App, name: str, days: int) -> None:
     Example:
       tracker owner link "foreign affairs" --days 14
     """
-    from datetime import UTC, datetime, time, timedelta
-
     from tracker.services.owners import resolve_owner
-    from tracker.tokens import owner_link
+    from tracker.tokens import link_until, owner_link
 
     keys = _keys()
     with app.db.read() as session:
         found = resolve_owner(session, name)
-    until = app.now().astimezone(UTC).date() + timedelta(days=days)
-    expires = datetime.combine(until, time.max, UTC)
-    click.echo(owner_link(keys, owner_id=found.id, epoch=found.link_epoch, expires=expires))  # type: ignore[arg-type]
+    until = link_until(app.now(), days)
+    click.echo(owner_link(keys, owner_id=found.id, epoch=found.link_epoch, until=until))  # type: ignore[arg-type]
     click.echo(f"{found.name}: valid until {until.isoformat()}", err=True)
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime
 
 from sqlmodel import Session
 
 from tracker.digests.data import Digest
 from tracker.models import Owner
-from tracker.tokens import LINK_DAYS, Keys, owner_link
+from tracker.tokens import Keys, link_until, owner_link
 
 
 def with_report_link(
@@ -22,11 +22,6 @@ def with_report_link(
     owner = session.get(Owner, owner_id) if owner_id is not None else None
     if keys is None or owner is None:
         return digest
-    until = now.astimezone(UTC).date() + timedelta(days=LINK_DAYS)
-    link = owner_link(
-        keys,
-        owner_id=owner.id,  # type: ignore[arg-type]
-        epoch=owner.link_epoch,
-        expires=datetime.combine(until, time.max, UTC),
-    )
+    until = link_until(now)
+    link = owner_link(keys, owner_id=owner.id, epoch=owner.link_epoch, until=until)  # type: ignore[arg-type]
     return replace(digest, report_link=link, report_link_until=until)

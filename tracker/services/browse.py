@@ -74,10 +74,6 @@ def get_owner(session: Session, owner_id: int) -> Owner:
     return owner
 
 
-def owner_json(owner: Owner) -> dict[str, object]:
-    return {"id": owner.id, "name": owner.name, "email": owner.email, "kind": owner.kind}
-
-
 def filter_choices(session: Session) -> dict[str, list[str]]:
     """What the board's filters offer: owners, areas and meetings that exist."""
     owners = session.exec(select(Owner.name).order_by(Owner.name)).all()

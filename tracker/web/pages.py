@@ -4,7 +4,7 @@ sign-in and out; a coordinator's notes and answers to owners' proposals to close
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tracker.dates import parse_date
 from tracker.errors import InvalidInput
-from tracker.tokens import LINK_DAYS, owner_link
+from tracker.tokens import link_until, owner_link
 from tracker.vocabulary import ACTIVE_STATUSES, Priority, Status
 from tracker.web.app import Web, web_of
 from tracker.web.auth import User, check_csrf, coordinator, signed_in
@@ -255,6 +255,7 @@ def board(
         summary=summary,
         overdue_url="/?" + urlencode({**kept, "overdue": "true", "sort": "late"}, doseq=True),
         first=(page - 1) * PAGE_SIZE + 1,
+        last=(page - 1) * PAGE_SIZE + len(rows),
     )
 
 
@@ -393,10 +394,9 @@ def owner_page(
         owner = get_owner(session, owner_id)
         filters = Filters(owner_ids=(owner_id,), statuses=() if all else tuple(ACTIVE))
         rows = listed(session.connection(), as_of=day, filters=filters)
-    link = None
+    link, until = None, link_until(web.now())
     if user.coordinator:
-        expires = datetime.combine(web.today() + timedelta(days=LINK_DAYS), time.max, UTC)
-        link = owner_link(web.keys, owner_id=owner_id, epoch=owner.link_epoch, expires=expires)
+        link = owner_link(web.keys, owner_id=owner_id, epoch=owner.link_epoch, until=until)
     return web.page(
         "owner.html",
         user=user,
@@ -406,7 +406,7 @@ def owner_page(
         today=web.today(),
         show_all=all,
         link=link,
-        link_until=web.today() + timedelta(days=LINK_DAYS),
+        link_until=until,
         done=done,
     )
 
