@@ -160,10 +160,12 @@ def show_split() -> int:
             f"  1  {split_rank(_name(path))[:12]}  {placed[path]:<8} {_name(path)}"
             f"  [{half_name}]{mark}"
         )
-    for path in sorted(p for p in placed if _batch(p) == 2):
+    for path in sorted(placed, key=lambda p: (_batch(p), _name(p))):
+        if _batch(path) == 1:
+            continue
         wrong += placed[path] != "heldout"
         mark = "" if placed[path] == "heldout" else "  (rule says heldout)"
-        print(f"  2  {'':12}  {placed[path]:<8} {_name(path)}{mark}")
+        print(f"  {_batch(path)}  {'':12}  {placed[path]:<8} {_name(path)}{mark}")
     return 1 if wrong else 0
 
 
@@ -174,6 +176,7 @@ def _name(path: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=CORPORA, action="append", help="one corpus")
+    parser.add_argument("--batch", type=int, help="only the documents of this batch (1, 2, 3)")
     parser.add_argument("--details", action="store_true", help="list what went wrong")
     parser.add_argument("--split", action="store_true", help="print the dev/held-out split")
     parser.add_argument(
@@ -187,6 +190,12 @@ def main(argv: list[str] | None = None) -> int:
 
     corpora = args.corpus or list(CORPORA)
     paths = {corpus: documents(corpus) for corpus in corpora}
+    if args.batch is not None:
+        # "ours" has no batches: a batch is a set of real public texts.
+        paths = {
+            c: [p for p in ps if c != "ours" and _batch(p) == args.batch]
+            for c, ps in paths.items()
+        }
     names = [p.name.removesuffix(".labels.toml") for ps in paths.values() for p in ps]
     width = max([len("overall (micro)"), *(len(name) + 2 for name in names)])
     header = f"{'document':<{width}} " + " ".join(f"{h:>6}" for h in HEADER)
