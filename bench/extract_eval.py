@@ -193,8 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.batch is not None:
         # "ours" has no batches: a batch is a set of real public texts.
         paths = {
-            c: [p for p in ps if c != "ours" and _batch(p) == args.batch]
-            for c, ps in paths.items()
+            c: [p for p in ps if c != "ours" and _batch(p) == args.batch] for c, ps in paths.items()
         }
     names = [p.name.removesuffix(".labels.toml") for ps in paths.values() for p in ps]
     width = max([len("overall (micro)"), *(len(name) + 2 for name in names)])
