@@ -42,6 +42,15 @@ _REPORTED = re.compile(
     r"|(?:was|were)\s+of\s+the\s+view|confirmed|concurred|recogni[sz]ed|acknowledged)\s+that\s+",
     re.IGNORECASE,
 )
+# "The two discussed the shoot-down of Flight 17 and agreed that": the subject is "The two",
+# not a country named in the first predicate's object.
+_FIRST_PREDICATE = re.compile(
+    r"^(?P<who>.+?)\s+(?:\w+ly\s+)?(?:discussed|reviewed|exchanged|welcomed|noted|expressed|held"
+    r"|met|spoke|talked|stressed|emphasi[sz]ed|underscored|underlined|reaffirmed|reiterated"
+    r"|praised|condemned|thanked|congratulated|acknowledged|recogni[sz]ed|highlighted|considered"
+    r"|received|heard|took\s+note|paid|visited|attended)\b.*\band\s+(?:\w+ly\s+)?$",
+    re.IGNORECASE | re.DOTALL,
+)
 _ANTECEDENT = re.compile(r"\b(?:to|in|at|for|on|with|from|by|into|of)\s+")
 _ROLES = frozenset(("minister", "ministers"))
 _NAME_LIMIT = 200  # what a meeting file accepts for an owner
@@ -68,7 +77,18 @@ _HEAD = re.compile(
 )
 _COLLECTIVE = re.compile(
     r"\b(?:two|both|all|the)\s+(?:leaders|presidents|sides|parties|heads|prime\s+ministers"
-    r"|ministers|countries|governments|delegations)\b|\b(?:we|us|our)\b",
+    r"|ministers|countries|governments|delegations)\b|(?-i:\b(?:[Ww]e|us|[Oo]ur)\b)"
+    r"|\bthe\s+north\s+and\s+the\s+south\b",  # "us", not "the US"
+    re.IGNORECASE,
+)
+# "The Secretary and the Foreign Minister": two principals, one of each side.
+_PRINCIPAL = (
+    r"(?:president|prime\s+minister|chancellor|premier|(?:foreign\s+|defen[cs]e\s+)?secretary"
+    r"|(?:foreign\s+|defen[cs]e\s+)?minister|leader|king|emir)"
+)
+_TWO_PRINCIPALS = re.compile(
+    rf"^\W*(?:the\s+)?{_PRINCIPAL}\b(?:\s+[A-Z][\w’'-]*){{0,3}}\s+and\s+(?:the\s+)?"
+    rf"(?:[A-Z][\w’'-]*\s+){{0,3}}?{_PRINCIPAL}\b(?:\s+[A-Z][\w’'-]*){{0,3}}\W*$",
     re.IGNORECASE,
 )
 
@@ -191,6 +211,9 @@ def actor_of(subject: str) -> tuple[str, str | None]:
     the Centre acts on the forum; in "a council, which will meet" the council acts."""
     actor = _REPORTED.sub("", subject.strip())
     actor = _INTRO.sub("", actor) or actor or subject
+    first = _FIRST_PREDICATE.match(actor + " ")
+    if first:
+        actor = first.group("who")
     relatives = list(_RELATIVE.finditer(actor))
     if not relatives:
         return actor, None
@@ -226,6 +249,8 @@ def resolve_parties(actor: str, sides: Sides, previous: Parties | None = None) -
     Obama", or "the President" alone: the own side, first of the parties); a collective
     subject ("we", "the two leaders") is all the parties."""
     countries = sides.countries
+    if len(sides.parties) >= 2 and _TWO_PRINCIPALS.match(actor) and not _named_pair(actor, sides):
+        return joint_parties(sides)
     bodies = [_clean(body, countries) for body in find_bodies(actor)]
     if bodies:
         return Parties(bodies[0], bodies[1] if len(bodies) > 1 else None, True)

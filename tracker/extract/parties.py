@@ -28,7 +28,8 @@ APEC/Asia-Pacific Economic Cooperation; BRICS; Shanghai Cooperation Organisation
 Shanghai Cooperation Organization; African Union/AU; United Nations/UN; OSCE; Quad;
 Commonwealth of Independent States/CIS; Eurasian Economic Union/EAEU; OECD; CELAC;
 Gulf Cooperation Council/GCC; Union State; Pacific Islands Forum; CARICOM; Mercosur;
-League of Arab States/Arab League; Nordic Council; Visegrad Group; Council of Europe
+League of Arab States/Arab League; Nordic Council; Visegrad Group; Council of Europe;
+E3+3/P5+1/EU3+3
 """
 # Leaders whose name alone stands for their country in a readout's opening.
 _LEADERS = """
@@ -43,7 +44,9 @@ Nazarbayev; Uzbekistan: Mirziyoyev; South Korea: Moon Jae-in, Yoon Suk Yeol, Lee
 Park Geun-hye; Israel: Netanyahu; Egypt: Sisi; Brazil: Lula, Bolsonaro; Mexico: López Obrador,
 Sheinbaum, Peña Nieto; Indonesia: Jokowi, Widodo, Prabowo; Pakistan: Imran Khan,
 Shehbaz Sharif, Nawaz Sharif; Vietnam: Nguyen Phu Trong; Singapore: Lee Hsien Loong,
-Lawrence Wong; Jordan: King Abdullah; Saudi Arabia: Mohammed bin Salman; Qatar: Tamim
+Lawrence Wong; Jordan: King Abdullah; Saudi Arabia: Mohammed bin Salman; Qatar: Tamim;
+United States: Kerry, Blinken, Pompeo, Tillerson, Rubio, Condoleezza Rice; China: Wang Yi;
+Russia: Lavrov; NATO: Stoltenberg
 """
 _CUT_TOPIC = re.compile(
     r"\s+(?:on|regarding|concerning|about|in\s+support\s+of|following)\s+(?!the\s+(?:occasion|"
@@ -54,9 +57,10 @@ _PLACE_BEFORE = re.compile(
     r"(?:\b(?:in|at|near|from|to|on|about|into|across|over|within|of\s+the\s+situation\s+in"
     r"|margins\s+of(?:\s+the)?|sidelines\s+of(?:\s+the)?|ahead\s+of(?:\s+the)?|before|after"
     r"|occasion\s+of(?:\s+the)?"
-    r"|towards?|following)\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s+){0,3}"
+    r"|towards?|following)\s+(?:the\s+|an?\s+)?(?:[A-Z][\w’'-]*\s+){0,3}"
     r"|,\s*)$"
 )
+_LISTED = re.compile(r"(?:,|\band)\s*(?:and\s+)?(?:the\s+)?$")
 _HEADING = re.compile(
     r"^(?:the\s+white\s+house|office\s+of\s+the\s+\w+(?:\s+\w+)?|for\s+immediate\s+release"
     r"|press\s+release|statements?\s+and\s+releases|briefing\s+room|readouts?|\W*$"
@@ -124,8 +128,15 @@ def _mentions(text: str, leaders: dict[str, str]) -> Iterator[tuple[int, str]]:
         for match in re.finditer(r"\b" + re.escape(name) + r"\b", text):
             found.append((match.start(), match.end(), country))
     found.sort()
+    ends = {end for _, end, _ in found} | {s + len(p) for s, _, p in found}
     for start, _, party in found:
-        if _PLACE_BEFORE.search(text[max(0, start - 60) : start]):
+        before = text[max(0, start - 60) : start]
+        listed = _LISTED.search(before)
+        # "Canada, Chile, Mexico, and the United States": a list of parties, not "Doha, Qatar"
+        if listed and (max(0, start - 60) + listed.start()) in ends:
+            yield start, party
+            continue
+        if _PLACE_BEFORE.search(before):
             continue
         yield start, party
 
@@ -179,10 +190,15 @@ def detect_parties(text: str, title: str | None = None) -> list[str]:
         for _, party in _mentions(part, leaders):
             if party not in parties:
                 parties.append(party)
+    if _BOTH_KOREAS.search(topic_cut) or _BOTH_KOREAS.search(lead(head)):
+        parties += [k for k in ("North Korea", "South Korea") if k not in parties]
     if len(parties) <= 1 and not any(p in GROUPS.values() for p in parties):
         parties += [c for c in meeting_countries(head) if c not in parties][: 2 - len(parties)]
     return parties
 
+
+# Talks between the two Koreas name neither as a country.
+_BOTH_KOREAS = re.compile(r"(?i)\binter-korean\b|\bnorth-south\s+(?:ministerial|talks|summit)")
 
 _BODY_HEAD = re.compile(
     r"\b(?:Cabinet|Council\s+of\s+Ministers|Executive\s+(?:Team|Board|Committee)|Task\s+Force"
@@ -222,9 +238,17 @@ def _body_parties(body: str, title: str, head: str, leaders: dict[str, str]) -> 
     return [country, name] if re.match(r"(?i)\W*meeting\s+with\b", title) else [name]
 
 
+_US_PUBLISHER = re.compile(
+    r"\bWhite\s+House\b|\bPentagon\b|\bState\s+Department\b|\bDepartment\s+of\s+(?:State"
+    r"|Defense)\b|(?m:^(?:\W*|[A-Z]+:\s*|Readout\s+of\s+(?:the\s+)?)Secretary\s+of\s+"
+    r"(?:State|Defense)\b)"
+)
+
+
 def _publisher_side(head: str) -> str | None:
-    """The White House speaks for the United States even where its readout names no country."""
-    if re.search(r"\bWhite\s+House\b", head[:400]):
+    """The White House, the State Department and the Pentagon speak for the United States even
+    where their readouts name no country ("The Secretary ...")."""
+    if _US_PUBLISHER.search(head[:400]):
         return "United States"
     return None
 

@@ -32,20 +32,25 @@ Malawi/Malawian; Malaysia/Malaysian; Maldives/Maldivian; Mali/Malian; Malta/Malt
 Mauritania/Mauritanian; Mauritius/Mauritian; Mexico/Mexican; Moldova/Moldovan; Monaco;
 Mongolia/Mongolian; Montenegro/Montenegrin; Morocco/Moroccan; Mozambique/Mozambican;
 Myanmar/Burmese; Namibia/Namibian; Nepal/Nepalese/Nepali; Netherlands/Dutch; New Zealand;
-Nicaragua/Nicaraguan; Niger; Nigeria/Nigerian; North Korea/DPRK; North Macedonia/Macedonian;
+Nicaragua/Nicaraguan; Niger; Nigeria/Nigerian; North Korea/DPRK/North Korean;
+North Macedonia/Macedonian;
 Norway/Norwegian; Oman/Omani; Pakistan/Pakistani; Palestine/Palestinian; Panama/Panamanian;
 Paraguay/Paraguayan; Peru/Peruvian; Philippines/Philippine/Filipino; Poland/Polish;
 Portugal/Portuguese; Qatar/Qatari; Romania/Romanian; Russia/Russian/Russian Federation;
 Rwanda/Rwandan; Saudi Arabia/Saudi; Senegal/Senegalese; Serbia/Serbian; Seychelles;
 Sierra Leone; Singapore/Singaporean; Slovakia/Slovak; Slovenia/Slovenian; Somalia/Somali;
-South Africa/South African; South Korea/Republic of Korea/Korean; South Sudan; Spain/Spanish;
+South Africa/South African; South Korea/Republic of Korea/ROK/Korean; South Sudan; Spain/Spanish;
 Sri Lanka/Sri Lankan; Sudan/Sudanese; Suriname; Sweden/Swedish; Switzerland/Swiss;
 Syria/Syrian; Tajikistan/Tajik; Tanzania/Tanzanian; Thailand/Thai; Togo/Togolese;
 Tunisia/Tunisian; Turkey/Turkish/Türkiye; Turkmenistan/Turkmen; Uganda/Ugandan;
 Ukraine/Ukrainian; United Arab Emirates/UAE/Emirati; United Kingdom/British/UK/Britain;
-United States/American/USA; Uruguay/Uruguayan; Uzbekistan/Uzbek; Venezuela/Venezuelan;
+United States/American/USA/US/U.S.; Uruguay/Uruguayan; Uzbekistan/Uzbek; Venezuela/Venezuelan;
 Vietnam/Vietnamese/Viet Nam; Yemen/Yemeni; Zambia/Zambian; Zimbabwe/Zimbabwean
 """
+
+
+# Words end at a hyphen, so both sides of "India-Mexico" or "EU-China" are found.
+_CAPITALISED = re.compile(r"\b[A-Z][\w’']*")
 
 
 def _index() -> dict[str, list[tuple[str, str]]]:
@@ -54,25 +59,29 @@ def _index() -> dict[str, list[tuple[str, str]]]:
     for entry in " ".join(_COUNTRIES.split()).replace("/ ", "/").split(";"):
         names = [name.strip() for name in entry.split("/") if name.strip()]
         for alias in names:
-            # keyed by the first word up to a hyphen: "Guinea-Bissau" is met at "Guinea"
-            index.setdefault(alias.split()[0].split("-")[0], []).append((alias, names[0]))
+            # keyed by the first word as the scan meets it: "Guinea-Bissau" at "Guinea",
+            # "U.S." at "U"
+            key = _CAPITALISED.match(alias)
+            index.setdefault(key.group() if key else alias, []).append((alias, names[0]))
     for aliases in index.values():
         aliases.sort(key=lambda pair: -len(pair[0]))
     return index
 
 
 _INDEX = _index()
-# Words end at a hyphen, so both sides of "India-Mexico" or "EU-China" are found.
-_CAPITALISED = re.compile(r"\b[A-Z][\w’']*")
 
 
 def find_countries(text: str) -> Iterator[tuple[int, str]]:
     """Yield (offset, canonical country) for every country name or demonym in `text`."""
+    covered = 0  # "Korean" inside "North Korean" is not another country
     for match in _CAPITALISED.finditer(text):
+        if match.start() < covered:
+            continue
         word = match.group().removesuffix("’s").removesuffix("'s")
         for alias, country in _INDEX.get(word, ()):
             end = match.start() + len(alias)
             if text.startswith(alias, match.start()) and not text[end : end + 1].isalnum():
+                covered = end
                 yield match.start(), country
                 break
 

@@ -329,8 +329,10 @@ def _finding(
     deadline = next(iter(find_deadlines(clause, context.meeting)), None)
     phrase = deadline.phrase if deadline else None
     actor, antecedent = actor_of(subject)
-    subject_parties = _pronoun_parties(actor, context) or resolve_parties(
-        actor, context.sides, context.subject_parties
+    subject_parties = (
+        _pronoun_parties(actor, context)
+        or resolve_parties(actor, context.sides, context.subject_parties)
+        or _agent(actor)
     )
     confidence = hit.cue.weight
     action = text[hit.end : end]
@@ -464,6 +466,36 @@ def _unnamed_parties(actor: str, sides: Sides) -> Parties:
     ):
         return Parties(proper.group("name"), None, True)
     return joint_parties(sides)
+
+
+# Who can be given a task though no vocabulary names it: people by title ("Cllrs Simpson and
+# Green", "Mr Tan"), an acronym ("The SREWG"), a body by its common noun ("a special
+# commission", "the steering committee", "staff").
+_AGENT_TITLE = re.compile(
+    r"^(?:cllrs?|councillors?|mr|mrs|ms|dr|prof|professor|secretary|minister|director|chair"
+    r"(?:man|woman|person)?|mayor|governor|ambassador|commissioner|clerk|officer)\b\.?\s",
+    re.IGNORECASE,
+)
+_AGENT_NOUN = re.compile(
+    r"\b(?:committee|commission|council|group|team|task\s+force|secretariat|staff|officials"
+    r"|experts|delegations?|board|panel|forum|clerk|working\s+party|subcommittee|sub-group"
+    r"|negotiators|ministers|councillors|members|officers)$",
+    re.IGNORECASE,
+)
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,7}s?$")
+
+
+def _agent(actor: str) -> Parties | None:
+    """The subject as written when it is someone who can act (a person by title, an acronym,
+    a body by its common noun), though no vocabulary names it; None for anything else ("the
+    charter", "these steps"), which only a prediction has as subject."""
+    words = " ".join(actor.split()).strip(" ,;:")
+    bare = re.sub(r"^(?:the|a|an)\s+", "", words, flags=re.IGNORECASE)
+    if not bare or len(bare.split()) > 6 or not bare[:1].isalpha():
+        return None
+    if _AGENT_TITLE.match(bare + " ") or _ACRONYM.match(bare) or _AGENT_NOUN.search(bare):
+        return Parties(_capitalised(bare), None, True)
+    return None
 
 
 def _pronoun_parties(actor: str, context: _Context) -> Parties | None:

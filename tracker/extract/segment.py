@@ -20,7 +20,8 @@ MAX_SENTENCE = 2000
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s|$)")
 _ABBREVIATIONS = word_set(
     """mr mrs ms dr prof no nos art st vs etc e.g i.e approx gen gov sen rep inc ltd co corp
-    jsc llc u.s u.k a.m p.m jan feb mar apr jun jul aug sep sept oct nov dec fig para pp"""
+    jsc llc u.s u.k a.m p.m jan feb mar apr jun jul aug sep sept oct nov dec fig para pp mt ft
+    lt col capt cllr cllrs hon amb sr jr dept govt messrs"""
 )
 LIST_MARKER = re.compile(r"\s*(?:\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivx]{1,5}\)|[•▪·*–—-])\s+")
 _TERMINAL = tuple('.!?:;"”»)')
@@ -45,8 +46,10 @@ class Sentence:
 
 def iter_paragraphs(text: str) -> Iterator[tuple[int, int]]:
     """Yield (start, end) of each paragraph: blank lines separate them, and so do line breaks
-    after a full stop or before a list item; a hard-wrapped line is joined to the next."""
+    after a full stop or before a list item; a hard-wrapped line is joined to the next, even
+    across a blank line when the line stops mid-sentence (double-spaced copies of a page)."""
     start: int | None = None
+    blank_at: int | None = None  # where a run of blank lines began inside a paragraph
     previous = ""
     pos = 0
     length = len(text)
@@ -55,19 +58,32 @@ def iter_paragraphs(text: str) -> Iterator[tuple[int, int]]:
         line_end = length if newline < 0 else newline
         line = text[pos:line_end].strip()
         if not line:
-            if start is not None:
-                yield start, _rstrip_end(text, start, pos)
-                start = None
+            if start is not None and blank_at is None:
+                blank_at = pos
         elif start is None:
+            start = pos
+        elif blank_at is not None and not _wrapped(previous, line):
+            yield start, _rstrip_end(text, start, blank_at)
             start = pos
         elif _breaks(previous, line):
             yield start, _rstrip_end(text, start, pos)
             start = pos
         if line:
-            previous = line
+            previous, blank_at = line, None
         pos = line_end + 1
     if start is not None:
         yield start, _rstrip_end(text, start, length)
+
+
+def _wrapped(previous: str, line: str) -> bool:
+    """True when a blank line falls inside a sentence: a long line that stops on a word (not
+    a heading, not the end of a sentence) and a next line that is no list item."""
+    return (
+        len(previous) >= 60
+        and previous[-1:].isalpha()
+        and previous[-1:].islower()
+        and not LIST_MARKER.match(line)
+    )
 
 
 def _rstrip_end(text: str, start: int, end: int) -> int:
@@ -128,7 +144,8 @@ def _is_abbreviation(paragraph: str, dot: int) -> bool:
     while word_start > 0 and not paragraph[word_start - 1].isspace():
         word_start -= 1
     word = paragraph[word_start:dot].lstrip("(“\"'‘").lower()
-    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+    last = word.rsplit("-", 1)[-1]  # "India-U.S. Initiative"
+    return last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())
 
 
 def _trimmed(paragraph: str, start: int, end: int) -> tuple[int, int]:

@@ -61,10 +61,11 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "verb_after",
         r"\b(?:have\s+|has\s+)?(?:agreed|decided|resolved|undertook|undertaken|pledged|vowed"
+        r"|decides|agrees|resolves"
         r"|promised|commit(?:s|ted)?(?:\s+(?:themselves|itself|ourselves))?"
         r"|agreed\s+(?:up)?on\s+(?:was|is))\s+" + _ADV + r"to\s+(?=[a-z])",
         0.9,
-        "agreed decided resolved undert pledged vowed promised commit",
+        "agreed decided resolved undert pledged vowed promised commit decides agrees resolves",
     ),
     _cue(
         "verb_after",
@@ -117,14 +118,15 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "noun",
-        r"\b(?:reaffirm(?:s|ed)?|reiterat(?:es|ed)|confirm(?:s|ed)?|renew(?:s|ed)?|underlin(?:es|ed))"
+        r"\b(?:reaffirm(?:s|ed)?|reiterat(?:es|ed)|confirm(?:s|ed)?|renew(?:s|ed)?|underlin(?:es|ed)"
+        r"|restat(?:es|ed))"
         r"\s+(?:its|their|our|his|her)\s+(?:\w+\s+){0,2}?commitments?\s+to\s+(?=(?:the|an?)\s)",
         0.7,
         "commitment",
     ),
     _cue(
         "noun",
-        r"\b(?:welcom(?:ed|es|e)|announc(?:ed|es|e)|agreed\s+on|decided\s+on)\s+(?:the\s+)?"
+        r"\b(?:welcom(?:ed|es|e)|announc(?:ed|es|e)|agreed\s+(?:on|to)|decided\s+on)\s+(?:the\s+)?"
         r"(?:(?:establishment|launch|launching|resumption|creation|setting\s+up|start|holding"
         r"|convening|opening)\s+of\s+|(?:further|continued|future|upcoming)\s+(?=(?:discussions?"
         r"|talks|consultations|dialogue|meetings?|negotiations)\b))",
@@ -146,6 +148,13 @@ CUES: tuple[Cue, ...] = (
         "agreement decision understanding consensus",
     ),
     _cue("that", r"\b(?:agreed|decided|resolved)\s+that\b", 0.85, "agreed decided resolved"),
+    _cue(
+        "verb_after",
+        r"\b(?:agreed|decided)\s+(?:up)?on\s+the\s+(?:need|necessity)\s+to\s+(?=[a-z])",
+        0.75,
+        "need necessity",
+    ),
+    _cue("that", r"\b(?:further\s+)?(?:requests?|requested)\s+that\b", 0.75, "request"),
     _cue("that", r"\brecommended\s+that\b", 0.75, "recommended"),
     _cue(
         "document",
@@ -203,13 +212,14 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "verb_after",
-        r"\b(?:(?:is|are|stands?)\s+" + _ADV + r"(?:ready|prepared)"
-        r"|offered|(?:expressed|confirmed|reaffirmed|reiterated|shared)\s+(?:its\s+|their\s+"
-        r"|his\s+|her\s+|our\s+|a\s+|the\s+)?(?:\w+\s+)?(?:readiness|commitment|determination"
+        r"\b(?:(?:is|are|was|were|stands?)\s+" + _ADV + r"(?:ready|prepared|willing)"
+        r"|offered|(?:expressed|confirmed|reaffirmed|affirmed|reiterated|restated|shared)\s+"
+        r"(?:its\s+|their\s+|his\s+|her\s+|our\s+|a\s+|the\s+"
+        r"|(?:[A-Z][\w.-]*\s+){1,2}?[A-Z][\w-]*[’']s\s+)?(?:\w+\s+)?(?:readiness|commitment|determination"
         r"|intention|objective|goal|resolve|willingness|desire|aim))\s+to\s+"
         r"(?=[a-z])",
         0.65,
-        "ready prepared offered readiness commitment determination intention objective goal"
+        "ready prepared willing offered readiness commitment determination intention objective goal"
         " resolve willingness desire aim",
     ),
     _cue(
@@ -223,12 +233,12 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "instruct",
-        r"\b(?:instructed|tasked|mandated|charged|directed|requested|commissioned|entrusted"
+        r"\b(?:instructed|tasked|mandated|charged|directed|requested|requests|commissioned|entrusted"
         r"|ordered|obliged|authori[sz]ed|gave\s+(?:\w+\s+)?instructions?(?=\s+to\s)"
         r"|urged(?=\s+to\s)|approved\s+for(?=\s+(?:the\s+)?[A-Z])|ask(?:s|ed)?"
         r"|invit(?:es|ed|e))\b",
         0.9,
-        "instructed tasked mandated charged directed requested"
+        "instructed tasked mandated charged directed request"
         " commissioned entrusted ordered obliged authorised authorized instructions ask invit"
         " urged approved",
     ),
@@ -236,10 +246,11 @@ CUES: tuple[Cue, ...] = (
         "verb_after",
         r"\b(?:is|are|was|were|has\s+been|have\s+been|be)\s+" + _ADV + r"(?:instructed|tasked"
         r"|mandated|charged|requested|commissioned|entrusted|asked|authori[sz]ed|urged|invited"
-        r"|encouraged|called\s+(?:up)?on)\s+(?:to|with)\s+",
+        r"|encouraged|called\s+(?:up)?on|directed|ordered|obliged"
+        r"|given\s+(?:the\s+|an\s+)?(?:instructions?|tasks?|mandate))\s+(?:to|with)\s+",
         0.85,
-        "instructed tasked mandated charged requested"
-        " commissioned entrusted asked authorised authorized urged invited encouraged called",
+        "instructed tasked mandated charged requested commissioned entrusted asked authorised"
+        " authorized urged invited encouraged called directed ordered obliged given",
     ),
     _cue(
         "document",
