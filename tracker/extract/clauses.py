@@ -39,6 +39,8 @@ _GOAL_NOUN = re.compile(
 )
 _THAT_SERIES = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)that\s+")
 _AND_TO = re.compile(r",?\s+and\s+(?P<verb>to)\s+(?=[a-z])")
+# "decided to act in consensus, to have open meetings, to meet quarterly": a series
+_COMMA_TO = re.compile(r",\s+(?P<verb>to)\s+(?P<word>[a-z]+)\b")
 # "..., strengthen cooperation" / "and jointly provide": a bare verb after a comma or "and".
 _BARE_VERB = re.compile(
     r"(?:,\s+(?:and\s+)?|\s+and\s+)(?P<verb>(?:(?:jointly|further|also|together)\s+)?"
@@ -104,8 +106,8 @@ def _valid(text: str, hit: Hit) -> bool:
             hit.text.lower().startswith(("ask", "invit")) and task and task[0].lower() in _VISITS
         )
     if family == "document":
-        if re.match(r"(?i)(?:agreed|decided|reached)", hit.text):
-            return True
+        if re.match(r"(?i)(?:agreed|decided|reached|launched|inaugurated|unveiled)", hit.text):
+            return True  # the launch cues check their object themselves
         window = (
             following[:8] if hit.text.lower().startswith(("resulted", "culminated")) else following
         )
@@ -193,6 +195,7 @@ def _infinitives(text: str, start: int, end: int, hit: Hit) -> Iterator[tuple[in
 def _next_actions(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
     """Where a further action of the same cue starts, in order."""
     found = [*_AND_TO.finditer(text, start, end), *_MARKED_ITEM.finditer(text, start, end)]
+    found += [m for m in _COMMA_TO.finditer(text, start, end) if m.group("word") in ALL_VERBS]
     for match in _BARE_VERB.finditer(text, start, end):
         if match.group("word").lower() in COORDINATED_VERBS and not _RELATIVE_WORD.search(
             text, start, match.start()

@@ -43,6 +43,7 @@ from tracker.extract.segment import LIST_MARKER, Sentence, iter_sentences
 from tracker.extract.vocab import (
     ACTION_VERBS,
     ANAPHORIC_OBJECT,
+    DESCRIPTIVE,
     FIRST_PERSON,
     HISTORY,
     KIND_VERBS,
@@ -372,6 +373,9 @@ def _finding(
     elif family == "scheduled":
         title = shorten(f"Hold {_noun_phrase(actor)} {drop_phrase(action, phrase)}")
         kind, parties = "event", None
+    elif family == "pledge":
+        title = shorten("Provide " + drop_phrase(action, phrase))
+        kind, parties = "deliver", subject_parties
     elif family == "interest":
         title = shorten("Explore " + drop_phrase(action, phrase))
         kind, parties = "explore", subject_parties
@@ -546,6 +550,8 @@ def _verb_after(
     verb = lemma(words[0]) if words else ""
     kind = KIND_VERBS.get(verb, "deliver")
     title = imperative(action, without=phrase)
+    if DESCRIPTIVE.match(action):
+        confidence -= 0.3  # "the committee will be chaired by": what it is, not a task
     if _MODAL_CUE.search(hit.text.lower()):
         named = bool(parties and parties.named)
         if verb in PREDICTIVE_VERBS and not named and not _EFFORT.match(action):

@@ -147,7 +147,12 @@ CUES: tuple[Cue, ...] = (
         0.9,
         "agreement decision understanding consensus",
     ),
-    _cue("that", r"\b(?:agreed|decided|resolved)\s+that\b", 0.85, "agreed decided resolved"),
+    _cue(
+        "that",
+        r"\b(?:agreed|decided|resolved|agrees|decides|resolves)\s+that\b",
+        0.85,
+        "agree decide resolve",
+    ),
     _cue(
         "verb_after",
         r"\b(?:agreed|decided)\s+(?:up)?on\s+the\s+(?:need|necessity)\s+to\s+(?=[a-z])",
@@ -244,7 +249,9 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "verb_after",
-        r"\b(?:is|are|was|were|has\s+been|have\s+been|be)\s+" + _ADV + r"(?:instructed|tasked"
+        r"\b(?:is|are|was|were|has\s+been|have\s+been|be)\s+"
+        + _ADV
+        + r"(?:(?:formed|established|set\s+up|created)\s+and\s+)?(?:instructed|tasked"
         r"|mandated|charged|requested|commissioned|entrusted|asked|authori[sz]ed|urged|invited"
         r"|encouraged|called\s+(?:up)?on|directed|ordered|obliged"
         r"|given\s+(?:the\s+|an\s+)?(?:instructions?|tasks?|mandate))\s+(?:to|with)\s+",
@@ -259,7 +266,24 @@ CUES: tuple[Cue, ...] = (
         "signed concluded initial adopted approved endorsed ratified",
     ),
     _cue("document", r"\b(?:resulted|culminated)\s+in\b", 0.85, "resulted culminated"),
-    _cue("document", r"\b(?:witnessed|saw)\s+the\s+signing\s+of\b", 0.85, "signing"),
+    _cue("document", r"\b(?:witnessed|saw|welcomed)\s+the\s+signing\s+of\b", 0.85, "signing"),
+    # "Both sides launched an Initiative on Critical Technologies": a new body or programme
+    _cue(
+        "document",
+        r"\b(?:launched|inaugurated|unveiled)\s+(?=(?:a|an|the)\s+(?:[\w’'.-]+\s+){0,6}?"
+        r"(?:[Ii]nitiative|[Dd]ialogue|[Mm]echanism|[Pp]artnership|[Ff]orum|[Ff]und|[Pp]rogram"
+        r"|[Pp]latform|[Tt]ask\s+[Ff]orce|[Ww]orking\s+[Gg]roup|[Cc]ouncil|[Cc]ommission)\b)",
+        0.8,
+        "launched inaugurated unveiled",
+    ),
+    # "announced an additional $9 million in humanitarian assistance": a pledge
+    _cue(
+        "pledge",
+        r"\b(?:announced|pledged|committed|offered)\s+(?:an?\s+)?(?:additional\s+|new\s+|further\s+)?"
+        r"(?=(?:[$€£¥]|US\$|USD\s|EUR\s)\s?\d)",
+        0.8,
+        "announced pledged committed offered",
+    ),
     _cue(
         "document_passive",
         r"\b(?:was|were|has\s+been|have\s+been)\s+(?:signed|concluded|initiall?ed|adopted"
@@ -285,6 +309,12 @@ PURPOSE_NOUNS = word_set("aim aims goal goals purpose objective objectives idea 
 PREDICTIVE_VERBS = word_set(
     """be become add contribute help give allow enable serve bring benefit boost remain carry
     lead mean need depend last grow increase rise fall open make"""
+)
+# Verbs after "will" that describe what something is, not what anyone does.
+DESCRIPTIVE = re.compile(
+    r"^\s*(?:consist|comprise|include|be\s+(?:co-?)?(?:chaired|headed|composed|comprised|made\s+up"
+    r"|led|staffed|attended|based|located))\b",
+    re.IGNORECASE,
 )
 # Participles after "will be" that describe a scheduled action (no agent needed).
 PASSIVE_ACTIONS = word_set(
@@ -344,7 +374,7 @@ DEFAULT_MONTHS: dict[str, int] = {
     "study": 6,
     "explore": 6,
     "establish": 6,
-    "event": 6,
+    "event": 3,
     "implement": 12,
     "continue": 12,
     "deliver": 12,

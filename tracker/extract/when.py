@@ -213,7 +213,8 @@ def _vague(match: re.Match[str], meeting: date) -> date:
 
 # "Soon" and its kin: a deadline only when the clause names no precise one.
 _VAGUE = re.compile(
-    r"\b(?:shortly|soon|promptly|without\s+delay|at\s+an\s+early\s+(?:date|time)|upcoming"
+    r"\b(?:shortly|soon|promptly|immediately|expeditiously|without\s+delay"
+    r"|at\s+an\s+early\s+(?:date|time)|upcoming"
     r"|in\s+the\s+(?:near\s+future|coming\s+(?:days|weeks|months))"
     r"|at\s+the\s+earliest\s+(?:opportunity|possible\s+date))\b",
     re.IGNORECASE,
@@ -324,7 +325,7 @@ class TimeExpression:
 # Every pattern needs a digit or one of these words: most clauses are skipped at this test.
 _MAYBE = re.compile(
     r"\d|year|month|week|day|quarter|half|spring|summer|autumn|fall|winter|short|soon|prompt"
-    r"|delay|early|earliest|near|coming|following|" + "|".join(_MONTH_NAMES),
+    r"|delay|early|earliest|near|coming|following|immediate|expeditious|" + "|".join(_MONTH_NAMES),
     re.IGNORECASE,
 )
 
