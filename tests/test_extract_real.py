@@ -353,3 +353,57 @@ def test_double_spaced_copies_and_abbreviations_keep_sentences_whole() -> None:
     quotes = [quote for quote, _ in _found(text, parties=["India", "United States"])]
     assert any("in Geneva on 7 November to develop practical steps" in q for q in quotes)
     assert not any(q.startswith(("Initiative", "Kumgang")) for q in quotes)
+
+
+def test_launches_pledges_series_and_that_clauses_of_two_sides() -> None:
+    sides = ["Chile", "Peru"]
+    cases = [
+        "Both sides launched an Initiative on Critical Technologies to facilitate cooperation.",
+        "The two leaders welcomed the signing of the Investment Incentive Agreement.",
+        "The Vice President also announced an additional $9 million in humanitarian assistance.",
+    ]
+    for text in cases:
+        assert len(_found(text, parties=sides)) == 1, text
+    series = "The committee decided to act by consensus, to have open meetings, to meet quarterly."
+    assert len(_found(series, parties=sides)) == 3
+    two = (
+        "The Chilean side decided that Deputy Minister Rojas will be its representative, and "
+        "the Peruvian side decided that Deputy Minister Soto will be its representative."
+    )
+    assert len(_found(two, parties=sides)) == 2
+
+
+def test_descriptions_demands_courtesy_and_negated_that_clauses_are_not_commitments() -> None:
+    cases = [
+        "The committee will be cochaired by the two ministers of trade.",
+        "The group will consist of representatives of the prosecutor's office and the police.",
+        "The Secretary made clear that Peru should release the detained citizens.",
+        "The Secretary said he looked forward to developing a close working relationship.",
+        "The two sides agreed that the importance of their relations has not and will not change.",
+    ]
+    for text in cases:
+        assert _found(text, parties=["Chile", "Peru"]) == [], text
+
+
+def test_work_towards_an_event_dated_elsewhere_is_due_by_that_event() -> None:
+    text = (
+        "The Prime Minister will visit Peru and hold the Summit Meeting in September 2022. "
+        "The ministers agreed to accelerate preparations for the coming summit. "
+        "Experts will convene before the next meeting to address the differences."
+    )
+    draft = extract(text, meeting_date=MEETING, parties=["Chile", "Peru"])
+    dues = {c.quote: c.due for c in draft.commitments}
+    prepare = next(q for q in dues if "accelerate preparations" in q)
+    assert dues[prepare] == date(2022, 9, 30)
+    experts = next(q for q in dues if "Experts will convene" in q)
+    assert dues[experts] == date(2022, 9, 30)
+
+
+def test_meetings_default_to_three_months_and_immediately_to_one() -> None:
+    draft = extract(
+        "The sides agreed to hold a ministerial meeting. They decided to set up immediately a "
+        "trade committee.",
+        meeting_date=MEETING,
+        parties=["Chile", "Peru"],
+    )
+    assert [c.due for c in draft.commitments] == [date(2022, 8, 10), date(2022, 6, 10)]

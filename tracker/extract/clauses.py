@@ -40,7 +40,7 @@ _GOAL_NOUN = re.compile(
 _THAT_SERIES = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)that\s+")
 _AND_TO = re.compile(r",?\s+and\s+(?P<verb>to)\s+(?=[a-z])")
 # "decided to act in consensus, to have open meetings, to meet quarterly": a series
-_COMMA_TO = re.compile(r",\s+(?P<verb>to)\s+(?P<word>[a-z]+)\b")
+_COMMA_TO = re.compile(r"[,;]\s+(?P<verb>to)\s+(?=(?P<word>[a-z]+)\b)")
 # "..., strengthen cooperation" / "and jointly provide": a bare verb after a comma or "and".
 _BARE_VERB = re.compile(
     r"(?:,\s+(?:and\s+)?|\s+and\s+)(?P<verb>(?:(?:jointly|further|also|together)\s+)?"
@@ -48,6 +48,7 @@ _BARE_VERB = re.compile(
 )
 # "(ii) fighting climate change": an inline item after a numbered one.
 _MARKED_ITEM = re.compile(r",?\s+(?:and\s+)?\((?:[ivx]{1,4}|[a-h]|\d{1,2})\)\s+(?P<verb>)(?=[a-z])")
+_NOT_A_VERB = _DETERMINERS | word_set("which whom what whose him them us me you date")
 _BACK_REFERENCE = word_set("it its them their this these those")
 _VISITS = word_set("visit attend come participate take join pay travel make speak address")
 
@@ -78,6 +79,16 @@ def cue_hits(text: str) -> list[Hit]:
             h.cue.family == "that" for h in accepted
         ):
             continue  # "agreed that X should ...": one commitment, the that-clause's
+        if (
+            hit.text[:4].lower() in ("will", "shal")
+            and accepted
+            and accepted[-1].cue.family == "that"
+            and not re.search(
+                r";|,\s+(?:and|but)\b|\bthat\b",
+                text[accepted[-1].end : hit.start],
+            )
+        ):
+            continue  # "agreed that A and B experts will convene": the that-clause's modal
         if _valid(text, hit):
             accepted.append(hit)
     return accepted
@@ -153,8 +164,11 @@ def clauses(text: str, hits: list[Hit]) -> Iterator[tuple[int, int, Hit]]:
         coordinators = list(COORDINATOR.finditer(gap))
         if that:
             coordinators = that
-        elif not coordinators or (_verb_of(nxt) == _verb_of(current) and ";" not in gap):
-            continue
+        elif not coordinators or (
+            _verb_of(nxt) == _verb_of(current) and ";" not in gap and nxt.cue.family != "that"
+        ):
+            continue  # "will build ... and will start": one action; but "A decided that ...,
+            # and B decided that ...": two
         split = coordinators[-1]
         spans.append((start, current.end + split.start(), current))
         start, current = current.end + split.end(), nxt
@@ -171,7 +185,7 @@ def _infinitives(text: str, start: int, end: int, hit: Hit) -> Iterator[tuple[in
     second action refers back to the first ("to create a group and to hold its meeting");
     likewise "agreed to hold a dialogue, strengthen cooperation and jointly provide ..." and
     "commit to work on: (i) ending ..., (ii) fighting ...", one commitment per action."""
-    if hit.cue.family != "verb_after":
+    if hit.cue.family not in ("verb_after", "that"):
         yield start, end, hit
         return
     for match in _next_actions(text, hit.end, end):
@@ -195,7 +209,7 @@ def _infinitives(text: str, start: int, end: int, hit: Hit) -> Iterator[tuple[in
 def _next_actions(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
     """Where a further action of the same cue starts, in order."""
     found = [*_AND_TO.finditer(text, start, end), *_MARKED_ITEM.finditer(text, start, end)]
-    found += [m for m in _COMMA_TO.finditer(text, start, end) if m.group("word") in ALL_VERBS]
+    found += [m for m in _COMMA_TO.finditer(text, start, end) if m.group("word") not in _NOT_A_VERB]
     for match in _BARE_VERB.finditer(text, start, end):
         if match.group("word").lower() in COORDINATED_VERBS and not _RELATIVE_WORD.search(
             text, start, match.start()

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import pairwise
 
@@ -55,7 +55,13 @@ from tracker.extract.vocab import (
     REPORTING,
     Cue,
 )
-from tracker.extract.when import TimeExpression, find_deadlines, mentions_past
+from tracker.extract.when import (
+    TimeExpression,
+    event_dates,
+    event_deadline,
+    find_deadlines,
+    mentions_past,
+)
 from tracker.extract.wording import (
     area_of,
     drop_phrase,
@@ -78,6 +84,19 @@ _URGENT = re.compile(r"\b(?:priority|urgent(?:ly)?|without\s+delay|immediately)\
 _GENERIC_AIM = re.compile(
     r"^(?:intensify|strengthen|deepen|develop|expand|promote|enhance|boost|step)\b.{0,40}"
     r"\b(?:cooperation|relations|ties|interaction|partnership|dialogue|contacts)\b",
+    re.IGNORECASE,
+)
+# What one looks forward to out of courtesy: meeting, welcoming, a good relationship.
+_COURTESY = re.compile(
+    r"^\s*(?:\w+ing\s+(?:a|an|the|their|our|his|her)\s+(?:\w+\s+){0,2}?(?:working\s+)?"
+    r"relationship|seeing|meeting\s+(?:him|her|you|them)"
+    r"|welcoming|hosting)\b",
+    re.IGNORECASE,
+)
+# Said before "should", these make it one side's demand or view of what others should do.
+_DEMAND = re.compile(
+    r"\b(?:made\s+(?:it\s+)?clear|insisted|demanded|called\s+(?:up)?on|urged|warned|believes?"
+    r"|expressed|said|stated|stressed|emphasi[sz]ed|underlined|noted|pointed\s+out)\b",
     re.IGNORECASE,
 )
 _MEETING_OF = re.compile(r"\b(?:meeting|session|round|sitting)\s+of\b", re.IGNORECASE)
@@ -127,6 +146,7 @@ class _Context:
     minutes: bool = False
     list_subject: str | None = None  # the subject of a list's header, while its items last
     list_agreed: bool = False  # the header agreed or decided something ("We have agreed to:")
+    events: dict[str, TimeExpression] = field(default_factory=dict)  # dated coming events
 
 
 def find_commitments(
@@ -134,7 +154,7 @@ def find_commitments(
 ) -> Iterator[Finding]:
     """Yield the commitments of `text` in order, one sentence at a time. `sides` are the
     meeting's parties (own side first), `area` the document's dominant area."""
-    context = _Context(meeting, sides, area, minutes=minutes)
+    context = _Context(meeting, sides, area, minutes=minutes, events=event_dates(text, meeting))
     pending: list[Finding] = []
     pending_paragraph = -1
     seen: set[str] = set()  # the sentences met so far, at most the size of the text
@@ -320,6 +340,8 @@ def _finding(
         return None  # a list's header ("agreed to take the following actions:"): items follow
     if cue_text.startswith("would") and not context.minutes:
         return None  # outside minutes "would" is a conditional, not a reported "will"
+    if cue_text.startswith("should") and _DEMAND.search(subject):
+        return None  # "made clear that Russia should release ...": a demand, not a commitment
     if HISTORY.search(subject + hit.text):
         return None
     if family.startswith("document") and (
@@ -327,7 +349,9 @@ def _finding(
         or mentions_past(subject, context.meeting)
     ):
         return None
-    deadline = next(iter(find_deadlines(clause, context.meeting)), None)
+    deadline = next(iter(find_deadlines(clause, context.meeting)), None) or event_deadline(
+        clause, context.events
+    )
     phrase = deadline.phrase if deadline else None
     actor, antecedent = actor_of(subject)
     subject_parties = (
@@ -380,6 +404,8 @@ def _finding(
         title = shorten("Explore " + drop_phrase(action, phrase))
         kind, parties = "explore", subject_parties
     elif family == "gerund":
+        if cue_text.startswith("look") and _COURTESY.match(action):
+            return None  # "looked forward to developing a close working relationship"
         title, kind, parties = imperative(action, without=phrase), _kind(action), subject_parties
     elif family == "noun":
         verb, kind = _noun_verb(cue_text)
@@ -610,6 +636,8 @@ def _that_clause(
         task = action[it_is.end() :]
         return imperative(task, without=phrase), _kind(task), parties
     modal = _THAT_MODAL.search(action)
+    if modal and NEGATION.search(action[modal.start() : modal.end() + 12]):
+        return None  # "agreed that the importance of the relations will not change"
     inner_subject = action[: modal.start()] if modal else ""
     inner = resolve_parties(inner_subject, context.sides) if inner_subject.strip() else None
     owner = inner if inner and inner.named else parties

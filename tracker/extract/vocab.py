@@ -387,7 +387,7 @@ KIND_VERBS: dict[str, str] = {
         "study": "consider study explore examine analyse analyze discuss review assess evaluate"
         " weigh look",
         "establish": "establish create set open launch introduce found form start develop define"
-        " design enter initiate",
+        " design enter initiate resume",
         "event": "hold host convene organise organize meet visit conduct",
         "continue": "continue maintain keep sustain",
         "implement": "implement execute fulfil fulfill carry ratify",

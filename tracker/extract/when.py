@@ -364,3 +364,47 @@ def resolve_phrase(phrase: str, meeting: date) -> date | None:
     """The deadline one phrase means ("in July" after a May meeting -> 31 July), or None."""
     found = time_expressions(phrase, meeting)
     return found[0].resolved if found else None
+
+
+# A coming event the text may date elsewhere: "preparations for the next Summit Meeting".
+_EVENT_NOUN = (
+    r"(?P<noun>summit|meeting|session|round|talks|visit|conference|consultations|dialogue"
+    r"|commission|forum)"
+)
+_NEXT_EVENT = re.compile(
+    r"\b(?:next|coming|upcoming|forthcoming|following)\s+(?:[\w’'+-]+\s+){0,3}?"
+    + _EVENT_NOUN
+    + r"s?\b",
+    re.IGNORECASE,
+)
+# Any mention of an event, dated right after it: "the Summit Meeting in September".
+_ANY_EVENT = re.compile(r"\b" + _EVENT_NOUN + r"s?\b", re.IGNORECASE)
+_EVENT_WINDOW = 60  # how far after the event's mention its date may be given
+
+
+def event_dates(text: str, meeting: date) -> dict[str, TimeExpression]:
+    """Dates the text gives for its coming events, by event noun: "the Summit Meeting in
+    September" -> {"meeting": September}. The first date after the meeting wins."""
+    events: dict[str, TimeExpression] = {}
+    for match in _ANY_EVENT.finditer(text):
+        window = text[match.end() : match.end() + _EVENT_WINDOW]
+        window = re.split(r"(?<=[.;!?])\s", window, maxsplit=1)[0]  # within its sentence
+        found = [e for e in time_expressions(window, meeting) if e.resolved > meeting]
+        found = [e for e in found if not _VAGUE.fullmatch(e.phrase)]
+        if not found:
+            continue
+        noun = match.group("noun").lower()
+        events.setdefault(noun if noun == "talks" else noun.rstrip("s"), found[0])
+    return events
+
+
+def event_deadline(clause: str, events: dict[str, TimeExpression]) -> TimeExpression | None:
+    """The date of the coming event a clause works towards ("to make preparations for the next
+    summit"), when the text dates that event elsewhere; None otherwise."""
+    if not events:
+        return None
+    match = _NEXT_EVENT.search(clause)
+    if match is None:
+        return None
+    noun = match.group("noun").lower()
+    return events.get(noun if noun == "talks" else noun.rstrip("s"))
