@@ -38,6 +38,7 @@ _GOAL_NOUN = re.compile(
     r"|\b(?:their|our|its|the|a)\s+(?:\w+\s+)?aim\s+to\s"
 )
 _THAT_SERIES = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)that\s+")
+_ASYNDETIC = re.compile(r"(?i)(?:agreed|decided|resolved|pledged|undertook|committed)\b")
 _AND_TO = re.compile(r",?\s+and\s+(?P<verb>to)\s+(?=[a-z])")
 # "decided to act in consensus, to have open meetings, to meet quarterly": a series
 _COMMA_TO = re.compile(r"[,;]\s+(?P<verb>to)\s+(?=(?P<word>[a-z]+)\b)")
@@ -164,6 +165,9 @@ def clauses(text: str, hits: list[Hit]) -> Iterator[tuple[int, int, Hit]]:
         coordinators = list(COORDINATOR.finditer(gap))
         if that:
             coordinators = that
+        elif not coordinators and _ASYNDETIC.match(nxt.text):
+            # "JPAC adopted Rules of Procedure, decided to act by consensus": a second verb
+            coordinators = list(re.finditer(r",\s*$", gap))
         elif not coordinators or (
             _verb_of(nxt) == _verb_of(current) and ";" not in gap and nxt.cue.family != "that"
         ):
