@@ -366,7 +366,7 @@ def test_launches_pledges_series_and_that_clauses_of_two_sides() -> None:
         assert len(_found(text, parties=sides)) == 1, text
     series = "The committee decided to act by consensus, to have open meetings, to meet quarterly."
     assert len(_found(series, parties=sides)) == 3
-    two_verbs = "The board adopted its rules of procedure, decided to meet in public."
+    two_verbs = "The board adopted its work programme, decided to meet in public."
     assert len(_found(two_verbs, parties=sides)) == 2
     two = (
         "The Chilean side decided that Deputy Minister Rojas will be its representative, and "
