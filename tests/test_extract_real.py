@@ -409,3 +409,31 @@ def test_meetings_default_to_three_months_and_immediately_to_one() -> None:
         parties=["Chile", "Peru"],
     )
     assert [c.due for c in draft.commitments] == [date(2022, 8, 10), date(2022, 6, 10)]
+
+
+# Fourth round: error classes of batch 4 (after its blind score).
+
+
+def test_motions_gerund_task_lists_and_assignments() -> None:
+    sides = ["Chile", "Peru"]
+    motion = "It was MOVED by Foy, seconded by Buchanan, to adopt Item A on the fire station study."
+    assert len(_found(motion, parties=sides)) == 1
+    tasks = (
+        "The Government is tasked with completing the laboratory building in 2023, developing a "
+        "roadmap for fisheries by 2030, and stimulating the deep processing of fish."
+    )
+    assert len(_found(tasks, parties=sides)) == 3
+    assigned = "The Ministry of Finance was assigned to ensure a gradual reduction of transfers."
+    [(_, owner)] = _found(assigned, parties=sides)
+    assert owner == "Ministry of Finance"
+    assert len(_found("Chile and Peru expect to open common markets.", parties=sides)) == 1
+
+
+def test_an_officer_of_a_body_and_countries_inside_longer_names() -> None:
+    [(_, owner)] = _found(
+        "Requests the Chairperson of the Commission to report on the situation.", parties=["AU"]
+    )
+    assert owner == "Chairperson of the Commission"
+    from tracker.extract.places import countries_in
+
+    assert countries_in("ASEAN members, Papua New Guinea, an observer") == ["Papua New Guinea"]

@@ -49,6 +49,11 @@ _BARE_VERB = re.compile(
 )
 # "(ii) fighting climate change": an inline item after a numbered one.
 _MARKED_ITEM = re.compile(r",?\s+(?:and\s+)?\((?:[ivx]{1,4}|[a-h]|\d{1,2})\)\s+(?P<verb>)(?=[a-z])")
+_GERUND_TASK = re.compile(r"\s*(?:\w+ly\s+)?[a-z]{3,}ing\b")
+_GERUND_ITEM = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?P<verb>)(?=(?P<word>[a-z]{3,}ing)\b)")
+_PREPOSITIONS_ING = word_set(
+    "including regarding concerning during according following notwithstanding"
+)
 _NOT_A_VERB = _DETERMINERS | word_set("which whom what whose him them us me you date")
 _BACK_REFERENCE = word_set("it its them their this these those")
 _VISITS = word_set("visit attend come participate take join pay travel make speak address")
@@ -214,6 +219,12 @@ def _next_actions(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
     """Where a further action of the same cue starts, in order."""
     found = [*_AND_TO.finditer(text, start, end), *_MARKED_ITEM.finditer(text, start, end)]
     found += [m for m in _COMMA_TO.finditer(text, start, end) if m.group("word") not in _NOT_A_VERB]
+    if _GERUND_TASK.match(text, start):  # "tasked with completing A, developing B and ..."
+        found += [
+            m
+            for m in _GERUND_ITEM.finditer(text, start, end)
+            if m.group("word") not in _PREPOSITIONS_ING
+        ]
     for match in _BARE_VERB.finditer(text, start, end):
         if match.group("word").lower() in COORDINATED_VERBS and not _RELATIVE_WORD.search(
             text, start, match.start()

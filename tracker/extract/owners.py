@@ -121,9 +121,25 @@ def find_bodies(text: str) -> list[str]:
         ):
             i += 1  # a bare common noun ("the government") or a bare title names no one
             continue
+        first = _officer_of(words, first)
         bodies.append(text[tokens[first][1] : tokens[last][2]])
         i = last + 1
     return bodies
+
+
+_OFFICERS = frozenset(
+    ("chairperson", "chairman", "chairwoman", "chair", "secretary-general", "head", "director")
+)
+
+
+def _officer_of(words: list[str], first: int) -> int:
+    """ "the Chairperson of the Commission": the officer, not the whole body, is named."""
+    j = first - 1
+    if j >= 0 and words[j] == "the":
+        j -= 1
+    if j >= 1 and words[j] == "of" and words[j - 1].lower() in _OFFICERS:
+        return j - 1
+    return first
 
 
 def _role(words: list[str], head: int, last: int) -> bool:

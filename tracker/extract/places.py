@@ -20,9 +20,10 @@ Chad/Chadian; Chile/Chilean; China/Chinese/PRC; Colombia/Colombian; Congo/Congol
 Costa Rica/Costa Rican; Croatia/Croatian; Cuba/Cuban; Cyprus/Cypriot; Czech Republic/Czechia/
 Czech; Denmark/Danish; Djibouti; Dominican Republic/Dominican; Ecuador/Ecuadorian;
 Egypt/Egyptian; El Salvador/Salvadoran; Eritrea/Eritrean; Estonia/Estonian; Eswatini;
-Ethiopia/Ethiopian; Fiji/Fijian; Finland/Finnish; France/French; Gabon/Gabonese;
+Equatorial Guinea; Ethiopia/Ethiopian; Fiji/Fijian; Finland/Finnish; France/French; Gabon/Gabonese;
 Gambia/Gambian; Georgia/Georgian; Germany/German; Ghana/Ghanaian; Greece/Greek;
-Guatemala/Guatemalan; Guinea/Guinean; Guyana/Guyanese; Haiti/Haitian; Honduras/Honduran;
+Guatemala/Guatemalan; Guinea-Bissau; Guinea/Guinean; Guyana/Guyanese; Haiti/Haitian;
+Honduras/Honduran;
 Hungary/Hungarian; Iceland/Icelandic; India/Indian; Indonesia/Indonesian; Iran/Iranian;
 Iraq/Iraqi; Ireland/Irish; Israel/Israeli; Italy/Italian; Jamaica/Jamaican; Japan/Japanese;
 Jordan/Jordanian; Kazakhstan/Kazakh/Kazakhstani; Kenya/Kenyan; Kuwait/Kuwaiti;
@@ -35,6 +36,7 @@ Myanmar/Burmese; Namibia/Namibian; Nepal/Nepalese/Nepali; Netherlands/Dutch; New
 Nicaragua/Nicaraguan; Niger; Nigeria/Nigerian; North Korea/DPRK/North Korean;
 North Macedonia/Macedonian;
 Norway/Norwegian; Oman/Omani; Pakistan/Pakistani; Palestine/Palestinian; Panama/Panamanian;
+Papua New Guinea;
 Paraguay/Paraguayan; Peru/Peruvian; Philippines/Philippine/Filipino; Poland/Polish;
 Portugal/Portuguese; Qatar/Qatari; Romania/Romanian; Russia/Russian/Russian Federation;
 Rwanda/Rwandan; Saudi Arabia/Saudi; Senegal/Senegalese; Serbia/Serbian; Seychelles;

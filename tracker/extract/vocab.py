@@ -190,6 +190,15 @@ CUES: tuple[Cue, ...] = (
         "will shall is_to are_to",
     ),
     _cue("verb_after", r"\b(?:should|would)\s+" + _ADV + r"(?=[a-z])", 0.6, "should would"),
+    # A council's motion: "it was MOVED by Foy, seconded by Buchanan, to adopt Item A"
+    _cue(
+        "verb_after",
+        r"\b(?:moved\s+(?:by\s+[^,.;]{1,60},\s*)?(?:(?:and\s+)?seconded\s+by\s+[^,.;]{1,60},?\s*)?"
+        r"|voted\s+(?:unanimously\s+)?|motion\s+)to\s+(?=[a-z])",
+        0.85,
+        "moved voted motion",
+    ),
+    _cue("verb_after", r"\bexpects?\s+to\s+(?=[a-z])", 0.65, "expect"),
     _cue(
         "verb_after",
         r"\b(?:are|is|am)\s+" + _ADV + r"(?:gearing\s+up|preparing|getting\s+ready|set|about"
@@ -253,11 +262,11 @@ CUES: tuple[Cue, ...] = (
         + _ADV
         + r"(?:(?:formed|established|set\s+up|created)\s+and\s+)?(?:instructed|tasked"
         r"|mandated|charged|requested|commissioned|entrusted|asked|authori[sz]ed|urged|invited"
-        r"|encouraged|called\s+(?:up)?on|directed|ordered|obliged"
+        r"|encouraged|called\s+(?:up)?on|directed|ordered|obliged|assigned"
         r"|given\s+(?:the\s+|an\s+)?(?:instructions?|tasks?|mandate))\s+(?:to|with)\s+",
         0.85,
         "instructed tasked mandated charged requested commissioned entrusted asked authorised"
-        " authorized urged invited encouraged called directed ordered obliged given",
+        " authorized urged invited encouraged called directed ordered obliged given assigned",
     ),
     _cue(
         "document",
