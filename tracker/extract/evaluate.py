@@ -153,6 +153,15 @@ def _overlaps(mine: list[tuple[int, int]], theirs: list[tuple[int, int]]) -> boo
     return any(overlap(a, b) >= MIN_OVERLAP for a in mine for b in theirs)
 
 
+def _known_parties() -> frozenset[str]:
+    """Countries and groups by every name they go by, normalised as `_party` leaves them."""
+    from tracker.extract.parties import GROUPS
+    from tracker.extract.places import country_names
+
+    names = {*country_names(), *GROUPS, *GROUPS.values()}
+    return frozenset(_party(name) for name in names) | frozenset(_ALIASES.values())
+
+
 def _party(name: str) -> str:
     name = " ".join(name.casefold().replace("’", "'").replace(".", " ").split())
     name = _PREFIX.sub("", name).strip(" ,;:'\"")
@@ -160,11 +169,18 @@ def _party(name: str) -> str:
     return _ALIASES.get(name, name)
 
 
+_KNOWN_PARTIES = _known_parties()
+
+
 def owner_parts(name: str) -> list[str]:
     """The parties an owner name stands for, normalised: "Governments of the U.S. and Japan"
     -> ["japan", "united states"]. A body's name is one party, "and" and all ("Ministry of
     Trade and Industry", "Transport ministers of Austria and Slovenia")."""
     lowered = _PREFIX.sub("", " ".join(name.casefold().split()))
+    parts = [part for part in _SPLIT.split(lowered) if part]
+    if len(parts) > 1 and all(_party(part) in _KNOWN_PARTIES for part in parts):
+        # "Visegrad Group and Republic of Korea": known parties, though one has an "of"
+        return sorted({_party(part) for part in parts})
     if re.match(_BODY, lowered) or " of " in lowered:
         return [_party(lowered)]
     return sorted({_party(part) for part in _SPLIT.split(lowered) if _party(part)})

@@ -91,3 +91,8 @@ def find_countries(text: str) -> Iterator[tuple[int, str]]:
 def countries_in(text: str) -> list[str]:
     """Distinct countries named in `text`, in order of first mention."""
     return list(dict.fromkeys(country for _, country in find_countries(text)))
+
+
+def country_names() -> list[str]:
+    """Every name and demonym the table knows, canonical names included."""
+    return [alias for aliases in _INDEX.values() for alias, _ in aliases]
