@@ -437,3 +437,27 @@ def test_an_officer_of_a_body_and_countries_inside_longer_names() -> None:
     from tracker.extract.places import countries_in
 
     assert countries_in("ASEAN members, Papua New Guinea, an observer") == ["Papua New Guinea"]
+
+
+# Fifth round: error classes of batch 5 (after its blind score).
+
+
+def test_minutes_tasks_of_people_by_first_name_with_any_verb() -> None:
+    text = "Minutes of the committee meeting\n\nDavid will lead the walk. Martin to get a speaker."
+    draft = extract(text, meeting_date=MEETING)
+    assert [c.owner for c in draft.commitments] == ["David", "Martin"]
+
+
+def test_more_forms_of_agreeing_establishing_and_committing() -> None:
+    sides = ["India", "Qatar"]
+    cases = [
+        "India and Qatar on Monday established a joint commission to review bilateral matters.",
+        "The six heads of state unanimously agree to continue pursuing close coordination.",
+        "The leaders welcomed the adoption of the Protocol on Government Procurement.",
+        "The leaders reiterated their commitments to avoid trade barriers within the bloc.",
+        "We commit ourselves to the development of a stronger relationship with the Union.",
+        "The leaders decided to assign the Joint Defence Council to take the necessary measures.",
+        "The ministers endorsed a number of unified rules on the integration of markets.",
+    ]
+    for text in cases:
+        assert len(_found(text, parties=sides)) == 1, text

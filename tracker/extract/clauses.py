@@ -111,7 +111,7 @@ def _valid(text: str, hit: Hit) -> bool:
         if re.match(r"(?:is|are)\s", hit.text) and _word_before(text, hit.start) in PURPOSE_NOUNS:
             return False  # "the aim is to ..."
         if _GOAL_NOUN.search(hit.text):  # "our commitment to keep ...", not "... to peace"
-            return bool(following) and following[0].lower() in ALL_VERBS
+            return bool(following) and _verb_like(following[0])
         return bool(following) and following[0].lower() not in _DETERMINERS
     if family == "instruct":
         found = instructee(text, hit)
@@ -123,7 +123,11 @@ def _valid(text: str, hit: Hit) -> bool:
             hit.text.lower().startswith(("ask", "invit")) and task and task[0].lower() in _VISITS
         )
     if family == "document":
-        if re.match(r"(?i)(?:agreed|decided|reached|launched|inaugurated|unveiled)", hit.text):
+        if re.match(
+            r"(?i)(?:agreed|decided|reached|launched|inaugurated|unveiled|established|set\s+up"
+            r"|created|formed)",
+            hit.text,
+        ):
             return True  # the launch cues check their object themselves
         window = (
             following[:8] if hit.text.lower().startswith(("resulted", "culminated")) else following
@@ -133,6 +137,29 @@ def _valid(text: str, hit: Hit) -> bool:
         before = re.findall(r"[\w’'-]+", text[max(0, hit.start - 200) : hit.start])[-14:]
         return any(word.lower() in DOCUMENT_NOUNS for word in before)
     return bool(following)
+
+
+# After "commitment to", a noun is an ideal ("to peace"), a verb a task ("to avoid barriers").
+_NOUN_ENDING = re.compile(r"(?:tion|sion|ment|ity|ness|ance|ence|ism|ship|cy|ty|ry|ing|al|ics)$")
+_IDEALS = word_set(
+    """peace security stability democracy dialogue cooperation freedom growth prosperity
+    justice law order trade unity sovereignty independence reform reforms values principles
+    rights diplomacy"""
+)
+
+
+def _verb_like(word: str) -> bool:
+    """True for a word that can start a task after "commitment to": a known verb, or a lowercase
+    word that is no determiner, no ideal and has no noun ending."""
+    lowered = word.lower()
+    if lowered in ALL_VERBS:
+        return True
+    return (
+        word.islower()
+        and lowered not in _DETERMINERS
+        and lowered not in _IDEALS
+        and not _NOUN_ENDING.search(lowered)
+    )
 
 
 def _word_before(text: str, position: int) -> str:

@@ -274,11 +274,17 @@ _ACTION_ITEM = re.compile(
 )
 
 
+_NOT_ACTION = frozenset(("be", "the", "a", "an", "date", "this", "that", "which", "do"))
+
+
 def _action_items(sentence: Sentence, context: _Context) -> Iterator[Finding]:
     """Minutes' actions: "PJM to provide a copy ...", "Action: secretariat to prepare ..."."""
     for match in _ACTION_ITEM.finditer(sentence.text):
         who = match.group("who")
-        if not _is_action_verb(match.group("verb")):
+        verb = match.group("verb")
+        # in minutes "David to collect keys" is a task whatever the verb; elsewhere the verb
+        # must be a known action ("Ukraine to join talks" is a headline, not a task)
+        if not (_is_action_verb(verb) or (context.minutes and verb not in _NOT_ACTION)):
             continue
         if not (who[:1].isupper() or context.minutes):
             continue
@@ -357,7 +363,7 @@ def _finding(
     subject_parties = (
         _pronoun_parties(actor, context)
         or resolve_parties(actor, context.sides, context.subject_parties)
-        or _agent(actor)
+        or _agent(actor, minutes=context.minutes)
     )
     confidence = hit.cue.weight
     action = text[hit.end : end]
@@ -462,6 +468,9 @@ _NOUN_VERBS = (
     ("planning", "Prepare", "prepare"),
     ("plan", "Prepare", "prepare"),
     ("commitment", "Work towards", "continue"),
+    ("development", "Develop", "establish"),
+    ("strengthening", "Strengthen", "deliver"),
+    ("implementation", "Implement", "implement"),
 )
 
 
@@ -515,7 +524,10 @@ _AGENT_NOUN = re.compile(
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,7}s?$")
 
 
-def _agent(actor: str) -> Parties | None:
+_FIRST_NAMES = re.compile(r"^[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z]+){0,2}$")
+
+
+def _agent(actor: str, *, minutes: bool = False) -> Parties | None:
     """The subject as written when it is someone who can act (a person by title, an acronym,
     a body by its common noun), though no vocabulary names it; None for anything else ("the
     charter", "these steps"), which only a prediction has as subject."""
@@ -525,6 +537,8 @@ def _agent(actor: str) -> Parties | None:
         return None
     if _AGENT_TITLE.match(bare + " ") or _ACRONYM.match(bare) or _AGENT_NOUN.search(bare):
         return Parties(_capitalised(bare), None, True)
+    if minutes and _FIRST_NAMES.match(bare):  # "David will lead the walk"
+        return Parties(bare, None, True)
     return None
 
 

@@ -61,11 +61,11 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "verb_after",
         r"\b(?:have\s+|has\s+)?(?:agreed|decided|resolved|undertook|undertaken|pledged|vowed"
-        r"|decides|agrees|resolves"
+        r"|decides|agrees|resolves|agree|decide"
         r"|promised|commit(?:s|ted)?(?:\s+(?:themselves|itself|ourselves))?"
         r"|agreed\s+(?:up)?on\s+(?:was|is))\s+" + _ADV + r"to\s+(?=[a-z])",
         0.9,
-        "agreed decided resolved undert pledged vowed promised commit decides agrees resolves",
+        "agree decide resolved undert pledged vowed promised commit resolves",
     ),
     _cue(
         "verb_after",
@@ -229,11 +229,13 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:(?:is|are|was|were|stands?)\s+" + _ADV + r"(?:ready|prepared|willing)"
         r"|offered|(?:expressed|confirmed|reaffirmed|affirmed|reiterated|restated|shared)\s+"
         r"(?:its\s+|their\s+|his\s+|her\s+|our\s+|a\s+|the\s+"
-        r"|(?:[A-Z][\w.-]*\s+){1,2}?[A-Z][\w-]*[’']s\s+)?(?:\w+\s+)?(?:readiness|commitment|determination"
+        r"|(?:[A-Z][\w.-]*\s+){1,2}?[A-Z][\w-]*[’']s\s+)?(?:\w+\s+)?(?:readiness|commitments?|obligations?"
+        r"|determination"
         r"|intention|objective|goal|resolve|willingness|desire|aim))\s+to\s+"
         r"(?=[a-z])",
         0.65,
-        "ready prepared willing offered readiness commitment determination intention objective goal"
+        "ready prepared willing offered readiness commitment obligation determination intention"
+        " objective goal"
         " resolve willingness desire aim",
     ),
     _cue(
@@ -249,11 +251,13 @@ CUES: tuple[Cue, ...] = (
         "instruct",
         r"\b(?:instructed|tasked|mandated|charged|directed|requested|requests|commissioned|entrusted"
         r"|ordered|obliged|authori[sz]ed|gave\s+(?:\w+\s+)?instructions?(?=\s+to\s)"
+        r"|assign(?:s|ed)?"
         r"|urged(?=\s+to\s)|approved\s+for(?=\s+(?:the\s+)?[A-Z])|ask(?:s|ed)?"
         r"|invit(?:es|ed|e))\b",
         0.9,
         "instructed tasked mandated charged directed request"
         " commissioned entrusted ordered obliged authorised authorized instructions ask invit"
+        " assign"
         " urged approved",
     ),
     _cue(
@@ -275,15 +279,29 @@ CUES: tuple[Cue, ...] = (
         "signed concluded initial adopted approved endorsed ratified",
     ),
     _cue("document", r"\b(?:resulted|culminated)\s+in\b", 0.85, "resulted culminated"),
-    _cue("document", r"\b(?:witnessed|saw|welcomed)\s+the\s+signing\s+of\b", 0.85, "signing"),
+    _cue(
+        "document",
+        r"\b(?:witnessed|saw|welcomed)\s+the\s+(?:signing|adoption|conclusion)\s+of\b",
+        0.85,
+        "signing adoption conclusion",
+    ),
+    # "we commit ourselves to the development of a stronger relationship"
+    _cue(
+        "noun",
+        r"\bcommit(?:s|ted)?\s+(?:ourselves|themselves|itself)\s+to\s+(?:the\s+)?"
+        r"(?:development|establishment|creation|strengthening|implementation)\s+of\s+",
+        0.75,
+        "commit",
+    ),
     # "Both sides launched an Initiative on Critical Technologies": a new body or programme
     _cue(
         "document",
-        r"\b(?:launched|inaugurated|unveiled)\s+(?=(?:a|an|the)\s+(?:[\w’'.-]+\s+){0,6}?"
+        r"\b(?:launched|inaugurated|unveiled|established|set\s+up|created|formed)\s+"
+        r"(?=(?:a|an|the)\s+(?:[\w’'.-]+\s+){0,6}?"
         r"(?:[Ii]nitiative|[Dd]ialogue|[Mm]echanism|[Pp]artnership|[Ff]orum|[Ff]und|[Pp]rogram"
         r"|[Pp]latform|[Tt]ask\s+[Ff]orce|[Ww]orking\s+[Gg]roup|[Cc]ouncil|[Cc]ommission)\b)",
         0.8,
-        "launched inaugurated unveiled",
+        "launched inaugurated unveiled established set_up created formed",
     ),
     # "announced an additional $9 million in humanitarian assistance": a pledge
     _cue(
@@ -306,7 +324,7 @@ CUES: tuple[Cue, ...] = (
 DOCUMENT_NOUNS = word_set(
     """agreement agreements memorandum memoranda memorandums protocol protocols programme
     programmes program programs plan plans roadmap roadmaps road treaty treaties convention
-    conventions contract contracts accord accords charter arrangement arrangements concept
+    conventions contract contracts accord accords charter arrangement arrangements concept rules
     strategy documents package bill bills regulation regulations guidelines law laws policy
     framework budget resolution resolutions proposal proposals approach recommendations
     amendment amendments code act declaration establishment terms schedule"""
