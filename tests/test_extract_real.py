@@ -461,3 +461,11 @@ def test_more_forms_of_agreeing_establishing_and_committing() -> None:
     ]
     for text in cases:
         assert len(_found(text, parties=sides)) == 1, text
+
+
+def test_a_capital_speaking_for_its_government_is_the_own_side() -> None:
+    text = (
+        "Foreign Minister Cho and his Japanese counterpart held talks in Lima, Seoul's foreign "
+        "ministry said Friday. They discussed bilateral ties and North Korean issues."
+    )
+    assert detect_parties(text, "Ministers meet")[:2] == ["South Korea", "Japan"]

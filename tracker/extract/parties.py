@@ -245,12 +245,29 @@ _US_PUBLISHER = re.compile(
 )
 
 
+# "Seoul's foreign ministry said": a capital speaking for its government names the own side.
+_CAPITALS = _table(
+    """South Korea: Seoul; Japan: Tokyo; China: Beijing; Russia: Moscow, Kremlin;
+    United States: Washington; India: New Delhi; Turkey: Ankara; Azerbaijan: Baku;
+    France: Paris; Germany: Berlin; United Kingdom: London; Iran: Tehran; Israel: Jerusalem;
+    Pakistan: Islamabad; Belarus: Minsk; Ukraine: Kyiv, Kiev; Kazakhstan: Astana;
+    Vietnam: Hanoi; Indonesia: Jakarta; Australia: Canberra; Canada: Ottawa; Brazil: Brasilia;
+    Egypt: Cairo; Saudi Arabia: Riyadh; North Korea: Pyongyang; Italy: Rome; Spain: Madrid"""
+)
+_CAPITAL_SPEAKS = re.compile(
+    r"\b(" + "|".join(re.escape(c) for c in _CAPITALS) + r")[’']s\s+(?:foreign\s+ministry"
+    r"|foreign\s+office|government|ministry|presidential\s+office|top\s+diplomat)"
+)
+
+
 def _publisher_side(head: str) -> str | None:
     """The White House, the State Department and the Pentagon speak for the United States even
-    where their readouts name no country ("The Secretary ...")."""
+    where their readouts name no country ("The Secretary ..."); "Seoul's foreign ministry said"
+    speaks for South Korea."""
     if _US_PUBLISHER.search(head[:400]):
         return "United States"
-    return None
+    capital = _CAPITAL_SPEAKS.search(head[:600])
+    return _CAPITALS[capital.group(1)] if capital else None
 
 
 def meeting_countries(text: str) -> list[str]:
