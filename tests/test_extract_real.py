@@ -469,3 +469,17 @@ def test_a_capital_speaking_for_its_government_is_the_own_side() -> None:
         "ministry said Friday. They discussed bilateral ties and North Korean issues."
     )
     assert detect_parties(text, "Ministers meet")[:2] == ["South Korea", "Japan"]
+
+
+def test_minutes_of_a_council_name_it_and_two_heads_of_one_side_are_that_side() -> None:
+    minutes = (
+        "ADJOURNED MEETING - BUDGET WRAP-UP The City Council met in session on this date. "
+        "It was MOVED by Foy, seconded by Buchanan, to adopt Item A."
+    )
+    assert detect_parties(minutes) == ["City Council"]
+    [(_, owner)] = _found(
+        "President Obama and Vice President Biden reaffirmed the United States’ commitment to "
+        "support the Iraqi people.",
+        parties=["United States", "Iraq"],
+    )
+    assert same_owner(owner, {"owner": "United States"})

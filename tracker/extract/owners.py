@@ -270,9 +270,12 @@ def resolve_parties(actor: str, sides: Sides, previous: Parties | None = None) -
     bodies = [_clean(body, countries) for body in find_bodies(actor)]
     if bodies:
         return Parties(bodies[0], bodies[1] if len(bodies) > 1 else None, True)
-    if (_COLLECTIVE.search(actor) or len(_HEAD.findall(actor)) >= 2) and not _named_pair(
-        actor, sides
-    ):
+    heads = len(_HEAD.findall(actor))
+    named_here = _named_parties(actor, sides)
+    if heads >= 2 and len(named_here) == 1 and not _COLLECTIVE.search(actor):
+        # "President Obama and Vice President Biden": two of one side, not both sides
+        return Parties(_party_owner(named_here[0]), None, False)
+    if (_COLLECTIVE.search(actor) or heads >= 2) and not _named_pair(actor, sides):
         return joint_parties(sides)
     named = _named_parties(actor, sides)
     if len(named) >= 2 and re.search(r"\band\b|,", actor):

@@ -194,7 +194,30 @@ def detect_parties(text: str, title: str | None = None) -> list[str]:
         parties += [k for k in ("North Korea", "South Korea") if k not in parties]
     if len(parties) <= 1 and not any(p in GROUPS.values() for p in parties):
         parties += [c for c in meeting_countries(head) if c not in parties][: 2 - len(parties)]
+    if not parties:  # no country at all: the minutes of a body ("The City Council met")
+        body = _meeting_body(head[:1500])
+        if body:
+            parties.append(body)
     return parties
+
+
+_LOCAL_COUNCIL = re.compile(
+    r"\b(?:(?:[A-Z][\w’'-]+\s+){0,2}(?:Parish|Town|City|County|District|Borough|Village"
+    r"|Municipal|Community)\s+Council)\b"
+)
+
+
+def _meeting_body(head: str) -> str | None:
+    """The body whose minutes these are, from the first lines: a local council anywhere near
+    the top, else a body named on one of the first lines ("Minutes Title: Executive Team")."""
+    council = _LOCAL_COUNCIL.search(head)
+    if council:
+        return re.sub(r"^(?:The|Minutes|Of)\s+", "", council.group())
+    for line in head.splitlines()[:6]:
+        body = title_body(line.strip())
+        if body:
+            return body
+    return None
 
 
 # Talks between the two Koreas name neither as a country.
