@@ -265,7 +265,11 @@ def resolve_parties(actor: str, sides: Sides, previous: Parties | None = None) -
     Obama", or "the President" alone: the own side, first of the parties); a collective
     subject ("we", "the two leaders") is all the parties."""
     countries = sides.countries
-    if len(sides.parties) >= 2 and _TWO_PRINCIPALS.match(actor) and not _named_pair(actor, sides):
+    if (
+        len(sides.parties) >= 2
+        and _TWO_PRINCIPALS.match(actor)
+        and not _named_parties(actor, sides)  # not "President Obama and Vice President Biden"
+    ):
         return joint_parties(sides)
     bodies = [_clean(body, countries) for body in find_bodies(actor)]
     if bodies:

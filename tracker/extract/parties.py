@@ -202,7 +202,7 @@ def detect_parties(text: str, title: str | None = None) -> list[str]:
 
 
 _LOCAL_COUNCIL = re.compile(
-    r"\b(?:(?:[A-Z][\w’'-]+\s+){0,2}(?:Parish|Town|City|County|District|Borough|Village"
+    r"\b(?:(?:(?!The\b)[A-Z][a-z][\w’'-]*\s+){0,2}(?:Parish|Town|City|County|District|Borough|Village"
     r"|Municipal|Community)\s+Council)\b"
 )
 

@@ -229,7 +229,7 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:(?:is|are|was|were|stands?)\s+" + _ADV + r"(?:ready|prepared|willing)"
         r"|offered|(?:expressed|confirmed|reaffirmed|affirmed|reiterated|restated|shared)\s+"
         r"(?:its\s+|their\s+|his\s+|her\s+|our\s+|a\s+|the\s+"
-        r"|(?:[A-Z][\w.-]*\s+){1,2}?[A-Z][\w-]*[’']s\s+)?(?:\w+\s+)?(?:readiness|commitments?|obligations?"
+        r"|(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,2}[A-Z][\w-]*[’'](?:s\b)?\s+)?(?:\w+\s+)?(?:readiness|commitments?|obligations?"
         r"|determination"
         r"|intention|objective|goal|resolve|willingness|desire|aim))\s+to\s+"
         r"(?=[a-z])",
