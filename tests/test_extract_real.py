@@ -483,3 +483,8 @@ def test_minutes_of_a_council_name_it_and_two_heads_of_one_side_are_that_side() 
         parties=["United States", "Iraq"],
     )
     assert same_owner(owner, {"owner": "United States"})
+
+
+def test_council_proceedings_are_minutes() -> None:
+    assert is_minutes("The City Council met in session on this date. It was MOVED by Foy, seconded")
+    assert not is_minutes("The two leaders met in Beijing and agreed to expand trade.")

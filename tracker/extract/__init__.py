@@ -49,7 +49,8 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _MINUTES = re.compile(
     r"(?im)^\W*(?:minutes\b|(?:members\s+)?present\s*:|apologies|attendees\s*:|in\s+attendance"
     r"|agenda\b|action\s*(?:points?)?\s*:|matters\s+arising|cabinet\s+(?:business|decisions))"
-    r"|\baction\s*:"
+    r"|\baction\s*:|\bseconded\s+by\b|\bcall\s+to\s+order\b|\broll\s+call\b"
+    r"|\b(?:council|committee|board)\s+members\s+present\b|\bmet\s+in\s+(?:regular\s+)?session\b"
 )
 _MINUTES_TITLE = re.compile(
     r"(?i)(?<!\d\s)(?<!\d)\b(?:minutes|meeting\s+summary|summary\s+record|decisions\s+adopted)\b"
