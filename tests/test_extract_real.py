@@ -488,3 +488,43 @@ def test_minutes_of_a_council_name_it_and_two_heads_of_one_side_are_that_side() 
 def test_council_proceedings_are_minutes() -> None:
     assert is_minutes("The City Council met in session on this date. It was MOVED by Foy, seconded")
     assert not is_minutes("The two leaders met in Beijing and agreed to expand trade.")
+
+
+# Sixth round: error classes of batches 6 and 7 (after their blind scores).
+
+
+def test_instruction_topics_in_gerund_lists_are_one_task_each() -> None:
+    text = (
+        "The instructions to the Government relate, in particular, to developing an incentive "
+        "system for officials; redistributing budget allocations among national projects; and "
+        "providing information support for the projects."
+    )
+    found = _found(text, parties=["Russia"])
+    assert len(found) == 3 and {owner for _, owner in found} == {"Government of Russia"}
+
+
+def test_reported_would_remaining_determined_renewed_pledges_and_agreeing_during() -> None:
+    sides = ["United Kingdom", "Australia"]
+    cases = [
+        "The Prime Minister said he would ask his adviser to travel to Australia next month.",
+        "We remain determined to pursue these policies for growth and employment.",
+        "The two countries renewed their pledge to seek economic and social integration.",
+        "The presidents determined that their energy ministries arrange a meeting with Venezuela.",
+        "The leaders agreed during their morning conversation to maintain close contact.",
+    ]
+    for text in cases:
+        assert len(_found(text, parties=sides)) == 1, text
+    # outside reported speech "would" stays a conditional
+    assert _found("Such a deal would help both economies.", parties=sides) == []
+
+
+def test_minutes_action_lists_and_people_by_title() -> None:
+    text = (
+        "Minutes of the committee meeting\n\nPresent: the chair and four members.\n\n"
+        "To follow up on the criteria for honorary members.\n\n"
+        "Follow up on improving the club's helmet lighting.\n\n"
+        "Mr Hutchinson agreed to write to the transit authority."
+    )
+    found = _found(text)
+    assert len(found) == 3
+    assert found[2][1] == "Mr Hutchinson"

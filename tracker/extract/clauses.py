@@ -50,7 +50,7 @@ _BARE_VERB = re.compile(
 # "(ii) fighting climate change": an inline item after a numbered one.
 _MARKED_ITEM = re.compile(r",?\s+(?:and\s+)?\((?:[ivx]{1,4}|[a-h]|\d{1,2})\)\s+(?P<verb>)(?=[a-z])")
 _GERUND_TASK = re.compile(r"\s*(?:\w+ly\s+)?[a-z]{3,}ing\b")
-_GERUND_ITEM = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?P<verb>)(?=(?P<word>[a-z]{3,}ing)\b)")
+_GERUND_ITEM = re.compile(r"(?:[,;]\s+(?:and\s+)?|\s+and\s+)(?P<verb>)(?=(?P<word>[a-z]{3,}ing)\b)")
 _PREPOSITIONS_ING = word_set(
     "including regarding concerning during according following notwithstanding"
 )
@@ -221,14 +221,16 @@ def _infinitives(text: str, start: int, end: int, hit: Hit) -> Iterator[tuple[in
     second action refers back to the first ("to create a group and to hold its meeting");
     likewise "agreed to hold a dialogue, strengthen cooperation and jointly provide ..." and
     "commit to work on: (i) ending ..., (ii) fighting ...", one commitment per action."""
-    if hit.cue.family not in ("verb_after", "that"):
+    if hit.cue.family not in ("verb_after", "that", "instruct_topic"):
         yield start, end, hit
         return
     for match in _next_actions(text, hit.end, end):
         first_action = text[hit.end : match.start()].split()
         second = text[match.end() : end].split()[:8]
-        has_verb = match.group("verb") == "to" or any(
-            lemma(w) in ALL_VERBS for w in text[hit.start : match.start()].split()
+        has_verb = (
+            match.group("verb") == "to"
+            or match.re is _GERUND_ITEM
+            or any(lemma(w) in ALL_VERBS for w in text[hit.start : match.start()].split())
         )  # "will shortly, and no later than May, sign": one action, said once
         if (
             len(first_action) >= 3

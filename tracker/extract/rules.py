@@ -42,6 +42,7 @@ from tracker.extract.owners import (
 from tracker.extract.segment import LIST_MARKER, Sentence, iter_sentences
 from tracker.extract.vocab import (
     ACTION_VERBS,
+    ALL_VERBS,
     ANAPHORIC_OBJECT,
     DESCRIPTIVE,
     FIRST_PERSON,
@@ -91,6 +92,12 @@ _COURTESY = re.compile(
     r"^\s*(?:\w+ing\s+(?:a|an|the|their|our|his|her)\s+(?:\w+\s+){0,2}?(?:working\s+)?"
     r"relationship|seeing|meeting\s+(?:him|her|you|them)"
     r"|welcoming|hosting)\b",
+    re.IGNORECASE,
+)
+# "The Prime Minister said he would ask ...": a reported "will".
+_SAID_WOULD = re.compile(
+    r"\b(?:said|told\s+\w+|added|announced|confirmed|promised)\s+(?:that\s+)?(?:he|she|they|it|we"
+    r"|the\s+\w+)\s*$",
     re.IGNORECASE,
 )
 # Said before "should", these make it one side's demand or view of what others should do.
@@ -274,6 +281,19 @@ _ACTION_ITEM = re.compile(
 )
 
 
+_BARE_ACTION = re.compile(
+    r"^\s*(?:To\s+(?P<verb>[a-z]{2,})|(?P<imperative>[A-Z][a-z]+)\s+(?:up\s+)?(?:on|with|to|the|a|an)\b)"
+)
+
+
+def _bare_action_verb(match: re.Match[str]) -> bool:
+    """ "To follow up": any verb but "be" and the like; "Follow up on": a known action verb
+    (a capitalised word before "on" is more often a heading than an order)."""
+    if match.group("verb"):
+        return match.group("verb") not in _NOT_ACTION
+    return match.group("imperative").lower() in ALL_VERBS  # the base form: not "Meeting with"
+
+
 _NOT_ACTION = frozenset(("be", "the", "a", "an", "date", "this", "that", "which", "do"))
 
 
@@ -320,6 +340,15 @@ def _sentence_findings(sentence: Sentence, context: _Context) -> Iterator[Findin
     if text.rstrip('”"’ ').endswith("?"):
         return
     hits = cue_hits(text)
+    bare = _BARE_ACTION.match(text) if not hits and context.minutes else None
+    if bare and _bare_action_verb(bare):
+        # minutes' action list: "To follow up on the criteria", "Follow up on the lighting"
+        start = bare.start("verb") if bare.group("verb") else bare.start("imperative")
+        hit = Hit(start, start, _ITEM_CUE, "")
+        finding = _finding(sentence, 0, len(text), hit, "", context)
+        if finding is not None:
+            yield replace(finding, cue="action")
+        return
     if not hits:
         yield from _action_items(sentence, context)
         return
@@ -344,7 +373,7 @@ def _finding(
         return None
     if _LEAD_IN.search(clause):
         return None  # a list's header ("agreed to take the following actions:"): items follow
-    if cue_text.startswith("would") and not context.minutes:
+    if cue_text.startswith("would") and not context.minutes and not _SAID_WOULD.search(subject):
         return None  # outside minutes "would" is a conditional, not a reported "will"
     if cue_text.startswith("should") and _DEMAND.search(subject):
         return None  # "made clear that Russia should release ...": a demand, not a commitment
@@ -361,7 +390,8 @@ def _finding(
     phrase = deadline.phrase if deadline else None
     actor, antecedent = actor_of(subject)
     subject_parties = (
-        _pronoun_parties(actor, context)
+        (_person(actor) if context.minutes else None)
+        or _pronoun_parties(actor, context)
         or resolve_parties(actor, context.sides, context.subject_parties)
         or _agent(actor, minutes=context.minutes)
     )
@@ -525,6 +555,17 @@ _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,7}s?$")
 
 
 _FIRST_NAMES = re.compile(r"^[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z]+){0,2}$")
+
+
+_PERSON = re.compile(
+    r"^\W*(?:Mr|Mrs|Ms|Dr|Cllr|Councillor|Prof)\.?\s+[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?\W*$"
+)
+
+
+def _person(actor: str) -> Parties | None:
+    """In minutes "Mr Hutchinson agreed to write" is his task, not the meeting's."""
+    name = " ".join(actor.split()).strip(" ,")
+    return Parties(name, None, True) if _PERSON.match(name) else None
 
 
 def _agent(actor: str, *, minutes: bool = False) -> Parties | None:

@@ -63,13 +63,19 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:have\s+|has\s+)?(?:agreed|decided|resolved|undertook|undertaken|pledged|vowed"
         r"|decides|agrees|resolves|agree|decide"
         r"|promised|commit(?:s|ted)?(?:\s+(?:themselves|itself|ourselves))?"
-        r"|agreed\s+(?:up)?on\s+(?:was|is))\s+" + _ADV + r"to\s+(?=[a-z])",
+        r"|agreed\s+(?:up)?on\s+(?:was|is))\s+"
+        + _ADV
+        # "agreed during their morning conversation to maintain close contact"
+        + r"(?:(?:during|at|in|after)\s+(?:the|their|its|this|today['’]s)\s+[\w\s-]{1,40}?\s+)?"
+        + r"to\s+(?=[a-z])",
         0.9,
         "agree decide resolved undert pledged vowed promised commit resolves",
     ),
     _cue(
         "verb_after",
-        r"\b(?:(?:is|are|was|were)\s+" + _ADV + r"(?:planning|expected|determined)"
+        r"\b(?:(?:is|are|was|were|remains?|remained)\s+"
+        + _ADV
+        + r"(?:planning|expected|determined)"
         r"|planned|plans|plan)\s+to\s+(?=[a-z])",
         0.75,
         "planned planning plan expected determined",
@@ -105,7 +111,8 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "instruct_topic",
         r"\b[Ii]nstructions\s+(?:for|to)\s+(?=the\s+[A-Z]|[A-Z])(?P<who>[^.;:]{3,160}?)\s*,?\s+"
-        r"(?:concerns?|have\s+to\s+do\s+with|deal\s+with|relate\s+to|include|cover)\s+",
+        r"(?:concerns?|ha(?:ve|s)\s+to\s+do\s+with|deals?\s+with|relates?,?\s+(?:in\s+particular,\s+)?to"
+        r"|includes?|covers?|involves?)\s+",
         0.85,
         "instructions",
     ),
@@ -149,9 +156,9 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "that",
-        r"\b(?:agreed|decided|resolved|agrees|decides|resolves)\s+that\b",
+        r"\b(?:agreed|decided|resolved|agrees|decides|resolves|determined)\s+that\b",
         0.85,
-        "agree decide resolve",
+        "agree decide resolve determined",
     ),
     _cue(
         "verb_after",
@@ -227,16 +234,16 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "verb_after",
         r"\b(?:(?:is|are|was|were|stands?)\s+" + _ADV + r"(?:ready|prepared|willing)"
-        r"|offered|(?:expressed|confirmed|reaffirmed|affirmed|reiterated|restated|shared)\s+"
+        r"|offered|(?:expressed|confirmed|reaffirmed|affirmed|reiterated|restated|shared|renewed)\s+"
         r"(?:its\s+|their\s+|his\s+|her\s+|our\s+|a\s+|the\s+"
-        r"|(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,2}[A-Z][\w-]*[’'](?:s\b)?\s+)?(?:\w+\s+)?(?:readiness|commitments?|obligations?"
+        r"|(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,2}[A-Z][\w-]*[’'](?:s\b)?\s+)?(?:\w+\s+)?(?:readiness|commitments?|obligations?|pledges?"
         r"|determination"
         r"|intention|objective|goal|resolve|willingness|desire|aim))\s+to\s+"
         r"(?=[a-z])",
         0.65,
         "ready prepared willing offered readiness commitment obligation determination intention"
         " objective goal"
-        " resolve willingness desire aim",
+        " resolve willingness desire aim pledge",
     ),
     _cue(
         "interest",
