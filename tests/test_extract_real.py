@@ -528,3 +528,15 @@ def test_minutes_action_lists_and_people_by_title() -> None:
     found = _found(text)
     assert len(found) == 3
     assert found[2][1] == "Mr Hutchinson"
+
+
+def test_headlines_suggestions_not_to_and_courtesy_are_not_commitments() -> None:
+    sides = ["South Korea", "United States"]
+    cases = [
+        "Moon, Trump Agree to Push for Summit as Scheduled",
+        "Suggested that committee members should organise more trips.",
+        "A decision was made to not hold a committee meeting in December.",
+        "The Prime Minister said he looked forward to working with the new President.",
+    ]
+    for text in cases:
+        assert _found(text, parties=sides) == [], text

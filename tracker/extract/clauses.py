@@ -253,6 +253,7 @@ def _next_actions(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
             m
             for m in _GERUND_ITEM.finditer(text, start, end)
             if m.group("word") not in _PREPOSITIONS_ING
+            and not text.startswith("taking into account", m.end())
         ]
     for match in _BARE_VERB.finditer(text, start, end):
         if match.group("word").lower() in COORDINATED_VERBS and not _RELATIVE_WORD.search(

@@ -90,7 +90,9 @@ _GENERIC_AIM = re.compile(
 # What one looks forward to out of courtesy: meeting, welcoming, a good relationship.
 _COURTESY = re.compile(
     r"^\s*(?:\w+ing\s+(?:a|an|the|their|our|his|her)\s+(?:\w+\s+){0,2}?(?:working\s+)?"
-    r"relationship|seeing|meeting\s+(?:him|her|you|them)"
+    r"relationship|seeing|meeting\s+(?:him|her|you|them)|working\s+(?:\w+ly\s+)?with\s+(?:him|her"
+    r"|them|you|(?:the\s+)?(?:new\s+)?(?:Prime\s+Minister|President|Chancellor|government"
+    r"|administration)\b)"
     r"|welcoming|hosting)\b",
     re.IGNORECASE,
 )
@@ -297,6 +299,17 @@ def _bare_action_verb(match: re.Match[str]) -> bool:
 _NOT_ACTION = frozenset(("be", "the", "a", "an", "date", "this", "that", "which", "do"))
 
 
+def _headline(text: str) -> bool:
+    """ "Moon, Trump Agree to Push for N. Korea Summit as Scheduled": a headline, which the
+    body repeats in full; most of its words are capitalised and it has no full stop."""
+    words = re.findall(r"[A-Za-z][\w’'-]*", text)
+    if len(words) < 5 or text.rstrip().endswith((".", ";", ":")):
+        return False
+    small = {"a", "an", "the", "of", "to", "for", "and", "in", "on", "at", "as", "with", "by"}
+    content = [w for w in words if w.lower() not in small]
+    return sum(w[0].isupper() for w in content) >= 0.8 * len(content)
+
+
 def _action_items(sentence: Sentence, context: _Context) -> Iterator[Finding]:
     """Minutes' actions: "PJM to provide a copy ...", "Action: secretariat to prepare ..."."""
     for match in _ACTION_ITEM.finditer(sentence.text):
@@ -337,7 +350,7 @@ def _merge(first: Finding, second: Finding) -> Finding:
 
 def _sentence_findings(sentence: Sentence, context: _Context) -> Iterator[Finding]:
     text = sentence.text
-    if text.rstrip('”"’ ').endswith("?"):
+    if text.rstrip('”"’ ').endswith("?") or _headline(text):
         return
     hits = cue_hits(text)
     bare = _BARE_ACTION.match(text) if not hits and context.minutes else None

@@ -364,12 +364,14 @@ PASSIVE_ACTIONS = word_set(
 NEGATION = re.compile(
     r"\b(?:will|shall)\s+(?:not|never)\b|\bwon't\b|\b(?:did|do|does)\s+not\s+agree"
     r"|\bfailed\s+to\b|\brefused\s+to\b|\bno\s+agreement\b"
-    r"|\b(?:has|have|had|do|does|did)\s+not\b|\bno\s+evidence\b|\bnot\s+(?:yet\s+)?(?:seen|found)\b",
+    r"|\b(?:has|have|had|do|does|did)\s+not\b|\bno\s+evidence\b|\bnot\s+(?:yet\s+)?(?:seen|found)\b"
+    r"|\bto\s+not\b",
     re.IGNORECASE,
 )
 # Said before the cue, these make the clause praise, an opinion or a recollection.
 OPINION = re.compile(
     r"\b(?:believes?|believed|convinced|confident|sure|certain|hopes?|hoped|thinks?|thought"
+    r"|suggested|suggests"
     r"|in\s+(?:my|our|his|her|their)\s+(?:view|opinion)|perhaps|probably)\b",
     re.IGNORECASE,
 )
