@@ -540,3 +540,12 @@ def test_headlines_suggestions_not_to_and_courtesy_are_not_commitments() -> None
     ]
     for text in cases:
         assert _found(text, parties=sides) == [], text
+
+
+def test_dotted_dates_are_day_first() -> None:
+    [candidate] = extract(
+        "The Cabinet decided to extend the scheme's period until 31.03.2023.",
+        meeting_date=MEETING,
+        parties=["Sri Lanka"],
+    ).commitments
+    assert candidate.due == date(2023, 3, 31)

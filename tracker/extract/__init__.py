@@ -51,6 +51,7 @@ _MINUTES = re.compile(
     r"|agenda\s*(?::|$)|action\s*(?:points?)?\s*:|matters\s+arising|cabinet\s+(?:business|decisions))"
     r"|\baction\s*:|\bseconded\s+by\b|\bcall\s+to\s+order\b|\broll\s+call\b"
     r"|\b(?:council|committee|board)\s+members\s+present\b|\bmet\s+in\s+(?:regular\s+)?session\b"
+    r"|\bcabinet\s+(?:decisions|approval\s+was\s+granted)\b"
 )
 _MINUTES_TITLE = re.compile(
     r"(?i)(?<!\d\s)(?<!\d)\b(?:minutes|meeting\s+summary|summary\s+record|decisions\s+adopted)\b"

@@ -443,6 +443,8 @@ def _finding(
             _capitalised(recipient), None, True
         )
         title, kind = shorten("Act on " + drop_phrase(action, phrase)), "deliver"
+        if re.match(r"\s*[a-z]{3,}ing\b", action):  # "concern developing a roadmap"
+            kind = _kind(action)
     elif family == "scheduled":
         title = shorten(f"Hold {_noun_phrase(actor)} {drop_phrase(action, phrase)}")
         kind, parties = "event", None

@@ -222,6 +222,8 @@ _VAGUE = re.compile(
 _Resolver = Callable[[re.Match[str], date], "date | None"]
 _PATTERNS: tuple[tuple[re.Pattern[str], _Resolver], ...] = (
     (re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mo>\d\d)-(?P<d>\d\d)\b"), _iso),
+    # "until 31.03.2019": day first, as wherever dots separate a date's numbers
+    (re.compile(r"\b(?P<d>\d{1,2})\.(?P<mo>\d{1,2})\.(?P<y>(?:19|20)\d\d)\b"), _iso),
     (re.compile(r"\b\d{1,2}\s*[–—-]\s*(?P<d>\d{1,2})\s+" + _M + r"(?:,?\s+" + _Y + ")?"), _day),
     (
         re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _M + r"(?:,?\s+" + _Y + ")?"),
