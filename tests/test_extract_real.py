@@ -549,3 +549,21 @@ def test_dotted_dates_are_day_first() -> None:
         parties=["Sri Lanka"],
     ).commitments
     assert candidate.due == date(2023, 3, 31)
+
+
+# Seventh round: error classes of batches 8 and 9 (after their blind scores).
+
+
+def test_action_item_lines_approvals_and_bodies_named_in_passing() -> None:
+    notes = (
+        "Notes of the call\n\nPresent: the committee.\n\n"
+        "Action item: Forward the letter concerning principles (Lise)\n\n"
+        "Provide input to the public comment forum by 22 December (all)\n\n"
+        "The committee met again. The committee thanked the chair."
+    )
+    found = _found(notes)
+    assert len(found) == 2 and {owner for _, owner in found} == {"Committee"}
+    approval = "The Cabinet gave approval for the divestment of the eight apartments."
+    assert len(_found(approval, parties=["Jamaica"])) == 1
+    title = "Retreat: President Buhari directs ministers to work in unison"
+    assert detect_parties(f"{title}\n\nPresident Buhari met his ministers.", title) == ["Nigeria"]

@@ -125,7 +125,7 @@ def _valid(text: str, hit: Hit) -> bool:
     if family == "document":
         if re.match(
             r"(?i)(?:agreed|decided|reached|launched|inaugurated|unveiled|established|set\s+up"
-            r"|created|formed)",
+            r"|created|formed|gave|granted|accorded)",
             hit.text,
         ):
             return True  # the launch cues check their object themselves

@@ -46,7 +46,12 @@ Sheinbaum, Peña Nieto; Indonesia: Jokowi, Widodo, Prabowo; Pakistan: Imran Khan
 Shehbaz Sharif, Nawaz Sharif; Vietnam: Nguyen Phu Trong; Singapore: Lee Hsien Loong,
 Lawrence Wong; Jordan: King Abdullah; Saudi Arabia: Mohammed bin Salman; Qatar: Tamim;
 United States: Kerry, Blinken, Pompeo, Tillerson, Rubio, Condoleezza Rice; China: Wang Yi;
-Russia: Lavrov; NATO: Stoltenberg
+Russia: Lavrov; NATO: Stoltenberg; Nigeria: Buhari, Tinubu, Obasanjo, Jonathan;
+South Africa: Ramaphosa, Zuma, Mbeki, Mandela; Kenya: Kenyatta, Ruto, Kibaki; Uganda: Museveni;
+Rwanda: Kagame; Ghana: Akufo-Addo, Mahama; Azerbaijan: Aliyev; Philippines: Marcos, Duterte;
+Malaysia: Anwar Ibrahim, Mahathir, Najib; Argentina: Milei, Macri, Kirchner; Chile: Boric,
+Piñera, Bachelet; Colombia: Petro, Santos; Iran: Rouhani, Raisi, Pezeshkian; Poland: Tusk,
+Duda; Hungary: Orbán, Orban; Spain: Sánchez, Sanchez, Rajoy; Netherlands: Rutte
 """
 _CUT_TOPIC = re.compile(
     r"\s+(?:on|regarding|concerning|about|in\s+support\s+of|following)\s+(?!the\s+(?:occasion|"
@@ -195,10 +200,30 @@ def detect_parties(text: str, title: str | None = None) -> list[str]:
     if len(parties) <= 1 and not any(p in GROUPS.values() for p in parties):
         parties += [c for c in meeting_countries(head) if c not in parties][: 2 - len(parties)]
     if not parties:  # no country at all: the minutes of a body ("The City Council met")
-        body = _meeting_body(head[:1500])
+        body = _meeting_body(head[:1500]) or _named_in_passing(head[:3000])
         if body:
             parties.append(body)
     return parties
+
+
+_COMMON_BODY = re.compile(
+    r"\b(?:the\s+)?(committee|board|council|cabinet|commission|working\s+group|task\s+force"
+    r"|steering\s+group|executive|trustees|senate|society|association|club)\b",
+    re.IGNORECASE,
+)
+
+
+def _named_in_passing(head: str) -> str | None:
+    """The body a text without names keeps referring to ("the committee"): better than "The
+    parties" as the owner of its tasks. The most frequent, capitalised: "Committee"."""
+    counts: dict[str, int] = {}
+    for match in _COMMON_BODY.finditer(head):
+        word = " ".join(match.group(1).lower().split())
+        counts[word] = counts.get(word, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda word: counts[word])
+    return best[:1].upper() + best[1:] if counts[best] >= 2 else None
 
 
 _LOCAL_COUNCIL = re.compile(

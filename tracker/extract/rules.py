@@ -284,7 +284,8 @@ _ACTION_ITEM = re.compile(
 
 
 _BARE_ACTION = re.compile(
-    r"^\s*(?:To\s+(?P<verb>[a-z]{2,})|(?P<imperative>[A-Z][a-z]+)\s+(?:up\s+)?(?:on|with|to|the|a|an)\b)"
+    r"^\s*(?:Action(?:\s+items?)?\s*:\s*)?(?:To\s+(?P<verb>[a-z]{2,})"
+    r"|(?P<imperative>[A-Z][a-z]+)\s+(?!of\b|and\b)\S)"
 )
 
 

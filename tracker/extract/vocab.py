@@ -286,6 +286,13 @@ CUES: tuple[Cue, ...] = (
         "signed concluded initial adopted approved endorsed ratified",
     ),
     _cue("document", r"\b(?:resulted|culminated)\s+in\b", 0.85, "resulted culminated"),
+    # "the Cabinet gave approval for the divestment of eight apartments"
+    _cue(
+        "document",
+        r"\b(?:gave|granted|accorded)\s+(?:its\s+|their\s+)?approval\s+(?:for|to)\b",
+        0.85,
+        "approval",
+    ),
     _cue(
         "document",
         r"\b(?:witnessed|saw|welcomed)\s+the\s+(?:signing|adoption|conclusion)\s+of\b",
@@ -443,7 +450,8 @@ ACTION_VERBS = word_set(
     simplify harmonise harmonize align integrate expedite accelerate reform design define
     produce organise organize schedule plan propose recommend respond return circulate
     enforce engage exchange monitor assist mobilise mobilize respect observe comply honour
-    honor abide end"""
+    honor abide end forward email obtain get collect book order purchase buy pay post print notify
+    remind chase follow attend participate raise approach"""
 )
 
 # Verbs that start a further action after a comma or "and" ("agreed to hold a dialogue,
