@@ -567,3 +567,13 @@ def test_action_item_lines_approvals_and_bodies_named_in_passing() -> None:
     assert len(_found(approval, parties=["Jamaica"])) == 1
     title = "Retreat: President Buhari directs ministers to work in unison"
     assert detect_parties(f"{title}\n\nPresident Buhari met his ministers.", title) == ["Nigeria"]
+
+
+def test_heads_of_state_and_ministers_of_both_sides_are_both_sides() -> None:
+    sides = ["Germany", "France"]
+    for text in (
+        "The two Heads of State and Government agreed to broaden the relations.",
+        "German Foreign Minister Weber and French Foreign Minister Blanc agreed to travel together.",
+    ):
+        [(_, owner)] = _found(text, parties=sides)
+        assert owner == "Germany and France", text

@@ -81,6 +81,8 @@ _COLLECTIVE = re.compile(
     r"|\bthe\s+north\s+and\s+the\s+south\b",  # "us", not "the US"
     re.IGNORECASE,
 )
+_HEADS_OF = re.compile(r"\bheads?\s+of\s+(?:state|government)(?:\s+and\s+government)?\b", re.I)
+_MINISTER_TITLE = re.compile(r"\b(?:minister|secretary)s?$", re.IGNORECASE)
 # "The Secretary and the Foreign Minister": two principals, one of each side.
 _PRINCIPAL = (
     r"(?:president|prime\s+minister|chancellor|premier|(?:foreign\s+|defen[cs]e\s+)?secretary"
@@ -271,7 +273,16 @@ def resolve_parties(actor: str, sides: Sides, previous: Parties | None = None) -
         and not _named_parties(actor, sides)  # not "President Obama and Vice President Biden"
     ):
         return joint_parties(sides)
+    if _HEADS_OF.search(actor) and not find_bodies(_HEADS_OF.sub("", actor)):
+        return joint_parties(sides)  # "the two Heads of State and Government"
     bodies = [_clean(body, countries) for body in find_bodies(actor)]
+    if len(bodies) >= 2 and all(_MINISTER_TITLE.search(body) for body in bodies):
+        # "German Foreign Minister X and French Foreign Minister Y": their countries together
+        named = _named_parties(actor, sides)
+        if len(named) >= 2:
+            if set(named) == set(sides.parties):
+                return joint_parties(sides)
+            return Parties(collective_name(named), None, False)
     if bodies:
         return Parties(bodies[0], bodies[1] if len(bodies) > 1 else None, True)
     heads = len(_HEAD.findall(actor))
