@@ -573,7 +573,7 @@ def test_heads_of_state_and_ministers_of_both_sides_are_both_sides() -> None:
     sides = ["Germany", "France"]
     for text in (
         "The two Heads of State and Government agreed to broaden the relations.",
-        "German Foreign Minister Weber and French Foreign Minister Blanc agreed to travel together.",
+        "German Foreign Minister Weber and French Foreign Minister Blanc agreed to travel soon.",
     ):
         [(_, owner)] = _found(text, parties=sides)
         assert owner == "Germany and France", text
