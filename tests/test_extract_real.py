@@ -577,3 +577,16 @@ def test_heads_of_state_and_ministers_of_both_sides_are_both_sides() -> None:
     ):
         [(_, owner)] = _found(text, parties=sides)
         assert owner == "Germany and France", text
+
+
+def test_every_corpus_text_extracts_without_error() -> None:
+    """Real texts the rules were never shown once crashed the clause splitter ("X agreed to A
+    decided to B" with nothing between the cues): every text of the corpus must go through."""
+    from pathlib import Path
+
+    corpus = Path(__file__).parent / "data" / "corpus"
+    texts = sorted(corpus.glob("*/*.txt"))
+    assert len(texts) >= 100
+    for path in texts:
+        extract(path.read_text(encoding="utf-8"), meeting_date=MEETING)
+    assert _found("The parties agreed to meet in June decided to sign the treaty.") is not None

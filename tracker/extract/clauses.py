@@ -200,11 +200,13 @@ def clauses(text: str, hits: list[Hit]) -> Iterator[tuple[int, int, Hit]]:
         elif not coordinators and _ASYNDETIC.match(nxt.text):
             # "JPAC adopted Rules of Procedure, decided to act by consensus": a second verb
             coordinators = list(re.finditer(r",\s*$", gap))
-        elif not coordinators or (
+        elif coordinators and (
             _verb_of(nxt) == _verb_of(current) and ";" not in gap and nxt.cue.family != "that"
         ):
             continue  # "will build ... and will start": one action; but "A decided that ...,
             # and B decided that ...": two
+        if not coordinators:
+            continue  # nothing joins the two cues: one clause
         split = coordinators[-1]
         spans.append((start, current.end + split.start(), current))
         start, current = current.end + split.end(), nxt
