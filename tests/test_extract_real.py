@@ -590,3 +590,28 @@ def test_every_corpus_text_extracts_without_error() -> None:
     for path in texts:
         extract(path.read_text(encoding="utf-8"), meeting_date=MEETING)
     assert _found("The parties agreed to meet in June decided to sign the treaty.") is not None
+
+
+# Eighth round: error classes of batches 10 and 11 (after their blind scores).
+
+
+def test_motions_proposals_and_procedure_in_minutes() -> None:
+    text = (
+        "Minutes of the trustees' meeting\n\nPresent: four trustees.\n\n"
+        "A motion was made by Gloria to send the revised budget to the town. "
+        "Gloria also to attend a workshop on historical records on March 19th. "
+        "Proposed and accepted that one book be given to Mr Boddy for his work. "
+        "Caroline made motion to accept document and corrections, Susan seconded. "
+        "Motion to adjourn was made by Gloria at 4:30pm."
+    )
+    quotes = [quote for quote, _ in _found(text)]
+    assert len(quotes) == 3, quotes
+    assert not any("adjourn" in q or "accept document" in q for q in quotes)
+
+
+def test_project_notes_are_minutes() -> None:
+    notes = (
+        "Project weekly meeting 15.03.2010\n\nReview project progress.\n\nCheck project finance."
+    )
+    assert is_minutes(notes)
+    assert len(_found(notes)) == 2

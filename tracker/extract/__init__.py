@@ -52,6 +52,8 @@ _MINUTES = re.compile(
     r"|\baction\s*:|\bseconded\s+by\b|\bcall\s+to\s+order\b|\broll\s+call\b"
     r"|\b(?:council|committee|board)\s+members\s+present\b|\bmet\s+in\s+(?:regular\s+)?session\b"
     r"|\bcabinet\s+(?:decisions|approval\s+was\s+granted)\b"
+    r"|(?m:^\W*(?:\w+\s+)?(?:weekly|monthly)\s+meeting\b)|\bnotes\s+(?:of|from)\s+(?:the\s+)?"
+    r"(?:\w+\s+)?(?:meeting|call)\b|\bthe\s+(?:PCC|committee|board|council)\s+met\b"
 )
 _MINUTES_TITLE = re.compile(
     r"(?i)(?<!\d\s)(?<!\d)\b(?:minutes|meeting\s+summary|summary\s+record|decisions\s+adopted)\b"

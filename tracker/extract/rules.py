@@ -279,7 +279,19 @@ def _item_findings(sentence: Sentence, context: _Context) -> Iterator[Finding]:
 _ACTION_ITEM = re.compile(
     r"(?:^|(?:(?<=\s)|^)\d{1,2}(?:\.\d{1,2})+\s+|\b(?:[Aa]ctions?|ACTIONS?)\s*[:\-–]\s*)"
     r"(?P<who>(?:[A-Z][\w.’'&/-]*|[a-z]+)(?:\s+(?:[A-Z][\w.’'&/-]*|and|of|the|&)){0,4})"
-    r"\s+to\s+(?:be\s+asked\s+to\s+)?(?P<verb>[a-z]+)\b"
+    r"(?:\s+also)?\s+to\s+(?:be\s+asked\s+to\s+)?(?P<verb>[a-z]+)\b"
+)
+
+
+# A motion about the meeting itself: approving its minutes or agenda, adjourning.
+def _is_motion(cue: str) -> bool:
+    return "motion" in cue or cue.startswith(("moved", "voted"))
+
+
+_PROCEDURAL = re.compile(
+    r"\b(?:adjourn\w*|(?:approve|accept|adopt|attach|attatch)\s+(?:the\s+)?(?:minutes|agenda"
+    r"|document|corrections|report\s+as\s+read)|table\s+the)\b",
+    re.IGNORECASE,
 )
 
 
@@ -389,6 +401,10 @@ def _finding(
         return None  # a list's header ("agreed to take the following actions:"): items follow
     if cue_text.startswith("would") and not context.minutes and not _SAID_WOULD.search(subject):
         return None  # outside minutes "would" is a conditional, not a reported "will"
+    if _is_motion(cue_text) and (
+        _PROCEDURAL.search(text[hit.end : hit.end + 60]) or _PROCEDURAL.search(text[: hit.start])
+    ):
+        return None  # "Motion to adjourn", "made motion to accept document": procedure
     if cue_text.startswith("should") and _DEMAND.search(subject):
         return None  # "made clear that Russia should release ...": a demand, not a commitment
     if HISTORY.search(subject + hit.text):

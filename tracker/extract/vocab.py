@@ -156,9 +156,10 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "that",
-        r"\b(?:agreed|decided|resolved|agrees|decides|resolves|determined)\s+that\b",
+        r"\b(?:agreed|decided|resolved|agrees|decides|resolves|determined"
+        r"|(?:proposed|moved)\s+and\s+(?:accepted|agreed|carried))\s+that\b",
         0.85,
-        "agree decide resolve determined",
+        "agree decide resolve determined proposed moved",
     ),
     _cue(
         "verb_after",
@@ -201,7 +202,8 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "verb_after",
         r"\b(?:moved\s+(?:by\s+[^,.;]{1,60},\s*)?(?:(?:and\s+)?seconded\s+by\s+[^,.;]{1,60},?\s*)?"
-        r"|voted\s+(?:unanimously\s+)?|motion\s+)to\s+(?=[a-z])",
+        r"|voted\s+(?:unanimously\s+)?|motion\s+(?:was\s+)?(?:(?:made|moved)\s+by\s+[^,.;]{1,40}?\s+)?)"
+        r"to\s+(?=[a-z])",
         0.85,
         "moved voted motion",
     ),
