@@ -615,3 +615,21 @@ def test_project_notes_are_minutes() -> None:
     )
     assert is_minutes(notes)
     assert len(_found(notes)) == 2
+
+
+def test_regional_bodies_agreeing_for_and_dated_first_person_promises() -> None:
+    title = "ECOWAS Summit ends in Abuja"
+    text = (
+        f"{title}\n\nECOWAS leaders met in Abuja. ECOWAS resolved to hold an extraordinary summit."
+    )
+    assert detect_parties(text, title)[:1] == ["ECOWAS"]
+    sides = ["Indonesia", "Malaysia"]
+    cases = [
+        "They agreed for talks to take place between our teams.",
+        "The two ministers agreed on the urgency of taking concrete measures on the border.",
+        "The Conference reaffirmed its decision to intensify the twin track process.",
+        "Technical teams will discuss the border crossing agreement.",
+        "“We will finalize the border crossing agreement in two months,” the minister said.",
+    ]
+    for text in cases:
+        assert len(_found(text, parties=sides)) == 1, text

@@ -29,7 +29,8 @@ Shanghai Cooperation Organization; African Union/AU; United Nations/UN; OSCE; Qu
 Commonwealth of Independent States/CIS; Eurasian Economic Union/EAEU; OECD; CELAC;
 Gulf Cooperation Council/GCC; Union State; Pacific Islands Forum; CARICOM; Mercosur;
 League of Arab States/Arab League; Nordic Council; Visegrad Group; Council of Europe;
-E3+3/P5+1/EU3+3
+E3+3/P5+1/EU3+3; ECOWAS/Economic Community of West African States; SADC/Southern African
+Development Community; East African Community/EAC; COMESA; IGAD
 """
 # Leaders whose name alone stands for their country in a readout's opening.
 _LEADERS = """

@@ -489,8 +489,8 @@ def _finding(
     named = bool(parties and parties.named)
     if sentence.in_speech(hit.start):
         confidence -= 0.2
-        if FIRST_PERSON.match(actor.lstrip('“"« ')):
-            confidence -= 0.3
+        if FIRST_PERSON.match(actor.lstrip('“"« ')) and deadline is None:
+            confidence -= 0.3  # rhetoric, unless it names a time ("We will finalize it in May")
     if OPINION.search(subject) or PRAISE.search(subject):
         confidence -= 0.4
     elif REPORTING.search(subject) and not sentence.speech:
@@ -579,7 +579,8 @@ _AGENT_TITLE = re.compile(
 )
 _AGENT_NOUN = re.compile(
     r"\b(?:committee|commission|council|group|team|task\s+force|secretariat|staff|officials"
-    r"|experts|delegations?|board|panel|forum|clerk|working\s+party|subcommittee|sub-group"
+    r"|experts|delegations?|boards?|panel|forum|clerk|working\s+party|subcommittee|sub-group"
+    r"|teams|groups|committees|commissions"
     r"|negotiators|ministers|councillors|members|officers)$",
     re.IGNORECASE,
 )

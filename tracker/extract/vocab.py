@@ -163,9 +163,11 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "verb_after",
-        r"\b(?:agreed|decided)\s+(?:up)?on\s+the\s+(?:need|necessity)\s+to\s+(?=[a-z])",
+        r"\b(?:agreed|decided)\s+(?:up)?on\s+the\s+(?:need|necessity|urgency)\s+(?:to|of)\s+(?=[a-z])"
+        # "agreed for talks to take place between our teams"
+        r"|\bagreed\s+for\s+(?:[\w-]+\s+){1,4}?to\s+(?=[a-z])",
         0.75,
-        "need necessity",
+        "need necessity urgency agreed_for",
     ),
     _cue("that", r"\b(?:further\s+)?(?:requests?|requested)\s+that\b", 0.75, "request"),
     _cue("that", r"\brecommended\s+that\b", 0.75, "recommended"),
@@ -238,14 +240,14 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:(?:is|are|was|were|stands?)\s+" + _ADV + r"(?:ready|prepared|willing)"
         r"|offered|(?:expressed|confirmed|reaffirmed|affirmed|reiterated|restated|shared|renewed)\s+"
         r"(?:its\s+|their\s+|his\s+|her\s+|our\s+|a\s+|the\s+"
-        r"|(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,2}[A-Z][\w-]*[’'](?:s\b)?\s+)?(?:\w+\s+)?(?:readiness|commitments?|obligations?|pledges?"
+        r"|(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,2}[A-Z][\w-]*[’'](?:s\b)?\s+)?(?:\w+\s+)?(?:readiness|commitments?|obligations?|pledges?|decision"
         r"|determination"
         r"|intention|objective|goal|resolve|willingness|desire|aim))\s+to\s+"
         r"(?=[a-z])",
         0.65,
         "ready prepared willing offered readiness commitment obligation determination intention"
         " objective goal"
-        " resolve willingness desire aim pledge",
+        " resolve willingness desire aim pledge decision",
     ),
     _cue(
         "interest",
