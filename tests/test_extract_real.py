@@ -633,3 +633,15 @@ def test_regional_bodies_agreeing_for_and_dated_first_person_promises() -> None:
     ]
     for text in cases:
         assert len(_found(text, parties=sides)) == 1, text
+
+
+def test_impersonal_orders_after_instructions_go_to_the_government() -> None:
+    text = (
+        "Khokims of all levels were instructed to organize road cleaning works. It was "
+        "emphasized that the issues of the population should be solved quickly."
+    )
+    found = _found(text, parties=["Uzbekistan"])
+    assert len(found) == 2
+    assert found[1][1] == "Government of Uzbekistan"
+    # without instructions, "X emphasized that Y should" stays a view
+    assert _found("It was emphasized that the issues should be solved.", parties=["Peru"]) == []

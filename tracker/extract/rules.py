@@ -96,6 +96,7 @@ _COURTESY = re.compile(
     r"|welcoming|hosting)\b",
     re.IGNORECASE,
 )
+_ORDERED = re.compile(r"instruct|tasked|assigned|directed|ordered|charged")
 # "The Prime Minister said he would ask ...": a reported "will".
 _SAID_WOULD = re.compile(
     r"\b(?:said|told\s+\w+|added|announced|confirmed|promised)\s+(?:that\s+)?(?:he|she|they|it|we"
@@ -156,6 +157,7 @@ class _Context:
     list_subject: str | None = None  # the subject of a list's header, while its items last
     list_agreed: bool = False  # the header agreed or decided something ("We have agreed to:")
     events: dict[str, TimeExpression] = field(default_factory=dict)  # dated coming events
+    instructions: bool = False  # someone has given instructions: "X should be done" is one
 
 
 def find_commitments(
@@ -405,7 +407,7 @@ def _finding(
         _PROCEDURAL.search(text[hit.end : hit.end + 60]) or _PROCEDURAL.search(text[: hit.start])
     ):
         return None  # "Motion to adjourn", "made motion to accept document": procedure
-    if cue_text.startswith("should") and _DEMAND.search(subject):
+    if cue_text.startswith("should") and _DEMAND.search(subject) and not context.instructions:
         return None  # "made clear that Russia should release ...": a demand, not a commitment
     if HISTORY.search(subject + hit.text):
         return None
@@ -479,13 +481,25 @@ def _finding(
         verb, kind = _noun_verb(cue_text)
         title, parties = noun_title(verb, action, without=phrase), subject_parties
     else:
+        ordered = (
+            context.instructions
+            and subject_parties is None
+            and cue_text.startswith(("should", "must"))
+            and action.startswith("be ")
+        )
+        if ordered:  # "the issues of the population should be solved quickly", in instructions
+            subject_parties = _instructor_government(None, context.sides)
         title, kind, confidence, passive = _verb_after(
             hit, action, actor, phrase, subject_parties, antecedent
         )
         # "A committee will be established": the subject is what is acted on, not who acts,
         # except the body whose meeting will be held.
         parties = None if passive and not _MEETING_OF.search(actor) else subject_parties
+        if ordered:
+            parties = subject_parties
 
+    if family in ("instruct", "instruct_topic") or _ORDERED.search(cue_text):
+        context.instructions = True
     named = bool(parties and parties.named)
     if sentence.in_speech(hit.start):
         confidence -= 0.2
