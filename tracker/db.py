@@ -166,10 +166,23 @@ def duplicate_is_conflict(message: str) -> Iterator[None]:
 class Database:
     """One handle per command invocation: an engine, read and write transactions."""
 
-    def __init__(self, url: str, *, pool_size: int | None = None) -> None:
+    def __init__(
+        self, url: str, *, pool_size: int | None = None, plain_reads: bool = False
+    ) -> None:
+        """`plain_reads`: on PostgreSQL, `read` and `lookup` run their statements outside any
+        transaction (a server's pages). psycopg forgets its prepared statements on every
+        ROLLBACK, and one ends each read transaction: outside them, the queries a server
+        repeats are prepared once per connection, which saves their parsing and planning (as
+        much PostgreSQL time as running them, for a board page). Under READ COMMITTED each
+        statement reads its own snapshot either way (but a server-side cursor needs a
+        transaction: `connect`). SQLite keeps its read transactions (there, one snapshot for
+        all)."""
         self.url = normalize_database_url(url)
         self.engine = create_engine(self.url, pool_size=pool_size)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
+        self._read_engine = self.engine
+        if plain_reads and self.engine.dialect.name == "postgresql":
+            self._read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._checked = False
 
     @property
@@ -227,11 +240,23 @@ class Database:
             yield conn
 
     @contextmanager
+    def lookup(self) -> Iterator[sa.Connection]:
+        """A connection for reads that need no ORM: outside any transaction where reads are
+        plain (`plain_reads`: no BEGIN and COMMIT to wait for either), else in one."""
+        self.require_schema()
+        with self._read_engine.connect() as conn:
+            if self._read_engine is self.engine:
+                with conn.begin():
+                    yield conn
+            else:
+                yield conn
+
+    @contextmanager
     def read(self) -> Iterator[Session]:
         from sqlmodel import Session
 
         self.require_schema()
-        with Session(self.engine, expire_on_commit=False) as session:
+        with Session(self._read_engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager

@@ -112,12 +112,17 @@ def authenticate(session: Session, name: str, password: str) -> Account | None:
     return account
 
 
+_ACCOUNT = Account.__table__  # type: ignore[attr-defined]
+# Built once: it runs on every request of a signed-in page.
+_SESSION_ACCOUNT = sa.select(
+    _ACCOUNT.c.id, _ACCOUNT.c.name, _ACCOUNT.c.role, _ACCOUNT.c.session_epoch
+).where(_ACCOUNT.c.id == sa.bindparam("id"))
+
+
 def session_account(conn: sa.Connection, account_id: int) -> sa.Row[Any] | None:
     """(id, name, role, session_epoch) of an account, read on every signed-in request: a plain
     query, no ORM."""
-    table = Account.__table__  # type: ignore[attr-defined]
-    query = sa.select(table.c.id, table.c.name, table.c.role, table.c.session_epoch)
-    return conn.execute(query.where(table.c.id == account_id)).first()
+    return conn.execute(_SESSION_ACCOUNT, {"id": account_id}).first()
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from tracker.errors import NotFound
-from tracker.models import Commitment, Meeting, Owner
+from tracker.models import Commitment, Event, Meeting, Owner
 from tracker.vocabulary import ACTIVE_STATUSES
 
 
@@ -102,3 +103,52 @@ def revoke_links(session: Session, owner_id: int) -> Owner:
     owner.link_epoch += 1
     session.add(owner)
     return owner
+
+
+@dataclass(frozen=True)
+class CommitmentPage:
+    """What a commitment's page shows: the commitment as it stood at the end of a day, its
+    history up to then (oldest first: rows of `event`), its meeting (slug, title, date), its
+    owner's id and any proposal to close it waiting (as it is now)."""
+
+    view: Any
+    events: list[Any]
+    meeting: Any | None
+    owner_id: int
+    proposal: dict[str, Any] | None
+
+
+def commitment_page(conn: sa.Connection, commitment_id: int, *, as_of: date) -> CommitmentPage:
+    """Read with plain queries over the tables, no ORM objects (a browser opens the page
+    after every note it writes); NotFound for an id that never was or did not exist yet on
+    `as_of`."""
+    from tracker.services.listing import commitment_view
+    from tracker.services.views import end_of_day
+
+    c, e, m = Commitment.__table__, Event.__table__, Meeting.__table__  # type: ignore[attr-defined]
+    row = None
+    if 0 < commitment_id < 2**31:  # ids are 32-bit on PostgreSQL
+        query = sa.select(c.c.owner_id, c.c.meeting_id, c.c.proposal).where(c.c.id == commitment_id)
+        row = conn.execute(query).first()
+    if row is None:
+        raise NotFound(f"no commitment #{commitment_id}")
+    view = commitment_view(conn, commitment_id, as_of=as_of)
+    if view is None:
+        raise NotFound(f"#{commitment_id} did not exist yet on {as_of.isoformat()}")
+    shown = ("at", "actor", "channel", "kind", "field", "old_value", "new_value", "text")
+    history = (
+        sa.select(*(e.c[name] for name in shown))
+        .where(e.c.commitment_id == commitment_id, e.c.at < end_of_day(as_of))
+        .order_by(e.c.at, e.c.id)
+    )
+    meeting = None
+    if row.meeting_id is not None:
+        meeting_query = sa.select(m.c.slug, m.c.title, m.c.date).where(m.c.id == row.meeting_id)
+        meeting = conn.execute(meeting_query).first()
+    return CommitmentPage(
+        view=view,
+        events=list(conn.execute(history)),
+        meeting=meeting,
+        owner_id=row.owner_id,
+        proposal=row.proposal,
+    )

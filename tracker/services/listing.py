@@ -21,7 +21,8 @@ from tracker.services.views import (
     commitments_json,
     fetch_commitments,
     listed,
-    page_of,
+    needs_order,
+    order_lasts_past_notes,
 )
 
 
@@ -63,22 +64,10 @@ def list_commitments(
     return listed(conn, as_of=as_of, filters=filters_for(conn, **criteria), order=order)
 
 
-def board_page(
-    conn: sa.Connection,
-    *,
-    as_of: date,
-    order: str = Order.DUE,
-    limit: int,
-    offset: int = 0,
-    total: int | None = None,
-    **criteria: Any,
-) -> tuple[list[Any], int]:
-    """One page of `list_commitments` and how many there are in all (`total`: as last
-    counted, see `views.page_of`)."""
-    filters = filters_for(conn, **criteria)
-    return page_of(
-        conn, as_of=as_of, filters=filters, order=order, limit=limit, offset=offset, total=total
-    )
+def keeps_order(order: str, offset: int, filters: Filters) -> bool:
+    """Whether a board page is cut from the whole listing's order (`views.order_of`), and that
+    order is one a note cannot change: the web view may then keep it across notes."""
+    return needs_order(order, offset) and order_lasts_past_notes(order, filters.search)
 
 
 @dataclass(frozen=True)
@@ -95,14 +84,14 @@ class Summary:
     dropped: int = 0
 
 
-def board_summary(conn: sa.Connection, *, as_of: date, **criteria: Any) -> Summary:
-    """The figures over the page of `board_page` for the same criteria (one grouped query)."""
+def board_summary(conn: sa.Connection, *, as_of: date, filters: Filters) -> Summary:
+    """The figures over the board's listing for these filters (one grouped query)."""
     counts: dict[str, int] = {}
 
     def add(name: str, n: int) -> None:
         counts[name] = counts.get(name, 0) + n
 
-    for row in board_counts(conn, as_of=as_of, filters=filters_for(conn, **criteria)):
+    for row in board_counts(conn, as_of=as_of, filters=filters):
         add("total", row.n)
         add(row.status, row.n)
         if row.overdue:
@@ -144,5 +133,6 @@ def commitment_view(
 
 
 def commitment_json(conn: sa.Connection, commitment_id: int, *, as_of: date) -> str | None:
-    found = list(commitments_json(conn, as_of=as_of, filters=Filters(ids=(commitment_id,))))
+    one = Filters(ids=(commitment_id,))
+    found = list(commitments_json(conn, as_of=as_of, filters=one, stream=False))
     return found[0] if found else None

@@ -192,18 +192,24 @@ class Pending:
     at: str
 
 
-def pending_proposals(conn: sa.Connection) -> list[Pending]:
-    """Commitments whose owner proposed closing them, oldest proposal first (a plain query
-    over the partial index of waiting proposals: the board asks on every page)."""
+def _pending_query() -> sa.Select[Any]:
     c, o = Commitment.__table__, Owner.__table__  # type: ignore[attr-defined]
-    query = (
+    return (
         sa.select(c.c.id, c.c.title, o.c.name, c.c.proposal)
         .join(o, o.c.id == c.c.owner_id)
         .where(c.c.proposal.isnot(None))
     )
+
+
+_PENDING = _pending_query()  # built once: the board asks on every first page
+
+
+def pending_proposals(conn: sa.Connection) -> list[Pending]:
+    """Commitments whose owner proposed closing them, oldest proposal first (a plain query
+    over the partial index of waiting proposals: the board asks on every page)."""
     found = [
         Pending(row.id, row.title, row.name, str(p.get("evidence")), str(p.get("at")))
-        for row in conn.execute(query)
+        for row in conn.execute(_PENDING)
         if (p := _decoded(row.proposal))
     ]
     return sorted(found, key=lambda item: (item.at, item.id))

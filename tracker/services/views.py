@@ -16,8 +16,8 @@ Only SQLAlchemy Core is used here, over `tracker.tables`: a read command does no
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -104,10 +104,16 @@ _REWINDABLE = (
 )  # fmt: skip
 
 
-def _changes_after(conn: sa.Connection, cut: Any) -> frozenset[str]:
+# Built once: every listing asks it first.
+_FIELDS_CHANGED = (
+    sa.select(E.c.field).where(E.c.at >= sa.bindparam("cut", type_=UTCDateTime())).distinct()
+)
+
+
+def _changes_after(conn: sa.Connection, cut: datetime) -> frozenset[str]:
     """The fields with changes recorded after the cut ("" for events of no field: notes and
     creations); empty when nothing happened after it, as for every read of today."""
-    rows = conn.execute(sa.select(E.c.field).where(E.c.at >= cut).distinct())
+    rows = conn.execute(_FIELDS_CHANGED, {"cut": cut})
     return frozenset(field or "" for (field,) in rows)
 
 
@@ -291,8 +297,8 @@ def _state(
     )
     if whole:
         inner = inner.offset(0)
-    if filters.ids:
-        inner = inner.where(C.c.id.in_(filters.ids))
+    if filters.ids:  # given at execution (`_params`): one statement for any ids
+        inner = inner.where(C.c.id.in_(sa.bindparam(_IDS, expanding=True)))
     if filters.meeting_id is not None:
         inner = inner.where(C.c.meeting_id == filters.meeting_id)
     # Each filter applies to the state at the cut: on the inner layer (and its indexes) when
@@ -389,6 +395,39 @@ def _state(
     return query.subquery("state")
 
 
+@dataclass(eq=False)
+class _Built:
+    """The state subquery for one set of arguments of `_query`, its derived fields and the
+    ordering, and the statements its callers built over it (`select`)."""
+
+    sql: SQL
+    s: sa.Subquery
+    d: Derived
+    order_by: list[Expr]
+    selects: dict[Any, Any] = field(default_factory=dict)
+
+    def select(self, name: Any, build: Callable[[], Any]) -> Any:
+        """The statement `name` over this subquery, built once."""
+        found = self.selects.get(name)
+        if found is None:
+            found = self.selects[name] = build()
+        return found
+
+
+# Building the state query costs milliseconds of Python, more than a board's page of SQL: the
+# statements are kept, by everything they are built from (a filter's ids are a parameter,
+# `_params`). A few hundred at most: a search's words are part of it.
+_BUILT: dict[Any, _Built] = {}
+_BUILT_MAX = 300
+_IDS = "ids"
+_LIMIT, _OFFSET = "page_limit", "page_offset"
+
+
+def _params(filters: Filters, **more: Any) -> dict[str, Any]:
+    """The values a statement of `_query` takes at execution."""
+    return {_IDS: list(filters.ids), **more} if filters.ids else more
+
+
 def _query(
     conn: sa.Connection,
     *,
@@ -397,15 +436,46 @@ def _query(
     with_text: bool,
     order: str,
     **options: bool,
-) -> tuple[SQL, sa.Subquery, Derived, list[Expr]]:
-    """The state subquery, its derived fields and the ordering."""
+) -> _Built:
+    """The state subquery, its derived fields and the ordering; built once for the same
+    arguments and the same fields changed since (execute with `_params(filters)`)."""
     sql = SQL(conn.dialect.name)
     if sql.sqlite and (filters.search is not None or filters.counterpart is not None):
         _register_fold(conn)
-    # Typed as the column is, so that the comparison is with what the tables store.
-    cut = sa.literal(end_of_day(as_of), UTCDateTime())
+    end = end_of_day(as_of)
     # Undoing later changes costs lookups per row: only for the fields that have any.
-    changed = _changes_after(conn, cut)
+    changed = _changes_after(conn, end)
+    shape = replace(filters, ids=(0,) if filters.ids else ())
+    key = (sql.sqlite, as_of, end, shape, with_text, order, tuple(sorted(options.items())), changed)
+    built = _BUILT.get(key)
+    if built is None:
+        if len(_BUILT) >= _BUILT_MAX:
+            _BUILT.clear()
+        built = _BUILT[key] = _build(
+            sql,
+            as_of=as_of,
+            filters=filters,
+            # Typed as the column is, so that the comparison is with what the tables store.
+            cut=sa.literal(end, UTCDateTime()),
+            changed=changed,
+            with_text=with_text,
+            order=order,
+            **options,
+        )
+    return built
+
+
+def _build(
+    sql: SQL,
+    *,
+    as_of: date,
+    filters: Filters,
+    cut: Any,
+    changed: frozenset[str],
+    with_text: bool,
+    order: str,
+    **options: bool,
+) -> _Built:
     s = _state(
         sql,
         as_of=as_of,
@@ -424,7 +494,7 @@ def _query(
         # Never changed (a meeting's commitment before its import) last.
         Order.UPDATED: [s.c.updated_at.is_(None), s.c.updated_at.desc(), s.c.id],
     }
-    return sql, s, d, orders[order]
+    return _Built(sql, s, d, orders[order])
 
 
 def fetch_commitments(
@@ -435,16 +505,21 @@ def fetch_commitments(
     order: str = Order.DUE,
 ) -> list[CommitmentView]:
     """Commitments matching `filters` as they stood at the end of `as_of`, whole."""
-    _, s, d, order_by = _query(conn, as_of=as_of, filters=filters, with_text=True, order=order)
-    query = sa.select(
-        *s.c,
-        d.overdue.label("overdue"),
-        d.days_overdue.label("days_overdue"),
-        d.days_left.label("days_left"),
-        d.stale.label("stale"),
-        d.health.label("health"),
-    ).order_by(*order_by)
-    return [_view(row._mapping, as_of) for row in conn.execute(query)]
+    built = _query(conn, as_of=as_of, filters=filters, with_text=True, order=order)
+
+    def build() -> sa.Select[Any]:
+        s, d = built.s, built.d
+        return sa.select(
+            *s.c,
+            d.overdue.label("overdue"),
+            d.days_overdue.label("days_overdue"),
+            d.days_left.label("days_left"),
+            d.stale.label("stale"),
+            d.health.label("health"),
+        ).order_by(*built.order_by)
+
+    query = built.select("whole", build)
+    return [_view(row._mapping, as_of) for row in conn.execute(query, _params(filters))]
 
 
 def listed(
@@ -461,9 +536,17 @@ def listed(
     false; 1 or 0 on SQLite), health. Nothing is decoded per row. `limit` and `offset` cut a
     page (the web board) in the database."""
     # A page stops early: let the database merge the layers and look up its rows only.
-    sql, s, d, order_by = _query(
+    built = _query(
         conn, as_of=as_of, filters=filters, with_text=False, order=order, whole=limit is None
     )
+    query = built.select(("light", limit is not None), lambda: _light_rows(built, limit))
+    page = {} if limit is None else {_LIMIT: limit, _OFFSET: offset}
+    return list(conn.execute(query, _params(filters, **page)))
+
+
+def _light_rows(built: _Built, limit: int | None) -> sa.Select[Any]:
+    """The statement of `listed`, its page's limit and offset as parameters."""
+    sql, s, d = built.sql, built.s, built.d
     query = sa.select(
         s.c.id,
         sql.iso_date(s.c.due).label("due"),
@@ -476,10 +559,10 @@ def listed(
         d.days_overdue.label("days_overdue"),
         d.overdue.label("overdue"),
         d.health.label("health"),
-    ).order_by(*order_by)
+    ).order_by(*built.order_by)
     if limit is not None:
-        query = query.limit(limit).offset(offset)
-    return list(conn.execute(query))
+        query = query.limit(sa.bindparam(_LIMIT)).offset(sa.bindparam(_OFFSET))
+    return query
 
 
 def page_of(
@@ -491,27 +574,28 @@ def page_of(
     limit: int,
     offset: int = 0,
     total: int | None = None,
+    ordered: Sequence[int] | None = None,
 ) -> tuple[list[Any], int]:
     """One page of `listed` and how many rows there are in all (the web board); `total`: the
     count as the caller last saw it, used instead of counting again when the page does not
-    tell it.
+    tell it; `ordered`: every id of the listing in its order (`order_of`) as the caller kept
+    it, to cut the page from.
 
     A database computes the columns of every row an OFFSET skips or a sort reads: unless
     the page is near the top of the deadline order, its ids are found first over plain
     columns (no history lookup runs), then only its rows are read with their slips and
     activity. The total is counted only when the
     page does not tell it."""
+    if ordered is not None:
+        ids = tuple(ordered[offset : offset + limit])
+        return _in_order(conn, as_of=as_of, filters=filters, order=order, ids=ids), len(ordered)
     if order == Order.DUE and offset <= DIRECT_OFFSET:  # the deadline index, a few rows
         rows = listed(conn, as_of=as_of, filters=filters, order=order, limit=limit, offset=offset)
     else:
-        _, s, _, order_by = _query(
-            conn, as_of=as_of, filters=filters, with_text=False, order=order, whole=False
+        ids = tuple(
+            _ids(conn, as_of=as_of, filters=filters, order=order, limit=limit, offset=offset)
         )
-        query = sa.select(s.c.id).order_by(*order_by).limit(limit).offset(offset)
-        ids = list(conn.execute(query).scalars())
-        found = listed(conn, as_of=as_of, filters=replace(filters, ids=tuple(ids)), order=order)
-        position = {id_: index for index, id_ in enumerate(ids)}
-        rows = sorted(found, key=lambda row: position[row.id])
+        rows = _in_order(conn, as_of=as_of, filters=filters, order=order, ids=ids)
     if rows and len(rows) < limit:
         return rows, offset + len(rows)
     if not rows and not offset:
@@ -521,10 +605,65 @@ def page_of(
     return rows, count_listed(conn, as_of=as_of, filters=filters)
 
 
+def order_of(
+    conn: sa.Connection, *, as_of: date, filters: Filters = Filters(), order: str = Order.DUE
+) -> list[int]:
+    """The ids `listed` gives, all of them, in its order: one query over plain columns (no
+    history lookup runs), for a caller that keeps it to cut pages from (`page_of`)."""
+    return _ids(conn, as_of=as_of, filters=filters, order=order)
+
+
+def needs_order(order: str, offset: int) -> bool:
+    """Whether `page_of` sorts the whole listing for this page (all but the first pages by
+    deadline, which the deadline index gives directly)."""
+    return order != Order.DUE or offset > DIRECT_OFFSET
+
+
+def order_lasts_past_notes(order: str, search: str | None) -> bool:
+    """Whether adding a note leaves the order and the rows of `listed` as they were: it moves
+    a commitment up the `updated` order, and a search finds the notes' text."""
+    return order != Order.UPDATED and search is None
+
+
+def _ids(
+    conn: sa.Connection,
+    *,
+    as_of: date,
+    filters: Filters,
+    order: str,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[int]:
+    """The ids of `listed` in its order, over plain columns; a page of them with `limit`."""
+    built = _query(conn, as_of=as_of, filters=filters, with_text=False, order=order, whole=False)
+
+    def build() -> sa.Select[Any]:
+        query = sa.select(built.s.c.id).order_by(*built.order_by)
+        if limit is not None:
+            query = query.limit(sa.bindparam(_LIMIT)).offset(sa.bindparam(_OFFSET))
+        return query
+
+    query = built.select(("ids", limit is not None), build)
+    page = {} if limit is None else {_LIMIT: limit, _OFFSET: offset}
+    return list(conn.execute(query, _params(filters, **page)).scalars())
+
+
+def _in_order(
+    conn: sa.Connection, *, as_of: date, filters: Filters, order: str, ids: tuple[int, ...]
+) -> list[Any]:
+    """The rows of `listed` with these ids, in the order of `ids` (one that no longer matches
+    the filters is left out)."""
+    if not ids:
+        return []
+    found = listed(conn, as_of=as_of, filters=replace(filters, ids=ids), order=order)
+    position = {id_: index for index, id_ in enumerate(ids)}
+    return sorted(found, key=lambda row: position[row.id])
+
+
 def count_listed(conn: sa.Connection, *, as_of: date, filters: Filters = Filters()) -> int:
     """How many commitments `listed` gives for these filters (the web board's pages)."""
     # Merged into the count (`whole=False`): no history lookup runs for a column not counted.
-    _, s, _, _ = _query(
+    built = _query(
         conn,
         as_of=as_of,
         filters=filters,
@@ -533,7 +672,8 @@ def count_listed(conn: sa.Connection, *, as_of: date, filters: Filters = Filters
         slips=False,
         whole=False,
     )
-    return int(conn.scalar(sa.select(sa.func.count()).select_from(s)) or 0)
+    query = built.select("count", lambda: sa.select(sa.func.count()).select_from(built.s))
+    return int(conn.scalar(query, _params(filters)) or 0)
 
 
 def commitments_json(
@@ -544,13 +684,16 @@ def commitments_json(
     order: str = Order.DUE,
     limit: int | None = None,
     offset: int = 0,
+    stream: bool = True,
 ) -> Iterator[str]:
     """The same commitments as `fetch_commitments`, each one JSON object as text, as the
     database sends them (consume them inside the transaction); `limit` and `offset` cut a
-    page in the database."""
-    sql, s, d, order_by = _query(
+    page in the database. `stream`: through a server-side cursor, a thousand rows at a time
+    (it needs a transaction: not for a server's plain reads, `Database(plain_reads=True)`)."""
+    built = _query(
         conn, as_of=as_of, filters=filters, with_text=True, order=order, whole=limit is None
     )
+    sql, s, d, order_by = built.sql, built.s, built.d, built.order_by
     exprs: dict[str, Expr] = {
         "id": s.c.id,
         "key": s.c.key,
@@ -585,7 +728,9 @@ def commitments_json(
     query = sa.select(sql.json_object(fields)).order_by(*order_by)
     if limit is not None:
         query = query.limit(limit).offset(offset)
-    yield from conn.execution_options(yield_per=1000).execute(query).scalars()
+    if stream:
+        conn = conn.execution_options(yield_per=1000)
+    yield from conn.execute(query, _params(filters)).scalars()
 
 
 def instant(value: str | datetime | None) -> datetime | None:
@@ -692,15 +837,16 @@ def _board_sections(sql: SQL, s: sa.Subquery, d: Derived, as_of: date) -> dict[s
 
 def board_counts(conn: sa.Connection, *, as_of: date, filters: Filters = Filters()) -> list[Any]:
     """How many commitments there are of each (area, status, overdue, due_soon, at_risk)."""
-    sql, s, d, _ = _query(
+    built = _query(
         conn, as_of=as_of, filters=filters, with_text=False, order=Order.DUE, slips=False
     )
+    sql, s, d = built.sql, built.s, built.d
     sections = _board_sections(sql, s, d, as_of)
     columns = [sa.case((flag, 1), else_=0).label(name) for name, flag in sections.items()]
     query = sa.select(s.c.area, s.c.status, *columns, sa.func.count().label("n")).group_by(
         s.c.area, s.c.status, *columns
     )
-    return list(conn.execute(query))
+    return list(conn.execute(query, _params(filters)))
 
 
 def board_list(
@@ -708,19 +854,21 @@ def board_list(
 ) -> list[Any]:
     """The first `cap` commitments by deadline of one section (`which`: "due_soon" or
     "at_risk"), as `board_counts` counts them; light rows."""
-    sql, s, d, order_by = _query(
+    built = _query(
         conn, as_of=as_of, filters=filters, with_text=False, order=Order.DUE, whole=False
     )
+    sql, s, d, order_by = built.sql, built.s, built.d, built.order_by
     condition = _board_sections(sql, s, d, as_of)[which]
     query = sa.select(*_light(s, d)).where(condition).order_by(*order_by).limit(cap)
-    return list(conn.execute(query))
+    return list(conn.execute(query, _params(filters)))
 
 
 def board_overdue(conn: sa.Connection, *, as_of: date, filters: Filters, cap: int) -> list[Any]:
     """Each owner's first `cap` overdue commitments, most late first, with `owner_total` (how
     many that owner has overdue) and `rank` (1 for the owner's latest); light rows."""
     late = replace(filters, overdue=True)
-    _, s, d, _ = _query(conn, as_of=as_of, filters=late, with_text=False, order=Order.DUE)
+    built = _query(conn, as_of=as_of, filters=late, with_text=False, order=Order.DUE)
+    s, d = built.s, built.d
     by_owner = {"partition_by": s.c.owner}
     ranked = sa.select(
         *_light(s, d),
@@ -728,7 +876,7 @@ def board_overdue(conn: sa.Connection, *, as_of: date, filters: Filters, cap: in
         sa.func.count().over(**by_owner).label("owner_total"),
     ).subquery("ranked")
     query = sa.select(*ranked.c).where(ranked.c.rank <= cap).order_by(ranked.c.due, ranked.c.id)
-    return list(conn.execute(query))
+    return list(conn.execute(query, _params(late)))
 
 
 # --- the digest's sections and trend ----------------------------------------------------------
@@ -737,9 +885,10 @@ def board_overdue(conn: sa.Connection, *, as_of: date, filters: Filters, cap: in
 def board_attention(conn: sa.Connection, *, as_of: date, filters: Filters, cap: int) -> list[Any]:
     """The first `cap` commitments by deadline that are due soon or at risk (each once, with
     the flags that say why: `due_soon`, `at_risk`), as `board_counts` counts them; light rows."""
-    sql, s, d, order_by = _query(
+    built = _query(
         conn, as_of=as_of, filters=filters, with_text=False, order=Order.DUE, whole=False
     )
+    sql, s, d, order_by = built.sql, built.s, built.d, built.order_by
     sections = _board_sections(sql, s, d, as_of)
     soon, risky = sections["due_soon"], sections["at_risk"]
     query = (
@@ -752,7 +901,7 @@ def board_attention(conn: sa.Connection, *, as_of: date, filters: Filters, cap: 
         .order_by(*order_by)
         .limit(cap)
     )
-    return list(conn.execute(query))
+    return list(conn.execute(query, _params(filters)))
 
 
 def active_trend(

@@ -186,7 +186,9 @@ def owner(
     with web.db.read() as session:
         get_owner(session, owner_id)
         filters = Filters(owner_ids=(owner_id,), statuses=statuses)
-        texts = list(commitments_json(session.connection(), as_of=day, filters=filters))
+        texts = list(
+            commitments_json(session.connection(), as_of=day, filters=filters, stream=False)
+        )
     return _json_array(texts)
 
 
@@ -214,7 +216,7 @@ def meeting(request: Request, slug: str, user: SignedIn, as_of: str | None = Non
     with web.db.read() as session:
         found = find_meeting(session, slug)
         texts = commitments_json(
-            session.connection(), as_of=day, filters=Filters(meeting_id=found.id)
+            session.connection(), as_of=day, filters=Filters(meeting_id=found.id), stream=False
         )
         body = meeting_json(found) | {"commitments": [json.loads(t) for t in texts]}
     return JSONResponse(body)

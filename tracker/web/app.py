@@ -15,7 +15,8 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from array import array
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -52,8 +53,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("tracker.web")
 THREADS = 6
 CHOICES_SECONDS = 10.0
-# A board total may lag changes made by another process (the command line, another server
-# worker) by this long; the rows never do.
+# A board's figures, and the order of a page far down the list, may lag changes made by another
+# process (the command line, another server worker) by this long; the rows' content never does.
 COUNT_SECONDS = 5.0
 
 # A report link is a credential: it is never written to a log.
@@ -82,6 +83,30 @@ class LinkRefused(Exception):
     """A report link that is malformed, tampered with, expired or revoked."""
 
 
+class Recent:
+    """Values computed within the last `seconds` by this process, each kept with the
+    generation it was computed at (`Web.generation`): a later one makes it stale."""
+
+    def __init__(self, seconds: float, size: int) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._entries: dict[Any, tuple[float, int, Any]] = {}
+
+    def get_or_put(self, key: Any, generation: int, compute: Callable[[], Any]) -> Any:
+        """The value kept for `key`, or `compute()`'s, kept with `generation`: the one before
+        computing, so that a write committed meanwhile makes it stale at once."""
+        entry = self._entries.get(key)
+        if entry is not None:
+            at, made_at, value = entry
+            if made_at == generation and time.monotonic() - at <= self.seconds:
+                return value
+        value = compute()
+        if len(self._entries) >= self.size:
+            self._entries.clear()
+        self._entries[key] = (time.monotonic(), generation, value)
+        return value
+
+
 @dataclass
 class Web:
     """What every request shares: the database, the keys, the clock, the login limiter."""
@@ -92,7 +117,10 @@ class Web:
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
     secure_cookies: bool = False
     _choices: tuple[float, dict[str, list[str]]] | None = None
-    _counts: dict[Any, tuple[float, int, Any]] = field(default_factory=dict)
+    _counts: Recent = field(default_factory=lambda: Recent(COUNT_SECONDS, 1000))
+    # A few hundred kilobytes each at most (10,000 ids as 4 bytes): fewer of them.
+    _orders: Recent = field(default_factory=lambda: Recent(COUNT_SECONDS, 100))
+    # Bumped by each write of this process that can change the figures or an order.
     generation: int = 0
 
     def now(self) -> datetime:
@@ -109,6 +137,7 @@ class Web:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # no stat of each template file on every page
         )
         env.filters["label"] = lambda value: str(value or "").replace("_", " ")
         # The words of statuses and health, looked up rather than filtered per row.
@@ -131,27 +160,27 @@ class Web:
                 cached = self._choices = (now, filter_choices(session))
         return cached[1]
 
-    def counted(self, key: Any) -> Any | None:
-        """The board's figures for these filters as counted within the last few seconds, unless
-        this process changed something since (counting is most of a board page's cost)."""
-        entry = self._counts.get(key)
-        if entry is None:
-            return None
-        at, generation, total = entry
-        if generation != self.generation or time.monotonic() - at > COUNT_SECONDS:
-            return None
-        return total
+    def counted(self, key: Any, count: Callable[[], Any]) -> Any:
+        """The board's figures for these filters (`count()`), as counted within the last few
+        seconds unless this process changed something since (counting is most of a board
+        page's cost)."""
+        return self._counts.get_or_put(key, self.generation, count)
 
-    def remember_count(self, key: Any, figures: Any) -> None:
-        if len(self._counts) > 1000:
-            self._counts.clear()
-        self._counts[key] = (time.monotonic(), self.generation, figures)
+    def kept_order(self, key: Any, read: Callable[[], list[int]]) -> Sequence[int]:
+        """A listing's ids in its order (`read()`, `views.order_of`), as read within the last
+        few seconds unless this process changed something since: a page far down the list is
+        cut from it instead of sorting every commitment again. Its rows are read afresh."""
+        kept: Sequence[int] = self._orders.get_or_put(
+            key, self.generation, lambda: array("i", read())
+        )
+        return kept
 
     @contextmanager
     def write(self, *, figures: bool = True) -> Iterator[Session]:
-        """One write transaction (`Database.write`); once committed, the board's figures
-        counted before it are stale, unless the write cannot change them (`figures=False`: a
-        note, which at most ends a commitment's quiet spell: that shows within seconds)."""
+        """One write transaction (`Database.write`); once committed, the board's figures and
+        orders kept before it are stale, unless the write cannot change them (`figures=False`:
+        a note, which at most ends a commitment's quiet spell: that shows within seconds; the
+        orders a note changes are never kept, `listing.keeps_order`)."""
         with self.db.write() as session:
             yield session
         if figures:
@@ -268,7 +297,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.web = Web(
-        db=Database(database_url, pool_size=THREADS),
+        db=Database(database_url, pool_size=THREADS, plain_reads=True),
         keys=keys,
         clock=clock or Settings.load().now,
         limiter=limiter or LoginLimiter(),

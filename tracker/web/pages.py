@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+import sqlalchemy as sa
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tracker.dates import parse_date
@@ -16,7 +17,7 @@ from tracker.errors import InvalidInput
 from tracker.tokens import link_until, owner_link
 from tracker.vocabulary import ACTIVE_STATUSES, Priority, Status
 from tracker.web.app import Web, web_of
-from tracker.web.auth import User, check_csrf, coordinator, signed_in
+from tracker.web.auth import User, check_csrf, coordinator, reading, signed_in
 from tracker.web.security import COOKIE, SESSION_HOURS, new_session
 
 router = APIRouter(include_in_schema=False)
@@ -28,8 +29,9 @@ ACTIVE = [s.value for s in ACTIVE_STATUSES]
 PRIORITIES = [p.value for p in Priority]
 PRELOGIN = "tracker_login"  # the sign-in form's own CSRF nonce, before there is a session
 
-SignedIn = Annotated[User, Depends(signed_in)]
-Coordinator = Annotated[User, Depends(coordinator)]
+# Pages check the session themselves, first thing (`signed_in`, `coordinator`, `reading`), not
+# as FastAPI dependencies: a dependency runs in a worker thread of its own, and under load each
+# hop to a worker thread waits its turn in the queue again.
 
 
 def when(web: Web, text: str | None, what: str) -> date | None:
@@ -136,7 +138,8 @@ def login(
 
 
 @router.post("/logout")
-def logout(user: SignedIn, csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
+def logout(request: Request, csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
+    user = signed_in(request)
     check_csrf(csrf, user.csrf)
     response = _redirect("/login")
     response.delete_cookie(COOKIE)
@@ -162,7 +165,6 @@ def stylesheet(request: Request) -> Response:
 @router.get("/", response_class=HTMLResponse)
 def board(
     request: Request,
-    user: SignedIn,
     as_of: str | None = None,
     status: Annotated[list[str], Query()] = [],  # noqa: B006 (FastAPI reads it, never mutated)
     owner: str | None = None,
@@ -177,47 +179,34 @@ def board(
     sort: str = "due",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    from tracker.services.listing import board_page, board_summary
     from tracker.services.reports import pending_proposals
 
     web = web_of(request)
-    day = when(web, as_of, "as of") or web.today()
-    statuses = tuple(s for s in status if s in STATUSES) or (
-        tuple(STATUSES) if "all" in status else tuple(ACTIVE)
-    )
-    if sort not in SORTS:
-        raise InvalidInput(f"unknown order {sort!r} ({', '.join(SORTS)})")
-    if priority and priority not in PRIORITIES:
-        raise InvalidInput(f"unknown priority {priority!r} ({', '.join(PRIORITIES)})")
-    criteria: dict[str, Any] = {
-        "statuses": statuses,
-        "owner": owner or None,
-        "area": area or None,
-        "meeting": meeting or None,
-        "overdue": overdue,
-        "due_before": when(web, due_before, "due before"),
-        "tags": (tag.strip().lower(),) if tag and tag.strip() else (),
-        "priorities": (priority,) if priority else (),
-        "counterpart": counterpart.strip() if counterpart and counterpart.strip() else None,
-        "search": search.strip() if search and search.strip() else None,
-    }
-    with web.db.read() as session:
-        conn = session.connection()
-        count_key = (day, tuple(sorted(criteria.items())))
-        summary = web.counted(count_key)
-        if summary is None:
-            summary = board_summary(conn, as_of=day, **criteria)
-            web.remember_count(count_key, summary)
-        rows, total = board_page(
-            conn,
-            as_of=day,
-            order=sort,
-            limit=PAGE_SIZE,
-            offset=(page - 1) * PAGE_SIZE,
-            total=summary.total,
-            **criteria,
+    # Signed in first, before any of the filters is read, as on every page.
+    with reading(request) as (user, conn):
+        day = when(web, as_of, "as of") or web.today()
+        statuses = tuple(s for s in status if s in STATUSES) or (
+            tuple(STATUSES) if "all" in status else tuple(ACTIVE)
         )
-        proposals = pending_proposals(session.connection()) if page == 1 else []
+        if sort not in SORTS:
+            raise InvalidInput(f"unknown order {sort!r} ({', '.join(SORTS)})")
+        if priority and priority not in PRIORITIES:
+            raise InvalidInput(f"unknown priority {priority!r} ({', '.join(PRIORITIES)})")
+        criteria: dict[str, Any] = {
+            "statuses": statuses,
+            "owner": owner or None,
+            "area": area or None,
+            "meeting": meeting or None,
+            "overdue": overdue,
+            "due_before": when(web, due_before, "due before"),
+            "tags": (tag.strip().lower(),) if tag and tag.strip() else (),
+            "priorities": (priority,) if priority else (),
+            "counterpart": counterpart.strip() if counterpart and counterpart.strip() else None,
+            "search": search.strip() if search and search.strip() else None,
+        }
+        offset = (page - 1) * PAGE_SIZE
+        summary, rows, total = _board_rows(web, conn, day, sort, offset, criteria)
+        proposals = pending_proposals(conn) if page == 1 else []
     query = {
         "as_of": as_of or "",
         "status": list(status),
@@ -254,36 +243,57 @@ def board(
         proposals=proposals,
         summary=summary,
         overdue_url="/?" + urlencode({**kept, "overdue": "true", "sort": "late"}, doseq=True),
-        first=(page - 1) * PAGE_SIZE + 1,
-        last=(page - 1) * PAGE_SIZE + len(rows),
+        first=offset + 1,
+        last=offset + len(rows),
     )
+
+
+def _board_rows(
+    web: Web, conn: sa.Connection, day: date, sort: str, offset: int, criteria: dict[str, Any]
+) -> tuple[Any, list[Any], int]:
+    """The board's figures, its page of rows and how many there are in all. The figures are
+    kept a few seconds (`Web.counted`), and so is the whole order when the page is cut from it
+    (`listing.keeps_order`); the rows are read afresh."""
+    from tracker.services.listing import board_summary, filters_for, keeps_order
+    from tracker.services.views import order_of, page_of
+
+    filters = filters_for(conn, **criteria)
+    summary = web.counted((day, filters), lambda: board_summary(conn, as_of=day, filters=filters))
+    ordered = None
+    if keeps_order(sort, offset, filters):
+        ordered = web.kept_order(
+            (sort, day, filters), lambda: order_of(conn, as_of=day, filters=filters, order=sort)
+        )
+    rows, total = page_of(
+        conn,
+        as_of=day,
+        filters=filters,
+        order=sort,
+        limit=PAGE_SIZE,
+        offset=offset,
+        total=summary.total,
+        ordered=ordered,
+    )
+    return summary, rows, total
 
 
 # --- one commitment ----------------------------------------------------------------------------
 
 
-def commitment_context(web: Web, commitment_id: int, as_of: date) -> dict[str, Any]:
+def commitment_context(
+    web: Web, conn: sa.Connection, commitment_id: int, as_of: date
+) -> dict[str, Any]:
     """What the commitment page (and an owner's page of it) shows: the view at `as_of`, its
     history up to then, the meeting, any pending proposal."""
-    from tracker.errors import NotFound
-    from tracker.models import Commitment, Meeting
-    from tracker.services.commitments import history
-    from tracker.services.listing import commitment_view
-    from tracker.services.views import end_of_day
+    from tracker.services.browse import commitment_page
 
-    with web.db.read() as session:
-        events = history(session, commitment_id, until=end_of_day(as_of))
-        view = commitment_view(session.connection(), commitment_id, as_of=as_of)
-        if view is None:
-            raise NotFound(f"#{commitment_id} did not exist yet on {as_of.isoformat()}")
-        row = session.get(Commitment, commitment_id)
-        meeting = session.get(Meeting, row.meeting_id) if row and row.meeting_id else None
+    found = commitment_page(conn, commitment_id, as_of=as_of)
     return {
-        "c": view,
-        "events": list(reversed(events)),
-        "meeting": meeting,
-        "owner_id": row.owner_id if row else None,
-        "proposal": row.proposal if row else None,
+        "c": found.view,
+        "events": list(reversed(found.events)),
+        "meeting": found.meeting,
+        "owner_id": found.owner_id,
+        "proposal": found.proposal,
         "as_of": as_of,
         "today": web.today(),
     }
@@ -293,13 +303,13 @@ def commitment_context(web: Web, commitment_id: int, as_of: date) -> dict[str, A
 def commitment_page(
     request: Request,
     commitment_id: int,
-    user: SignedIn,
     as_of: str | None = None,
     done: str | None = None,
 ) -> Response:
     web = web_of(request)
-    day = when(web, as_of, "as of") or web.today()
-    context = commitment_context(web, commitment_id, day)
+    with reading(request) as (user, conn):
+        day = when(web, as_of, "as of") or web.today()
+        context = commitment_context(web, conn, commitment_id, day)
     return web.page("commitment.html", user=user, done=done, **context)
 
 
@@ -319,12 +329,13 @@ def _answer(
 def coordinator_note(
     request: Request,
     commitment_id: int,
-    user: Coordinator,
     text: Annotated[str, Form(max_length=20_000)] = "",
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     from tracker.services.commitments import add_note
     from tracker.vocabulary import Channel
+
+    user = coordinator(request)
 
     def note(web: Web, session: Any) -> None:
         add_note(session, commitment_id, text, actor=user.name, now=web.now(), channel=Channel.WEB)
@@ -336,10 +347,11 @@ def coordinator_note(
 def confirm(
     request: Request,
     commitment_id: int,
-    user: Coordinator,
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     from tracker.services.reports import confirm_close
+
+    user = coordinator(request)
 
     def close(web: Web, session: Any) -> None:
         confirm_close(session, commitment_id, actor=user.name, now=web.now())
@@ -351,11 +363,12 @@ def confirm(
 def decline(
     request: Request,
     commitment_id: int,
-    user: Coordinator,
     reason: Annotated[str, Form(max_length=20_000)] = "",
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     from tracker.services.reports import decline_proposal
+
+    user = coordinator(request)
 
     def turn_down(web: Web, session: Any) -> None:
         decline_proposal(session, commitment_id, reason=reason, actor=user.name, now=web.now())
@@ -367,9 +380,10 @@ def decline(
 
 
 @router.get("/owners", response_class=HTMLResponse)
-def owners_page(request: Request, user: SignedIn) -> Response:
+def owners_page(request: Request) -> Response:
     from tracker.services.owners import list_owners
 
+    user = signed_in(request)
     web = web_of(request)
     with web.db.read() as session:
         owners = list_owners(session)
@@ -380,7 +394,6 @@ def owners_page(request: Request, user: SignedIn) -> Response:
 def owner_page(
     request: Request,
     owner_id: int,
-    user: SignedIn,
     as_of: str | None = None,
     all: bool = False,
     done: str | None = None,
@@ -388,6 +401,7 @@ def owner_page(
     from tracker.services.browse import get_owner
     from tracker.services.views import Filters, listed
 
+    user = signed_in(request)
     web = web_of(request)
     day = when(web, as_of, "as of") or web.today()
     with web.db.read() as session:
@@ -415,11 +429,11 @@ def owner_page(
 def revoke(
     request: Request,
     owner_id: int,
-    user: Coordinator,
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     from tracker.services.browse import revoke_links
 
+    user = coordinator(request)
     check_csrf(csrf, user.csrf)
     web = web_of(request)
     with web.write() as session:
@@ -428,9 +442,10 @@ def revoke(
 
 
 @router.get("/meetings", response_class=HTMLResponse)
-def meetings_page(request: Request, user: SignedIn) -> Response:
+def meetings_page(request: Request) -> Response:
     from tracker.services.browse import list_meetings
 
+    user = signed_in(request)
     web = web_of(request)
     with web.db.read() as session:
         meetings = list_meetings(session)
@@ -438,10 +453,11 @@ def meetings_page(request: Request, user: SignedIn) -> Response:
 
 
 @router.get("/meetings/{slug}", response_class=HTMLResponse)
-def meeting_page(request: Request, slug: str, user: SignedIn, as_of: str | None = None) -> Response:
+def meeting_page(request: Request, slug: str, as_of: str | None = None) -> Response:
     from tracker.services.commitments import find_meeting
     from tracker.services.views import Filters, listed
 
+    user = signed_in(request)
     web = web_of(request)
     day = when(web, as_of, "as of") or web.today()
     with web.db.read() as session:
@@ -458,7 +474,6 @@ def meeting_page(request: Request, slug: str, user: SignedIn, as_of: str | None 
 @router.get("/digest", response_class=HTMLResponse)
 def digest_page(
     request: Request,
-    user: SignedIn,
     as_of: str | None = None,
     since: str | None = None,
     owner: str | None = None,
@@ -466,6 +481,7 @@ def digest_page(
     """The digest as it is e-mailed (HTML, with its charts), for any day and audience."""
     from tracker.digests.render import render
 
+    signed_in(request)
     found = digest_of(web_of(request), as_of=as_of, since=since, owner=owner)
     return HTMLResponse(render(found, "html", page_links=[("← Board", "/")]))
 

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 
 from tracker.models import Owner
 from tracker.tokens import OWNER_LINK, BadToken
@@ -28,7 +29,7 @@ router = APIRouter(prefix="/r/{token}", include_in_schema=False)
 class Link:
     """A verified link: its owner, its CSRF token, when it stops working."""
 
-    def __init__(self, web: Web, token: str) -> None:
+    def __init__(self, web: Web, token: str, session: Session) -> None:
         from tracker.services.browse import owner_for_link
 
         try:
@@ -36,8 +37,7 @@ class Link:
             owner_id, epoch = int(body["o"]), int(body["v"])
         except (BadToken, KeyError, TypeError, ValueError):
             raise LinkRefused() from None
-        with web.db.read() as session:
-            owner = owner_for_link(session, owner_id, epoch)
+        owner = owner_for_link(session, owner_id, epoch)
         if owner is None:
             raise LinkRefused()
         self.owner: Owner = owner
@@ -48,17 +48,20 @@ class Link:
 
 
 def _link(request: Request, token: str) -> tuple[Web, Link]:
+    """The link checked in a session of its own (before a write)."""
     web = web_of(request)
-    return web, Link(web, token)
+    with web.db.read() as session:
+        return web, Link(web, token, session)
 
 
 @router.get("", response_class=HTMLResponse)
 def my_commitments(request: Request, token: str, all: bool = False) -> Response:
     from tracker.services.views import Filters, listed
 
-    web, link = _link(request, token)
+    web = web_of(request)
     statuses = () if all else tuple(s.value for s in ACTIVE_STATUSES)
     with web.db.read() as session:
+        link = Link(web, token, session)
         rows = listed(
             session.connection(),
             as_of=web.today(),
@@ -73,19 +76,16 @@ def my_commitments(request: Request, token: str, all: bool = False) -> Response:
 def my_commitment(
     request: Request, token: str, commitment_id: int, done: str | None = None
 ) -> Response:
-    web, link = _link(request, token)
-    _mine(web, link, commitment_id)
-    context = commitment_context(web, commitment_id, web.today())
+    from tracker.services.reports import owners_commitment
+
+    web = web_of(request)
+    with web.db.read() as session:  # one session: the link, the commitment's owner, the page
+        link = Link(web, token, session)
+        owners_commitment(session, link.owner, commitment_id)
+        context = commitment_context(web, session.connection(), commitment_id, web.today())
     return web.page(
         "report_item.html", link=link, owner=link.owner, done=done, error=None, **context
     )
-
-
-def _mine(web: Web, link: Link, commitment_id: int) -> None:
-    from tracker.services.reports import owners_commitment
-
-    with web.db.read() as session:
-        owners_commitment(session, link.owner, commitment_id)
 
 
 def _back(link: Link, commitment_id: int, done: str) -> RedirectResponse:
@@ -104,7 +104,8 @@ def _write(web: Web, link: Link, commitment_id: int, csrf: str, change: Any, don
         with web.write(figures=done != "note") as session:
             change(session, session.get(Owner, link.owner.id))
     except (InvalidInput, InvalidTransition) as exc:
-        context = commitment_context(web, commitment_id, web.today())
+        with web.db.lookup() as conn:
+            context = commitment_context(web, conn, commitment_id, web.today())
         return web.page(
             "report_item.html",
             status_code=409 if isinstance(exc, InvalidTransition) else 400,
