@@ -645,3 +645,35 @@ def test_impersonal_orders_after_instructions_go_to_the_government() -> None:
     assert found[1][1] == "Government of Uzbekistan"
     # without instructions, "X emphasized that Y should" stays a view
     assert _found("It was emphasized that the issues should be solved.", parties=["Peru"]) == []
+
+
+# Ninth round: error classes of batches 12 and 13 (after their blind scores).
+
+
+def test_motions_that_lists_of_people_and_conditions_in_minutes() -> None:
+    text = (
+        "Minutes of the residents' association\n\nPresent: the committee.\n\n"
+        "Motion made by Councilman Drew, seconded by Councilman Stevenson that the Town Board "
+        "adopt the budget. Mr. Jones then motioned to accept Resolution No. 908. "
+        "Yvonne, Chris, Martin and Keith to act as area reps. "
+        "If finances allow, the residents association will source volunteers to replace the sign."
+    )
+    found = _found(text)
+    assert len(found) == 4, found
+    assert found[2][1] == "Yvonne, Chris, Martin and Keith"
+
+
+def test_keenness_gerund_readiness_agreeing_to_a_submission_and_headings() -> None:
+    sides = ["Saudi Arabia", "Iran"]
+    cases = [
+        "The two sides affirmed their keenness to explore ways of boosting bilateral relations.",
+        "The ministers met in Narva, expressing readiness to sign the agreement soon.",
+        "Cabinet agreed to the ACT Government Submission to the Religious Freedom Review.",
+    ]
+    for text in cases:
+        assert len(_found(text, parties=sides)) == 1, text
+    headed = (
+        "Timor-Leste and Vietnam agreed to establish Joint Commission\n\n"
+        "The foreign ministers of Timor-Leste and Vietnam agreed to establish a Joint Commission."
+    )
+    assert len(_found(headed, parties=["Timor-Leste", "Vietnam"])) == 1

@@ -71,6 +71,15 @@ def is_minutes(text: str) -> bool:
     return bool(_MINUTES.search(text[:3000]) or _MINUTES_TITLE.search(text[:400]))
 
 
+def _heading_end(text: str, title: str | None) -> int:
+    """Where the text's heading line ends (0 if it has none, or nothing follows it):
+    "Timor-Leste and Vietnam agreed to establish Joint Commission" above the readout."""
+    if not title:
+        return 0
+    end = text.find(title) + len(title)
+    return end if text[end:].strip() else 0
+
+
 class ExtractError(ValueError):
     """A readout that cannot be used; `str()` is a one-line message for the user."""
 
@@ -132,10 +141,11 @@ def extract(
     seen: set[str] = set()
     keys = KeyMaker()
     candidates: list[Candidate] = []
+    heading_end = _heading_end(text, guessed_title)
     for finding in find_commitments(text, meeting_date, sides, area, minutes=minutes):
         quote = " ".join(text[finding.start : finding.end].split())
-        if quote in seen or finding.confidence < min_confidence:
-            continue
+        if quote in seen or finding.confidence < min_confidence or finding.end <= heading_end:
+            continue  # the heading announces what the body says: its commitment is the body's
         seen.add(quote)
         if finding.deadline is not None:
             due, basis = finding.deadline.resolved, f"stated: {finding.deadline.phrase}"

@@ -280,7 +280,7 @@ def _item_findings(sentence: Sentence, context: _Context) -> Iterator[Finding]:
 # An action in minutes starts the sentence, follows an item number ("2.6") or "Action:".
 _ACTION_ITEM = re.compile(
     r"(?:^|(?:(?<=\s)|^)\d{1,2}(?:\.\d{1,2})+\s+|\b(?:[Aa]ctions?|ACTIONS?)\s*[:\-–]\s*)"
-    r"(?P<who>(?:[A-Z][\w.’'&/-]*|[a-z]+)(?:\s+(?:[A-Z][\w.’'&/-]*|and|of|the|&)){0,4})"
+    r"(?P<who>(?:[A-Z][\w.’'&/-]*|[a-z]+)(?:,?\s+(?:[A-Z][\w.’'&/-]*|and|of|the|&)){0,5})"
     r"(?:\s+also)?\s+to\s+(?:be\s+asked\s+to\s+)?(?P<verb>[a-z]+)\b"
 )
 
@@ -594,7 +594,7 @@ _AGENT_TITLE = re.compile(
 _AGENT_NOUN = re.compile(
     r"\b(?:committee|commission|council|group|team|task\s+force|secretariat|staff|officials"
     r"|experts|delegations?|boards?|panel|forum|clerk|working\s+party|subcommittee|sub-group"
-    r"|teams|groups|committees|commissions"
+    r"|teams|groups|committees|commissions|association|society|club|union|trust|foundation"
     r"|negotiators|ministers|councillors|members|officers)$",
     re.IGNORECASE,
 )

@@ -157,9 +157,11 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "that",
         r"\b(?:agreed|decided|resolved|agrees|decides|resolves|determined"
-        r"|(?:proposed|moved)\s+and\s+(?:accepted|agreed|carried))\s+that\b",
+        r"|(?:proposed|moved)\s+and\s+(?:accepted|agreed|carried)|moved"
+        # "Motion made by Councilman Drew, seconded by Councilman Stevenson that the Board ..."
+        r"|motion\s+(?:was\s+)?(?:made|moved)\s+by\s+[^.;]{1,80}?)\s+that\b",
         0.85,
-        "agree decide resolve determined proposed moved",
+        "agree decide resolve determined proposed moved motion",
     ),
     _cue(
         "verb_after",
@@ -180,9 +182,10 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "document",
-        r"\b(?:agreed|approved|endorsed|supported)\s+(?=(?:the|a|an|its|their)\s+(?:[\w’'-]+\s+){0,3}"
-        r"(?:approach|plan|budget|proposals?|text|terms|recommendations|programme|strategy"
-        r"|framework|timetable|schedule|paper|draft|roadmap|work\s*plan)\b)",
+        r"\b(?:agreed(?:\s+to)?|approved|endorsed|supported)\s+(?=(?:the|a|an|its|their)\s+"
+        r"(?:[\w’'-]+\s+){0,4}(?:approach|plan|budget|proposals?|text|terms|recommendations?"
+        r"|programme|strategy|framework|timetable|schedule|paper|draft|roadmap|work\s*plan"
+        r"|[Ss]ubmission|[Rr]esponse)\b)",
         0.8,
         "agreed approved endorsed supported",
     ),
@@ -204,7 +207,8 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "verb_after",
         r"\b(?:moved\s+(?:by\s+[^,.;]{1,60},\s*)?(?:(?:and\s+)?seconded\s+by\s+[^,.;]{1,60},?\s*)?"
-        r"|voted\s+(?:unanimously\s+)?|motion\s+(?:was\s+)?(?:(?:made|moved)\s+by\s+[^,.;]{1,40}?\s+)?)"
+        r"|voted\s+(?:unanimously\s+)?|motioned\s+"
+        r"|motion\s+(?:was\s+)?(?:(?:made|moved)\s+by\s+[^,.;]{1,40}?\s+)?)"
         r"to\s+(?=[a-z])",
         0.85,
         "moved voted motion",
@@ -238,16 +242,17 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "verb_after",
         r"\b(?:(?:is|are|was|were|stands?)\s+" + _ADV + r"(?:ready|prepared|willing)"
-        r"|offered|(?:expressed|confirmed|reaffirmed|affirmed|reiterated|restated|shared|renewed)\s+"
+        r"|offered|(?:expressed|confirmed|reaffirmed|affirmed|reiterated|restated|shared|renewed"
+        r"|expressing|confirming|reaffirming|reiterating)\s+"
         r"(?:its\s+|their\s+|his\s+|her\s+|our\s+|a\s+|the\s+"
-        r"|(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,2}[A-Z][\w-]*[’'](?:s\b)?\s+)?(?:\w+\s+)?(?:readiness|commitments?|obligations?|pledges?|decision"
+        r"|(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,2}[A-Z][\w-]*[’'](?:s\b)?\s+)?(?:\w+\s+)?(?:readiness|commitments?|obligations?|pledges?|decision|keenness|eagerness"
         r"|determination"
         r"|intention|objective|goal|resolve|willingness|desire|aim))\s+to\s+"
         r"(?=[a-z])",
         0.65,
         "ready prepared willing offered readiness commitment obligation determination intention"
         " objective goal"
-        " resolve willingness desire aim pledge decision",
+        " resolve willingness desire aim pledge decision keenness eagerness",
     ),
     _cue(
         "interest",
