@@ -677,3 +677,11 @@ def test_keenness_gerund_readiness_agreeing_to_a_submission_and_headings() -> No
         "The foreign ministers of Timor-Leste and Vietnam agreed to establish a Joint Commission."
     )
     assert len(_found(headed, parties=["Timor-Leste", "Vietnam"])) == 1
+
+
+def test_the_government_of_a_meeting_with_a_government_is_that_government() -> None:
+    [(_, owner)] = _found(
+        "The Government was instructed to ensure the co-financing of the heating season.",
+        parties=["Government of Russia"],
+    )
+    assert owner == "Government of Russia"

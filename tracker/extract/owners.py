@@ -276,7 +276,9 @@ def resolve_parties(actor: str, sides: Sides, previous: Parties | None = None) -
         return joint_parties(sides)
     if _HEADS_OF.search(actor) and not find_bodies(_HEADS_OF.sub("", actor)):
         return joint_parties(sides)  # "the two Heads of State and Government"
-    bodies = [_clean(body, countries) for body in find_bodies(actor)]
+    # "the Government" of a meeting with the "Government of Russia" is that one
+    named_in_parties = list(dict.fromkeys(c for p in sides.parties for c in countries_in(p)))
+    bodies = [_clean(body, countries or named_in_parties) for body in find_bodies(actor)]
     if len(bodies) >= 2 and all(_MINISTER_TITLE.search(body) for body in bodies):
         # "German Foreign Minister X and French Foreign Minister Y": their countries together
         named = _named_parties(actor, sides)
