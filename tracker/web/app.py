@@ -259,6 +259,12 @@ def _error(request: Request, status: int, message: str) -> Response:
     return response
 
 
+def _signed_in_page(path: str) -> bool:
+    """A page only a signed-in account may see (not sign-in, a report link or the health
+    check)."""
+    return not path.startswith(("/r/", "/login", "/logout", "/static", "/healthz"))
+
+
 def _problems(exc: RequestValidationError) -> str:
     """Which parameters were wrong, without echoing what was sent (it may be long or hostile)."""
     names = []
@@ -344,6 +350,13 @@ def create_app(
     async def malformed(request: Request, exc: RequestValidationError) -> Response:
         if _is_api(request):
             return JSONResponse({"error": "malformed request", "detail": _problems(exc)}, 422)
+        if _signed_in_page(request.url.path):
+            # The parameters are checked before the page runs; the page would first have
+            # sent a signed-out visitor to the sign-in form: so does this answer.
+            from tracker.web.auth import current_user
+
+            if await anyio.to_thread.run_sync(current_user, request) is None:
+                return await need_sign_in(request, NeedSignIn())
         return _error(request, 422, "This address or form is not valid: " + _problems(exc))
 
     @app.exception_handler(TrackerError)
