@@ -685,3 +685,25 @@ def test_the_government_of_a_meeting_with_a_government_is_that_government() -> N
         parties=["Government of Russia"],
     )
     assert owner == "Government of Russia"
+
+
+# Tenth round: error classes of batches 14 and 15 (after their blind scores).
+
+
+def test_agreed_to_a_measure_expecting_others_and_the_korean_peninsula() -> None:
+    sides = ["United States", "North Korea"]
+    cases = [
+        "EU leaders agreed to the relocation of 40,000 persons in clear need of protection.",
+        "They expect the Eurogroup to conclude this process at their meeting on Saturday.",
+    ]
+    for text in cases:
+        assert len(_found(text, parties=["European Union"])) == 1, text
+    assert _found("The branch agreed to carry over remaining items to future meetings.") == []
+    title = "Joint Communique between the United States and North Korea"
+    text = f"{title}\n\nThe two sides discussed peace on the Korean Peninsula."
+    assert sorted(detect_parties(text, title)) == sorted(sides)
+
+
+def test_a_summary_of_a_meeting_held_is_minutes() -> None:
+    assert is_minutes("Summary of the GMB Community Branch Meeting held on 27.01.16\n\nText.")
+    assert is_minutes("A formal meeting of the Cabinet took place on Monday.")

@@ -54,6 +54,8 @@ _MINUTES = re.compile(
     r"|\bcabinet\s+(?:decisions|approval\s+was\s+granted)\b"
     r"|(?m:^\W*(?:\w+\s+)?(?:weekly|monthly)\s+meeting\b)|\bnotes\s+(?:of|from)\s+(?:the\s+)?"
     r"(?:\w+\s+)?(?:meeting|call)\b|\bthe\s+(?:PCC|committee|board|council)\s+met\b"
+    r"|\b(?:summary|record)\s+of\s+the\s+[^.\n]{0,60}?meeting\s+held\b"
+    r"|\bmeeting\s+of\s+the\s+cabinet\b|\bcommittee\s+of\s+the\s+whole\b"
 )
 _MINUTES_TITLE = re.compile(
     r"(?i)(?<!\d\s)(?<!\d)\b(?:minutes|meeting\s+summary|summary\s+record|decisions\s+adopted)\b"

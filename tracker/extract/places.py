@@ -73,6 +73,9 @@ def _index() -> dict[str, list[tuple[str, str]]]:
 _INDEX = _index()
 
 
+_NOT_A_PARTY = re.compile(r"\s+(?:Peninsula|War|Armistice|Demilitari[sz]ed)\b")
+
+
 def find_countries(text: str) -> Iterator[tuple[int, str]]:
     """Yield (offset, canonical country) for every country name or demonym in `text`."""
     covered = 0  # "Korean" inside "North Korean" is not another country
@@ -83,6 +86,8 @@ def find_countries(text: str) -> Iterator[tuple[int, str]]:
         for alias, country in _INDEX.get(word, ()):
             end = match.start() + len(alias)
             if text.startswith(alias, match.start()) and not text[end : end + 1].isalnum():
+                if _NOT_A_PARTY.match(text, end):
+                    break  # "the Korean Peninsula", "the Korean War": a place or an event
                 covered = end
                 yield match.start(), country
                 break

@@ -292,7 +292,8 @@ def _is_motion(cue: str) -> bool:
 
 _PROCEDURAL = re.compile(
     r"\b(?:adjourn\w*|(?:approve|accept|adopt|attach|attatch)\s+(?:the\s+)?(?:minutes|agenda"
-    r"|document|corrections|report\s+as\s+read)|table\s+the)\b",
+    r"|document|corrections|report\s+as\s+read)|table\s+the|carry\s+over\s+(?:the\s+)?"
+    r"(?:remaining\s+)?items)\b",
     re.IGNORECASE,
 )
 
@@ -403,6 +404,8 @@ def _finding(
         return None  # a list's header ("agreed to take the following actions:"): items follow
     if cue_text.startswith("would") and not context.minutes and not _SAID_WOULD.search(subject):
         return None  # outside minutes "would" is a conditional, not a reported "will"
+    if cue_text.startswith("agreed") and _PROCEDURAL.match(text[hit.end :]):
+        return None  # "agreed to carry over remaining items to future meetings"
     if _is_motion(cue_text) and (
         _PROCEDURAL.search(text[hit.end : hit.end + 60]) or _PROCEDURAL.search(text[: hit.start])
     ):
@@ -555,6 +558,8 @@ def _noun_verb(cue: str) -> tuple[str, str]:
     for word, verb, kind in _NOUN_VERBS:
         if word in cue:
             return verb, kind
+    if cue.startswith("agreed to"):
+        return "Carry out", "deliver"  # "agreed to the relocation of 40,000 persons"
     return "Hold", "event"  # "welcomed further discussions"
 
 

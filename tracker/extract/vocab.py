@@ -268,12 +268,12 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:instructed|tasked|mandated|charged|directed|requested|requests|commissioned|entrusted"
         r"|ordered|obliged|authori[sz]ed|gave\s+(?:\w+\s+)?instructions?(?=\s+to\s)"
         r"|assign(?:s|ed)?"
-        r"|urged(?=\s+to\s)|approved\s+for(?=\s+(?:the\s+)?[A-Z])|ask(?:s|ed)?"
+        r"|urged(?=\s+to\s)|approved\s+for(?=\s+(?:the\s+)?[A-Z])|ask(?:s|ed)?|expect(?:s|ed)?"
         r"|invit(?:es|ed|e))\b",
         0.9,
         "instructed tasked mandated charged directed request"
         " commissioned entrusted ordered obliged authorised authorized instructions ask invit"
-        " assign"
+        " assign expect"
         " urged approved",
     ),
     _cue(
@@ -307,6 +307,13 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:witnessed|saw|welcomed)\s+the\s+(?:signing|adoption|conclusion)\s+of\b",
         0.85,
         "signing adoption conclusion",
+    ),
+    # "EU leaders agreed to the relocation of 40,000 persons": agreed to a measure
+    _cue(
+        "noun",
+        r"\bagreed\s+to\s+(?:the\s+)?(?=\w+(?:tion|ment|sal|ance|ence)\s+of\b)",
+        0.8,
+        "agreed",
     ),
     # "we commit ourselves to the development of a stronger relationship"
     _cue(
