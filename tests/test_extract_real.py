@@ -707,3 +707,12 @@ def test_agreed_to_a_measure_expecting_others_and_the_korean_peninsula() -> None
 def test_a_summary_of_a_meeting_held_is_minutes() -> None:
     assert is_minutes("Summary of the GMB Community Branch Meeting held on 27.01.16\n\nText.")
     assert is_minutes("A formal meeting of the Cabinet took place on Monday.")
+
+
+def test_a_role_named_at_the_head_of_minutes_is_that_person() -> None:
+    text = (
+        "Community Branch\nSecretary: Gordon Glassford, Corby\n"
+        "Summary of the Community Branch Meeting held on 27.01.16\n\n"
+        "The secretary will write to the college about more courses."
+    )
+    assert [owner for _, owner in _found(text)] == ["Gordon Glassford"]

@@ -158,6 +158,7 @@ class _Context:
     list_agreed: bool = False  # the header agreed or decided something ("We have agreed to:")
     events: dict[str, TimeExpression] = field(default_factory=dict)  # dated coming events
     instructions: bool = False  # someone has given instructions: "X should be done" is one
+    roles: dict[str, str] = field(default_factory=dict)  # "secretary" -> "Gordon Glassford"
 
 
 def find_commitments(
@@ -165,7 +166,14 @@ def find_commitments(
 ) -> Iterator[Finding]:
     """Yield the commitments of `text` in order, one sentence at a time. `sides` are the
     meeting's parties (own side first), `area` the document's dominant area."""
-    context = _Context(meeting, sides, area, minutes=minutes, events=event_dates(text, meeting))
+    context = _Context(
+        meeting,
+        sides,
+        area,
+        minutes=minutes,
+        events=event_dates(text, meeting),
+        roles=_roles(text[:3000]) if minutes else {},
+    )
     pending: list[Finding] = []
     pending_paragraph = -1
     seen: set[str] = set()  # the sentences met so far, at most the size of the text
@@ -425,7 +433,7 @@ def _finding(
     phrase = deadline.phrase if deadline else None
     actor, antecedent = actor_of(subject)
     subject_parties = (
-        (_person(actor) if context.minutes else None)
+        (_person(actor) or _role_holder(actor, context.roles) if context.minutes else None)
         or _pronoun_parties(actor, context)
         or resolve_parties(actor, context.sides, context.subject_parties)
         or _agent(actor, minutes=context.minutes)
@@ -607,6 +615,23 @@ _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,7}s?$")
 
 
 _FIRST_NAMES = re.compile(r"^[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z]+){0,2}$")
+
+
+# "Secretary: Gordon Glassford" at the head of minutes: who "the secretary" is below.
+_ROLE_LINE = re.compile(
+    r"(?im)^\W*(chair(?:man|woman|person)?|secretary|treasurer|clerk|president|vice[- ]?chair"
+    r"(?:man|person)?)\s*[:\-–]\s*(?:(?:mr|mrs|ms|dr|cllr)\.?\s+)?([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,2})"
+)
+
+
+def _roles(head: str) -> dict[str, str]:
+    return {match.group(1).lower(): match.group(2) for match in _ROLE_LINE.finditer(head)}
+
+
+def _role_holder(actor: str, roles: dict[str, str]) -> Parties | None:
+    """ "The secretary will write to ..." in minutes whose head names the secretary."""
+    role = re.sub(r"(?i)^\W*the\s+", "", " ".join(actor.split())).strip(" ,").lower()
+    return Parties(roles[role], None, True) if role in roles else None
 
 
 _PERSON = re.compile(
