@@ -123,12 +123,8 @@ def _valid(text: str, hit: Hit) -> bool:
             hit.text.lower().startswith(("ask", "invit")) and task and task[0].lower() in _VISITS
         )
     if family == "document":
-        if re.match(
-            r"(?i)(?:agreed|decided|reached|launched|inaugurated|unveiled|established|set\s+up"
-            r"|created|formed|gave|granted|accorded)",
-            hit.text,
-        ):
-            return True  # the launch cues check their object themselves
+        if re.match(r"(?i)(?:agreed|decided|reached)", hit.text):
+            return True
         window = (
             following[:8] if hit.text.lower().startswith(("resulted", "culminated")) else following
         )

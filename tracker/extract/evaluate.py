@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from tracker.dates import apply_offset, is_offset
+from tracker.extract.parties import GROUPS
+from tracker.extract.places import country_names
 
 MIN_OVERLAP = 0.4
 DUE_TOLERANCE = 31  # days
@@ -155,9 +157,6 @@ def _overlaps(mine: list[tuple[int, int]], theirs: list[tuple[int, int]]) -> boo
 
 def _known_parties() -> frozenset[str]:
     """Countries and groups by every name they go by, normalised as `_party` leaves them."""
-    from tracker.extract.parties import GROUPS
-    from tracker.extract.places import country_names
-
     names = {*country_names(), *GROUPS, *GROUPS.values()}
     return frozenset(_party(name) for name in names) | frozenset(_ALIASES.values())
 

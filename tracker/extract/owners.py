@@ -70,6 +70,11 @@ class Sides:
         """The parties that are countries (not groups, nor bodies such as a cabinet)."""
         return [party for party in self.parties if countries_in(party) == [party]]
 
+    @property
+    def countries_named(self) -> list[str]:
+        """The countries the parties name, bodies' included ("Government of Russia")."""
+        return list(dict.fromkeys(c for party in self.parties for c in countries_in(party)))
+
 
 _HEAD = re.compile(
     r"\b(?:president|prime\s+minister|chancellor|premier|king|emir|sultan|crown\s+prince"
@@ -267,39 +272,27 @@ def resolve_parties(actor: str, sides: Sides, previous: Parties | None = None) -
     A body named is the owner; then a country or group named; then a leader ("President
     Obama", or "the President" alone: the own side, first of the parties); a collective
     subject ("we", "the two leaders") is all the parties."""
-    countries = sides.countries
-    if (
-        len(sides.parties) >= 2
-        and _TWO_PRINCIPALS.match(actor)
-        and not _named_parties(actor, sides)  # not "President Obama and Vice President Biden"
-    ):
-        return joint_parties(sides)
+    named = _named_parties(actor, sides)
+    if len(sides.parties) >= 2 and _TWO_PRINCIPALS.match(actor) and not named:
+        return joint_parties(sides)  # not "President Obama and Vice President Biden"
     if _HEADS_OF.search(actor) and not find_bodies(_HEADS_OF.sub("", actor)):
         return joint_parties(sides)  # "the two Heads of State and Government"
     # "the Government" of a meeting with the "Government of Russia" is that one
-    named_in_parties = list(dict.fromkeys(c for p in sides.parties for c in countries_in(p)))
-    bodies = [_clean(body, countries or named_in_parties) for body in find_bodies(actor)]
-    if len(bodies) >= 2 and all(_MINISTER_TITLE.search(body) for body in bodies):
-        # "German Foreign Minister X and French Foreign Minister Y": their countries together
-        named = _named_parties(actor, sides)
-        if len(named) >= 2:
-            if set(named) == set(sides.parties):
-                return joint_parties(sides)
-            return Parties(collective_name(named), None, False)
+    countries = sides.countries or sides.countries_named
+    bodies = [_clean(body, countries) for body in find_bodies(actor)]
+    ministers = len(bodies) >= 2 and all(_MINISTER_TITLE.search(body) for body in bodies)
+    if ministers and len(named) >= 2:  # "German Foreign Minister X and French Foreign Minister Y"
+        return _together(named, sides)
     if bodies:
         return Parties(bodies[0], bodies[1] if len(bodies) > 1 else None, True)
     heads = len(_HEAD.findall(actor))
-    named_here = _named_parties(actor, sides)
-    if heads >= 2 and len(named_here) == 1 and not _COLLECTIVE.search(actor):
+    if heads >= 2 and len(named) == 1 and not _COLLECTIVE.search(actor):
         # "President Obama and Vice President Biden": two of one side, not both sides
-        return Parties(_party_owner(named_here[0]), None, False)
-    if (_COLLECTIVE.search(actor) or heads >= 2) and not _named_pair(actor, sides):
+        return Parties(_party_owner(named[0]), None, False)
+    if (_COLLECTIVE.search(actor) or heads >= 2) and len(named) < 2:
         return joint_parties(sides)
-    named = _named_parties(actor, sides)
     if len(named) >= 2 and re.search(r"\band\b|,", actor):
-        if set(named) == set(sides.parties):
-            return joint_parties(sides)
-        return Parties(collective_name(named), None, False)
+        return _together(named, sides)
     if named:
         counterpart = _other(named[0], sides.parties)
         return Parties(_party_owner(named[0]), counterpart and _party_owner(counterpart), False)
@@ -329,9 +322,11 @@ def _named_parties(actor: str, sides: Sides) -> list[str]:
     return list(dict.fromkeys(party for _, party in sorted(found)))
 
 
-def _named_pair(actor: str, sides: Sides) -> bool:
-    """ "The leaders of Belarus and Uzbekistan": a collective word with parties named."""
-    return len(_named_parties(actor, sides)) >= 2
+def _together(named: list[str], sides: Sides) -> Parties:
+    """Several parties named together: all the meeting's, or these few."""
+    if set(named) == set(sides.parties):
+        return joint_parties(sides)
+    return Parties(collective_name(named), None, False)
 
 
 def _bare_pronoun(actor: str) -> bool:

@@ -16,9 +16,10 @@ the opening names nothing, the countries the text mentions most are the fallback
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 
-from tracker.extract.places import countries_in, find_countries
+from tracker.extract.places import countries_in, country_spans, find_countries
 
 # "Canonical/alias/alias": groups and organisations that meet as a party.
 _GROUPS = """
@@ -124,8 +125,7 @@ def _mentions(text: str, leaders: dict[str, str]) -> Iterator[tuple[int, str]]:
     """(offset, party) for every country, group or leader named in `text` where it is not a
     place or a topic."""
     found: list[tuple[int, int, str]] = []
-    for offset, country in find_countries(text):
-        found.append((offset, offset + 1, country))
+    found += country_spans(text)
     for match in _GROUP_RE.finditer(text):
         found.append((match.start(), match.end(), GROUPS[match.group(1)]))
     for match in _LEADER_RE.finditer(text):
@@ -134,7 +134,7 @@ def _mentions(text: str, leaders: dict[str, str]) -> Iterator[tuple[int, str]]:
         for match in re.finditer(r"\b" + re.escape(name) + r"\b", text):
             found.append((match.start(), match.end(), country))
     found.sort()
-    ends = {end for _, end, _ in found} | {s + len(p) for s, _, p in found}
+    ends = {end for _, end, _ in found}
     for start, _, party in found:
         before = text[max(0, start - 60) : start]
         listed = _LISTED.search(before)
@@ -217,14 +217,11 @@ _COMMON_BODY = re.compile(
 def _named_in_passing(head: str) -> str | None:
     """The body a text without names keeps referring to ("the committee"): better than "The
     parties" as the owner of its tasks. The most frequent, capitalised: "Committee"."""
-    counts: dict[str, int] = {}
-    for match in _COMMON_BODY.finditer(head):
-        word = " ".join(match.group(1).lower().split())
-        counts[word] = counts.get(word, 0) + 1
+    counts = Counter(" ".join(m.group(1).lower().split()) for m in _COMMON_BODY.finditer(head))
     if not counts:
         return None
-    best = max(counts, key=lambda word: counts[word])
-    return best[:1].upper() + best[1:] if counts[best] >= 2 else None
+    best, times = counts.most_common(1)[0]
+    return best[:1].upper() + best[1:] if times >= 2 else None
 
 
 _LOCAL_COUNCIL = re.compile(

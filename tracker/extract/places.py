@@ -78,6 +78,12 @@ _NOT_A_PARTY = re.compile(r"\s+(?:Peninsula|War|Armistice|Demilitari[sz]ed)\b")
 
 def find_countries(text: str) -> Iterator[tuple[int, str]]:
     """Yield (offset, canonical country) for every country name or demonym in `text`."""
+    for start, _, country in country_spans(text):
+        yield start, country
+
+
+def country_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """Yield (start, end, canonical country) for every country name or demonym in `text`."""
     covered = 0  # "Korean" inside "North Korean" is not another country
     for match in _CAPITALISED.finditer(text):
         if match.start() < covered:
@@ -89,7 +95,7 @@ def find_countries(text: str) -> Iterator[tuple[int, str]]:
                 if _NOT_A_PARTY.match(text, end):
                     break  # "the Korean Peninsula", "the Korean War": a place or an event
                 covered = end
-                yield match.start(), country
+                yield match.start(), end, country
                 break
 
 

@@ -293,11 +293,11 @@ _ACTION_ITEM = re.compile(
 )
 
 
-# A motion about the meeting itself: approving its minutes or agenda, adjourning.
 def _is_motion(cue: str) -> bool:
     return "motion" in cue or cue.startswith(("moved", "voted"))
 
 
+# A motion about the meeting itself: approving its minutes or agenda, adjourning.
 _PROCEDURAL = re.compile(
     r"\b(?:adjourn\w*|(?:approve|accept|adopt|attach|attatch)\s+(?:the\s+)?(?:minutes|agenda"
     r"|document|corrections|report\s+as\s+read)|table\s+the|carry\s+over\s+(?:the\s+)?"

@@ -55,6 +55,8 @@ def _cue(family: str, pattern: str, weight: float, anchors: str) -> Cue:
 #   that        "agreed that ..."; the action is inside the that-clause
 #   instruct    "X instructed Y to VERB" / "tasked Y with VERBing"; the actor is Y
 #   document    a document signed or reached at the meeting; the action is to implement it
+#   document_named  the same, where the cue itself says what was approved or launched (no
+#               document noun needed after it)
 #   progressive "are considering/discussing ..."; the progressive verb is the action
 #   interest    "shows interest in X"; the action is to explore X
 CUES: tuple[Cue, ...] = (
@@ -297,7 +299,7 @@ CUES: tuple[Cue, ...] = (
     _cue("document", r"\b(?:resulted|culminated)\s+in\b", 0.85, "resulted culminated"),
     # "the Cabinet gave approval for the divestment of eight apartments"
     _cue(
-        "document",
+        "document_named",
         r"\b(?:gave|granted|accorded)\s+(?:its\s+|their\s+)?approval\s+(?:for|to)\b",
         0.85,
         "approval",
@@ -325,7 +327,7 @@ CUES: tuple[Cue, ...] = (
     ),
     # "Both sides launched an Initiative on Critical Technologies": a new body or programme
     _cue(
-        "document",
+        "document_named",
         r"\b(?:launched|inaugurated|unveiled|established|set\s+up|created|formed)\s+"
         r"(?=(?:a|an|the)\s+(?:[\w’'.-]+\s+){0,6}?"
         r"(?:[Ii]nitiative|[Dd]ialogue|[Mm]echanism|[Pp]artnership|[Ff]orum|[Ff]und|[Pp]rogram"

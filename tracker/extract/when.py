@@ -391,13 +391,20 @@ def event_dates(text: str, meeting: date) -> dict[str, TimeExpression]:
     for match in _ANY_EVENT.finditer(text):
         window = text[match.end() : match.end() + _EVENT_WINDOW]
         window = re.split(r"(?<=[.;!?])\s", window, maxsplit=1)[0]  # within its sentence
-        found = [e for e in time_expressions(window, meeting) if e.resolved > meeting]
-        found = [e for e in found if not _VAGUE.fullmatch(e.phrase)]
-        if not found:
-            continue
-        noun = match.group("noun").lower()
-        events.setdefault(noun if noun == "talks" else noun.rstrip("s"), found[0])
+        found = [
+            expr
+            for expr in time_expressions(window, meeting)
+            if expr.resolved > meeting and not _VAGUE.fullmatch(expr.phrase)
+        ]
+        if found:
+            events.setdefault(_event_key(match), found[0])
     return events
+
+
+def _event_key(match: re.Match[str]) -> str:
+    """The event noun, singular: "Meetings" and "meeting" are one ("talks" stays)."""
+    noun = match.group("noun").lower()
+    return noun if noun == "talks" else noun.rstrip("s")
 
 
 def event_deadline(clause: str, events: dict[str, TimeExpression]) -> TimeExpression | None:
@@ -406,7 +413,4 @@ def event_deadline(clause: str, events: dict[str, TimeExpression]) -> TimeExpres
     if not events:
         return None
     match = _NEXT_EVENT.search(clause)
-    if match is None:
-        return None
-    noun = match.group("noun").lower()
-    return events.get(noun if noun == "talks" else noun.rstrip("s"))
+    return events.get(_event_key(match)) if match else None
