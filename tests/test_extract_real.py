@@ -718,3 +718,40 @@ def test_a_role_named_at_the_head_of_minutes_is_that_person() -> None:
         "The secretary will write to the college about more courses."
     )
     assert [owner for _, owner in _found(text)] == ["Gordon Glassford"]
+
+
+def test_where_two_met_a_third_country_of_the_opening_is_not_a_party() -> None:
+    mediated = (
+        "Ministers meet in Beijing\n\nThe Saudi minister and his Iranian counterpart held "
+        "a meeting in Beijing. Chinese officials hosted the meeting of the two ministers. "
+        "The two sides agreed to reopen their embassies within two months. "
+        "The two countries will activate their 2001 security cooperation agreement."
+    )
+    assert detect_parties(mediated) == ["Saudi Arabia", "Iran"]
+    [(_, owner), _] = _found(mediated)
+    assert owner == "Saudi Arabia and Iran"
+    # three who met say so more often than they say two
+    three = (
+        "Japan, China and South Korea held talks in Seoul. The three countries agreed to "
+        "resume their summit. The three leaders will meet again next year; both Japan and "
+        "China welcomed it."
+    )
+    assert detect_parties(three) == ["Japan", "China", "South Korea"]
+
+
+def test_inter_korean_datelines_and_group_offices_name_no_party() -> None:
+    text = (
+        "U.S.-N.K. joint statement issued in D.C. Posted October 12, 2000 20:34, North Korea "
+        "and the United States, recognizing that the historic inter-Korean summit has changed "
+        "the environment, agreed to take joint steps. The two sides will meet again."
+    )
+    assert detect_parties(text) == ["United States", "North Korea"]
+    summit = (
+        "European Council President Donald Tusk and Li Keqiang, Premier of China, met in "
+        "Brussels. The two sides agreed to conclude the investment agreement in 2020."
+    )
+    assert detect_parties(summit, "EU-China summit") == ["European Union", "China"]
+    assert detect_parties("Polish President Duda and Chancellor Merkel met in Berlin.") == [
+        "Poland",
+        "Germany",
+    ]

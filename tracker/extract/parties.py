@@ -65,7 +65,7 @@ _PLACE_BEFORE = re.compile(
     r"|margins\s+of(?:\s+the)?|sidelines\s+of(?:\s+the)?|ahead\s+of(?:\s+the)?|before|after"
     r"|occasion\s+of(?:\s+the)?"
     r"|towards?|following)\s+(?:the\s+|an?\s+)?(?:[A-Z][\w’'-]*\s+){0,3}"
-    r"|,\s*)$"
+    r"|[A-Za-z],\s*)$"  # "Doha, Qatar"; not a dateline's "20:34, North Korea"
 )
 _LISTED = re.compile(r"(?:,|\band)\s*(?:and\s+)?(?:the\s+)?$")
 _HEADING = re.compile(
@@ -129,7 +129,9 @@ def _mentions(text: str, leaders: dict[str, str]) -> Iterator[tuple[int, str]]:
     for match in _GROUP_RE.finditer(text):
         found.append((match.start(), match.end(), GROUPS[match.group(1)]))
     for match in _LEADER_RE.finditer(text):
-        found.append((match.start(), match.end(), LEADERS[match.group(1)]))
+        office = _GROUP_OFFICE.search(text, max(0, match.start() - 60), match.start())
+        party = _office_group(office.group(1)) if office else LEADERS[match.group(1)]
+        found.append((match.start(), match.end(), party))
     for name, country in leaders.items():
         for match in re.finditer(r"\b" + re.escape(name) + r"\b", text):
             found.append((match.start(), match.end(), country))
@@ -145,6 +147,19 @@ def _mentions(text: str, leaders: dict[str, str]) -> Iterator[tuple[int, str]]:
         if _PLACE_BEFORE.search(before):
             continue
         yield start, party
+
+
+# "European Council President Donald Tusk" speaks for the Union, not for Poland.
+_GROUP_OFFICE = re.compile(
+    r"\b(European\s+(?:Council|Commission)|"
+    + "|".join(re.escape(n) for n in sorted(GROUPS, key=len, reverse=True))
+    + r")(?:[’']s)?\s+(?:President|Secretary[\s-]General|Chair(?:man|person|woman)?"
+    r"|High\s+Representative)\s+(?:[A-Z][\w’'.-]*\s+)?$"
+)
+
+
+def _office_group(name: str) -> str:
+    return GROUPS.get(name, "European Union")
 
 
 def learned_leaders(text: str) -> dict[str, str]:
@@ -196,7 +211,9 @@ def detect_parties(text: str, title: str | None = None) -> list[str]:
         for _, party in _mentions(part, leaders):
             if party not in parties:
                 parties.append(party)
-    if _BOTH_KOREAS.search(topic_cut) or _BOTH_KOREAS.search(lead(head)):
+    korean = _BOTH_KOREAS.search(topic_cut) or _BOTH_KOREAS.search(lead(head))
+    if korean and len(parties) < 2:  # not "North Korea and the United States, recognizing
+        # that the historic inter-Korean summit ..."
         parties += [k for k in ("North Korea", "South Korea") if k not in parties]
     if len(parties) <= 1 and not any(p in GROUPS.values() for p in parties):
         parties += [c for c in meeting_countries(head) if c not in parties][: 2 - len(parties)]
@@ -204,7 +221,28 @@ def detect_parties(text: str, title: str | None = None) -> list[str]:
         body = _meeting_body(head[:1500]) or _named_in_passing(head[:3000])
         if body:
             parties.append(body)
-    return parties
+    return _two_sides(parties, head)
+
+
+# "The two sides", "both leaders": the text says two met, so a third party the opening named
+# (a mediator, a host, a country talked about) is not one of them.
+_TWO = re.compile(
+    r"(?i)\b(?:the\s+two|both)\s+(?:sides|leaders|countries|presidents|prime\s+ministers"
+    r"|(?:foreign\s+)?ministers|governments|nations|delegations|heads\s+of\s+state"
+    r"|counterparts)\b|\bthe\s+pair\b"
+)
+_MORE = re.compile(
+    r"(?i)\b(?:the|all)\s+(?:three|four|five)\s+(?:sides|leaders|countries|parties|nations"
+    r"|governments|presidents|ministers|delegations)\b|\b(?:trilateral|quadrilateral)\b"
+)
+
+
+def _two_sides(parties: list[str], head: str) -> list[str]:
+    """The first two parties named, where the text says two met more often than it says
+    three or more did ("the three nations" a pipeline will link)."""
+    if len(parties) <= 2 or len(_TWO.findall(head)) <= len(_MORE.findall(head)):
+        return parties
+    return parties[:2]
 
 
 _COMMON_BODY = re.compile(

@@ -92,8 +92,8 @@ def country_spans(text: str) -> Iterator[tuple[int, int, str]]:
         for alias, country in _INDEX.get(word, ()):
             end = match.start() + len(alias)
             if text.startswith(alias, match.start()) and not text[end : end + 1].isalnum():
-                if _NOT_A_PARTY.match(text, end):
-                    break  # "the Korean Peninsula", "the Korean War": a place or an event
+                if _NOT_A_PARTY.match(text, end) or text.endswith("inter-", 0, match.start()):
+                    break  # "the Korean Peninsula", "the Korean War", "inter-Korean talks"
                 covered = end
                 yield match.start(), end, country
                 break
