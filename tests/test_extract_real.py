@@ -755,3 +755,18 @@ def test_inter_korean_datelines_and_group_offices_name_no_party() -> None:
         "Poland",
         "Germany",
     ]
+
+
+def test_a_reported_would_plan_is_a_commitment_a_hope_is_not() -> None:
+    text = (
+        "Pakistan and India held talks in Islamabad.\n\n"
+        "The spokesman told a news conference that the two foreign secretaries would meet in "
+        "June for talks on peace and security. Technical level meetings would be held earlier "
+        "between the border forces. He hoped that the talks would help bring the countries "
+        "closer. Such a council would contribute to the relations. "
+        "If the talks fail, the ministers would meet again."
+    )
+    quotes = [quote for quote, _ in _found(text)]
+    assert len(quotes) == 2
+    assert "the two foreign secretaries would meet in June" in quotes[0]
+    assert quotes[1].startswith("Technical level meetings would be held earlier")

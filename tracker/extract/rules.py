@@ -103,6 +103,21 @@ _SAID_WOULD = re.compile(
     r"|the\s+\w+)\s*$",
     re.IGNORECASE,
 )
+# "the two foreign secretaries would meet in May", "talks would be held in July": a reported
+# plan, unlike "would help", "would be fruitful", "would like".
+_WOULD_PLAN = re.compile(
+    r"(?:meet|travel|visit|begin|start|commence|resume|hold|sign|launch|establish|set\s+up"
+    r"|convene|host|organi[sz]e|send|submit|prepare|draft|work\s+(?:out|on|together|with)"
+    r"|take\s+(?:all\s+|the\s+)?(?:necessary\s+|possible\s+)?(?:steps|measures|action)"
+    r"|continue\s+to|cooperate|coordinate|conduct|implement|review|report|appoint"
+    r"|be\s+(?:held|convened|organi[sz]ed|signed|launched|established|set\s+up|opened"
+    r"|undertaken|submitted|sent|prepared|drafted|finali[sz]ed|concluded|resumed"
+    r"|reviewed|implemented|announced))\b"
+)
+_HYPOTHESIS = re.compile(
+    r"(?i)^\s*(?:if|unless|whether)\b|\b(?:hope[sd]?|hoping|believe[sd]?|thinks?|thought"
+    r"|felt|feel|wish(?:ed)?|if|unless|without|otherwise)\b"
+)
 # Said before "should", these make it one side's demand or view of what others should do.
 _DEMAND = re.compile(
     r"\b(?:made\s+(?:it\s+)?clear|insisted|demanded|called\s+(?:up)?on|urged|warned|believes?"
@@ -410,7 +425,12 @@ def _finding(
         return None
     if _LEAD_IN.search(clause):
         return None  # a list's header ("agreed to take the following actions:"): items follow
-    if cue_text.startswith("would") and not context.minutes and not _SAID_WOULD.search(subject):
+    if (
+        cue_text.startswith("would")
+        and not context.minutes
+        and not _SAID_WOULD.search(subject)
+        and not (_WOULD_PLAN.match(text, hit.end) and not _HYPOTHESIS.search(subject))
+    ):
         return None  # outside minutes "would" is a conditional, not a reported "will"
     if cue_text.startswith("agreed") and _PROCEDURAL.match(text[hit.end :]):
         return None  # "agreed to carry over remaining items to future meetings"
