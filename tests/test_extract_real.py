@@ -770,3 +770,19 @@ def test_a_reported_would_plan_is_a_commitment_a_hope_is_not() -> None:
     assert len(quotes) == 2
     assert "the two foreign secretaries would meet in June" in quotes[0]
     assert quotes[1].startswith("Technical level meetings would be held earlier")
+
+
+def test_both_sides_view_of_what_both_should_do_is_their_commitment() -> None:
+    text = (
+        "China and India foreign ministers meet\n\n"
+        "The foreign ministers of the two countries believe that the two sides should abide by "
+        "the existing border agreements. The Indian minister stressed that China should "
+        "withdraw its troops."
+    )
+    assert _found(text) == [
+        (
+            "The foreign ministers of the two countries believe that the two sides should abide "
+            "by the existing border agreements.",
+            "China and India",
+        )
+    ]

@@ -124,6 +124,14 @@ _DEMAND = re.compile(
     r"|expressed|said|stated|stressed|emphasi[sz]ed|underlined|noted|pointed\s+out)\b",
     re.IGNORECASE,
 )
+# "The foreign ministers of the two countries believe that the two sides should abide by
+# ...": both sides' view of what both will do, not a demand on others.
+_SHARED_VIEW = re.compile(
+    r"(?i)^(?=[^,;]*\b(?:two|both|we|they|sides|leaders)\b)[^;]*?\b(?:believe|agree|think"
+    r"|consider|feel|felt|thought|noted|stressed|emphasi[sz]ed|underlined|said|stated"
+    r"|expressed)\w*\s+(?:the\s+view\s+)?(?:that\s+)?(?P<own>(?:the\s+two|both)\s+(?:sides"
+    r"|countries|parties|governments))\s*$"
+)
 _MEETING_OF = re.compile(r"\b(?:meeting|session|round|sitting)\s+of\b", re.IGNORECASE)
 _BUNDLE = re.compile(
     r"\s*(?:a\s+)?(?:number|package|set|series|range)\s+of\s+(?:\w+\s+){0,2}?"
@@ -438,7 +446,10 @@ def _finding(
         _PROCEDURAL.search(text[hit.end : hit.end + 60]) or _PROCEDURAL.search(text[: hit.start])
     ):
         return None  # "Motion to adjourn", "made motion to accept document": procedure
-    if cue_text.startswith("should") and _DEMAND.search(subject) and not context.instructions:
+    shared = _SHARED_VIEW.match(subject) if cue_text.startswith("should") else None
+    if shared:
+        subject = shared.group("own")  # the sides' own view: they are who acts
+    elif cue_text.startswith("should") and _DEMAND.search(subject) and not context.instructions:
         return None  # "made clear that Russia should release ...": a demand, not a commitment
     if HISTORY.search(subject + hit.text):
         return None
