@@ -786,3 +786,27 @@ def test_both_sides_view_of_what_both_should_do_is_their_commitment() -> None:
             "China and India",
         )
     ]
+
+
+def test_minutes_initials_first_names_and_motions() -> None:
+    text = (
+        "Minutes of meeting of Board of Directors\n\n"
+        "Attendees : Janet Guess (JG), Mick Lee (ML) and Sean Chambers (SC)\n\n"
+        "Football Friends – SC was still waiting for contact from the club but would "
+        "telephone him again.\n\n"
+        "It was agreed that ML would take this further with the council.\n\n"
+        "Motion: Janet Guess moved to continue the operation of the ice rink."
+    )
+    assert [owner for _, owner in _found(text)] == ["Sean Chambers", "Mick Lee", "Board"]
+
+
+def test_small_states_are_countries() -> None:
+    text = (
+        "Cabinet Notes\n\nThe Cabinet of Antigua and Barbuda met on Wednesday. "
+        "The Cabinet decided to allow restaurants to resume dining next week."
+    )
+    assert detect_parties(text, "Cabinet Notes") == ["Cabinet of Antigua and Barbuda"]
+    assert detect_parties("Belize and Samoa held talks. The two sides agreed to meet.") == [
+        "Belize",
+        "Samoa",
+    ]

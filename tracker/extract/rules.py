@@ -39,11 +39,13 @@ from tracker.extract.owners import (
     joint_parties,
     resolve_parties,
 )
+from tracker.extract.places import countries_in
 from tracker.extract.segment import LIST_MARKER, Sentence, iter_sentences
 from tracker.extract.vocab import (
     ACTION_VERBS,
     ALL_VERBS,
     ANAPHORIC_OBJECT,
+    BODY_HEADS,
     DESCRIPTIVE,
     FIRST_PERSON,
     HISTORY,
@@ -55,6 +57,7 @@ from tracker.extract.vocab import (
     PREDICTIVE_VERBS,
     REPORTING,
     Cue,
+    word_set,
 )
 from tracker.extract.when import (
     TimeExpression,
@@ -463,12 +466,16 @@ def _finding(
     )
     phrase = deadline.phrase if deadline else None
     actor, antecedent = actor_of(subject)
+    if context.minutes:
+        actor = _minutes_actor(actor)
     subject_parties = (
-        (_person(actor) or _role_holder(actor, context.roles) if context.minutes else None)
+        (_someone(actor, context) if context.minutes else None)
         or _pronoun_parties(actor, context)
         or resolve_parties(actor, context.sides, context.subject_parties)
         or _agent(actor, minutes=context.minutes)
     )
+    if _is_motion(cue_text) and context.minutes:
+        subject_parties = joint_parties(context.sides)  # the mover proposes; the body decides
     confidence = hit.cue.weight
     action = text[hit.end : end]
 
@@ -656,18 +663,75 @@ _ROLE_LINE = re.compile(
 
 
 def _roles(head: str) -> dict[str, str]:
-    return {match.group(1).lower(): match.group(2) for match in _ROLE_LINE.finditer(head)}
+    """Who holds a role, and who initials or a first name stand for, in minutes' head:
+    "Sean Chambers (SC)" -> "sc", "Paul Johnson" -> "paul" (when no other Paul is there)."""
+    people: dict[str, str] = {}
+    taken: set[str] = set()
+    for match in _FULL_NAME.finditer(head):
+        first, last = match.group("first"), match.group("last")
+        if first in _NOT_NAMES or last in _NOT_NAMES:
+            continue
+        name = f"{first} {last}"
+        keys = {(match.group("initials") or first[0] + last[0]).lower(), first.lower()}
+        for key in keys:
+            if key in people and people[key] != name:
+                taken.add(key)  # two Pauls: "Paul" names neither
+            people.setdefault(key, name)
+    roles = {key: name for key, name in people.items() if key not in taken}
+    roles.update((m.group(1).lower(), m.group(2)) for m in _ROLE_LINE.finditer(head))
+    return roles
+
+
+_FULL_NAME = re.compile(
+    r"\b(?P<first>[A-Z][a-z]+)\s+(?:[A-Z]\.\s+)?(?P<last>(?:Mc|Mac|O[’'])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
+    r"\b(?!\s+(?:Street|Road|Lane|Avenue|Park|Hall|Club|Council|Committee|Church|School|Centre"
+    r"|Center|Ltd|Inc|Group|Society|Association|Trust)\b)(?:\s*\((?P<initials>[A-Z]{2,3})\))?"
+)
+_NOT_NAMES = word_set(
+    """The This That These Minutes Meeting Meetings Present Apologies Absent Attendees Agenda
+    Item Items Action Actions Chair Chairman Chairperson Secretary Treasurer Clerk President
+    Council Committee Board Club Church Parish Town City County District Village Community
+    Annual General Monthly Regular Special Matters Arising Any Other Business Date Next Time
+    Place Venue Welcome Approval Reports Report Financial Finance January February March April
+    May June July August September October November December Monday Tuesday Wednesday Thursday
+    Friday Saturday Sunday Street Road Hall Centre Center School Park North South East West
+    New Old Mr Mrs Ms Dr Cllr Rev Revd Pastor Father Sister Brother Bro Members Member Vice
+    Also In On At For Of And Resolved Agreed Proposed Seconded Carried Motion Noted Thanks"""
+)
 
 
 def _role_holder(actor: str, roles: dict[str, str]) -> Parties | None:
-    """ "The secretary will write to ..." in minutes whose head names the secretary."""
-    role = re.sub(r"(?i)^\W*the\s+", "", " ".join(actor.split())).strip(" ,").lower()
-    return Parties(roles[role], None, True) if role in roles else None
+    """ "The secretary will write to ..." in minutes whose head names the secretary; "SC" or
+    "Paul" where the head names Sean Chambers (SC) or one Paul."""
+    role = re.sub(r"(?i)^\W*the\s+", "", " ".join(actor.split())).strip(" ,")
+    if role.lower() in BODY_HEADS or countries_in(role):
+        return None  # "Cabinet", "Belize": not a first name
+    return Parties(roles[role.lower()], None, True) if role.lower() in roles else None
 
 
 _PERSON = re.compile(
     r"^\W*(?:Mr|Mrs|Ms|Dr|Cllr|Councillor|Prof)\.?\s+[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?\W*$"
 )
+
+
+def _someone(actor: str, context: _Context) -> Parties | None:
+    """A person minutes name: "Mr Hutchinson", "the secretary", "SC"."""
+    return _person(actor) or _role_holder(actor, context.roles)
+
+
+# "Football Friends – SC was still waiting ... but would telephone": the item's heading goes,
+# and the subject of the first predicate is the second's.
+_ITEM_HEADING = re.compile(r"^[^–—:]{1,60}?\s[–—]\s+|^[^:]{1,40}:\s+")
+_BUT_SECOND = re.compile(
+    r"^(?P<who>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,2})\s+(?:was|were|had|has|is|are)\b[^,;]*"
+    r"\s+but\s*$"
+)
+
+
+def _minutes_actor(actor: str) -> str:
+    actor = _ITEM_HEADING.sub("", actor.strip(), count=1) or actor
+    second = _BUT_SECOND.match(actor)
+    return second.group("who") if second else actor
 
 
 def _person(actor: str) -> Parties | None:
@@ -802,7 +866,11 @@ def _that_clause(
     if modal and NEGATION.search(action[modal.start() : modal.end() + 12]):
         return None  # "agreed that the importance of the relations will not change"
     inner_subject = action[: modal.start()] if modal else ""
-    inner = resolve_parties(inner_subject, context.sides) if inner_subject.strip() else None
+    inner = None
+    if inner_subject.strip():
+        inner = (context.minutes and _someone(inner_subject, context)) or resolve_parties(
+            inner_subject, context.sides
+        )
     owner = inner if inner and inner.named else parties
     if modal:
         rest = action[modal.end() :]
