@@ -562,7 +562,8 @@ def test_action_item_lines_approvals_and_bodies_named_in_passing() -> None:
         "The committee met again. The committee thanked the chair."
     )
     found = _found(notes)
-    assert len(found) == 2 and {owner for _, owner in found} == {"Committee"}
+    # the assignee in brackets; "(all)" is the body named in passing
+    assert [owner for _, owner in found] == ["Lise", "Committee"]
     approval = "The Cabinet gave approval for the divestment of the eight apartments."
     assert len(_found(approval, parties=["Jamaica"])) == 1
     title = "Retreat: President Buhari directs ministers to work in unison"
@@ -810,3 +811,30 @@ def test_small_states_are_countries() -> None:
         "Belize",
         "Samoa",
     ]
+
+
+def test_minutes_procedure_assignees_in_brackets_and_unwrapped_lines() -> None:
+    procedure = (
+        "Minutes of the Church Council\n\n"
+        "Consent Agenda Motion: Jill made the motion to approved the Consent Agenda.\n"
+        "Motion: Pastor Manning made the motion to add #3 to the agenda.\n"
+        "Motion 2nd by Susan and agreed to by all.\n"
+        "It was MOVED by Foy, seconded by Buchanan, to amend the motion making it $2000.\n"
+        "Motion: Kara moved to repaint the fellowship hall before the autumn."
+    )
+    assert [quote for quote, _ in _found(procedure)] == [
+        "Motion: Kara moved to repaint the fellowship hall before the autumn."
+    ]
+    notes = (
+        "Please find below the notes from today’s meeting.\n\n"
+        "Action item: Forward GAC letter concerning principles (Lise)\n\n"
+        "Action item: Review comments received during public comment forum (all)"
+    )
+    assert [owner for _, owner in _found(notes, parties=["CWG"])] == ["Lise", "CWG"]
+    lines = (
+        "Summary of the Branch Meeting\n"
+        "It was agreed that the branch will vote for younger people as delegates to this year's"
+        " congress at the regional conference\n"
+        "We will donate £100 to the food bank."
+    )
+    assert [quote for quote, _ in _found(lines)][-1] == "We will donate £100 to the food bank."

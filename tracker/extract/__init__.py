@@ -48,12 +48,13 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Minutes of officials' meetings: their actions are due within weeks, not a year.
 _MINUTES = re.compile(
     r"(?im)^\W*(?:minutes\b|(?:members\s+)?present\s*:|apologies|attendees\s*:|in\s+attendance"
-    r"|agenda\s*(?::|$)|action\s*(?:points?)?\s*:|matters\s+arising|cabinet\s+(?:business|decisions))"
-    r"|\baction\s*:|\bseconded\s+by\b|\bcall\s+to\s+order\b|\broll\s+call\b"
+    r"|agenda\s*(?::|$)|action\s*(?:points?|items?)?\s*:|matters\s+arising"
+    r"|cabinet\s+(?:business|decisions))"
+    r"|\baction\s*(?:items?\s*)?:|\bseconded\s+by\b|\bcall\s+to\s+order\b|\broll\s+call\b"
     r"|\b(?:council|committee|board)\s+members\s+present\b|\bmet\s+in\s+(?:regular\s+)?session\b"
     r"|\bcabinet\s+(?:decisions|approval\s+was\s+granted)\b"
     r"|(?m:^\W*(?:\w+\s+)?(?:weekly|monthly)\s+meeting\b)|\bnotes\s+(?:of|from)\s+(?:the\s+)?"
-    r"(?:\w+\s+)?(?:meeting|call)\b|\bthe\s+(?:PCC|committee|board|council)\s+met\b"
+    r"(?:[\w’']+\s+)?(?:meeting|call)\b|\bthe\s+(?:PCC|committee|board|council)\s+met\b"
     r"|\b(?:summary|record)\s+of\s+the\s+[^.\n]{0,60}?meeting\s+held\b"
     r"|\bmeeting\s+of\s+the\s+cabinet\b|\bcommittee\s+of\s+the\s+whole\b"
 )

@@ -325,9 +325,12 @@ def _is_motion(cue: str) -> bool:
 
 # A motion about the meeting itself: approving its minutes or agenda, adjourning.
 _PROCEDURAL = re.compile(
-    r"\b(?:adjourn\w*|(?:approve|accept|adopt|attach|attatch)\s+(?:the\s+)?(?:minutes|agenda"
-    r"|document|corrections|report\s+as\s+read)|table\s+the|carry\s+over\s+(?:the\s+)?"
-    r"(?:remaining\s+)?items)\b",
+    r"\b(?:adjourn\w*|(?:approv\w*|accept\w*|adopt\w*|attach|attatch)\s+(?:of\s+)?(?:the\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:minutes|agenda|document|corrections|report\s+as\s+read)"
+    r"|table\s+the|carry\s+over\s+(?:the\s+)?(?:remaining\s+)?items"
+    # "a motion to add #3 to the agenda", "to move the budget to the top of the agenda"
+    r"|(?:to|on|from|off)\s+(?:the\s+)?(?:top\s+of\s+(?:the\s+)?)?agenda|amend\s+the\s+motion"
+    r"|discuss\s+(?:the\s+)?request)\b",
     re.IGNORECASE,
 )
 
@@ -344,6 +347,18 @@ def _bare_action_verb(match: re.Match[str]) -> bool:
     if match.group("verb"):
         return match.group("verb") not in _NOT_ACTION
     return match.group("imperative").lower() in ALL_VERBS  # the base form: not "Meeting with"
+
+
+# "Action item: Forward the letter (Lise)": who is named in brackets at the end; "(all)" is
+# everyone at the meeting.
+_ASSIGNEE = re.compile(r"\((?P<who>[A-Z][\w.’' &/-]{1,40}|all|everyone)\)\W*$")
+
+
+def _assignee(text: str) -> Parties | None:
+    match = _ASSIGNEE.search(text)
+    if match is None or match.group("who").lower() in ("all", "everyone"):
+        return None
+    return Parties(match.group("who").strip(), None, True)
 
 
 _NOT_ACTION = frozenset(("be", "the", "a", "an", "date", "this", "that", "which", "do"))
@@ -410,7 +425,7 @@ def _sentence_findings(sentence: Sentence, context: _Context) -> Iterator[Findin
         hit = Hit(start, start, _ITEM_CUE, "")
         finding = _finding(sentence, 0, len(text), hit, "", context)
         if finding is not None:
-            yield replace(finding, cue="action")
+            yield replace(finding, cue="action", parties=_assignee(text) or finding.parties)
         return
     if not hits:
         yield from _action_items(sentence, context)

@@ -27,6 +27,7 @@ LIST_MARKER = re.compile(r"\s*(?:\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivx]{1,5}\)|
 _TERMINAL = tuple('.!?:;"”»)')
 _QUOTE_CHARS = re.compile(r"[“”«»\"]")
 _SPEECH_WORDS = 6
+_UNWRAPPED = 110  # hard-wrapped copies keep their lines shorter than this
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,9 @@ def _breaks(previous: str, line: str) -> bool:
     if line[:1].islower():
         return False
     last_word = previous.rsplit(None, 1)[-1]
-    return len(previous) < 60 or last_word[:1].isupper()  # a heading or a dateline
+    # a heading or a dateline; or a line longer than any wrapping width, which ends where its
+    # writer pressed Enter ("... as delegates to this years congress" / "We will donate £100")
+    return len(previous) < 60 or last_word[:1].isupper() or len(previous) > _UNWRAPPED
 
 
 def iter_sentences(text: str) -> Iterator[Sentence]:

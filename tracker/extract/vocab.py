@@ -69,7 +69,7 @@ CUES: tuple[Cue, ...] = (
         + _ADV
         # "agreed during their morning conversation to maintain close contact"
         + r"(?:(?:during|at|in|after)\s+(?:the|their|its|this|today['’]s)\s+[\w\s-]{1,40}?\s+)?"
-        + r"to\s+(?=[a-z])",
+        + r"to\s+(?!by\b)(?=[a-z])",  # not "agreed to by all"
         0.9,
         "agree decide resolved undert pledged vowed promised commit resolves",
     ),
