@@ -838,3 +838,20 @@ def test_minutes_procedure_assignees_in_brackets_and_unwrapped_lines() -> None:
         "We will donate £100 to the food bank."
     )
     assert [quote for quote, _ in _found(lines)][-1] == "We will donate £100 to the food bank."
+
+
+def test_what_a_cabinet_or_board_approves_is_its_decision() -> None:
+    text = (
+        "Cabinet Decisions\n\n"
+        "Cabinet approved the lifting of the ban on harvesting of sea cucumber for six months.\n\n"
+        "Approved the issuance of drafting instructions for a Prohibition Order.\n\n"
+        "Cabinet approved the minutes of the previous meeting.\n\n"
+        "Cabinet endorsed the below appointment(s).\n\n"
+        "Approved with no discussion.\n\n"
+        "The Minister approved the colour of the new flag."
+    )
+    quotes = [quote for quote, _ in _found(text, parties=["Seychelles"])]
+    assert quotes == [
+        "Cabinet approved the lifting of the ban on harvesting of sea cucumber for six months.",
+        "Approved the issuance of drafting instructions for a Prohibition Order.",
+    ]

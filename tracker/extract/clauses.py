@@ -128,11 +128,30 @@ def _valid(text: str, hit: Hit) -> bool:
         window = (
             following[:8] if hit.text.lower().startswith(("resulted", "culminated")) else following
         )
-        return any(word.lower() in DOCUMENT_NOUNS for word in window)
+        if any(word.lower() in DOCUMENT_NOUNS for word in window):
+            return True
+        # "Cabinet approved the lifting of the ban", "Approved the issuance of drafting
+        # instructions": what a cabinet or board approves is its decision, whatever the noun
+        return bool(
+            re.match(r"(?i)approved|endorsed", hit.text)
+            and _BODY_DECIDES.search(text[: hit.start])
+            and not _RECORD.match(text, hit.end)
+        )
     if family == "document_passive":
         before = re.findall(r"[\w’'-]+", text[max(0, hit.start - 200) : hit.start])[-14:]
         return any(word.lower() in DOCUMENT_NOUNS for word in before)
     return bool(following)
+
+
+_BODY_DECIDES = re.compile(
+    r"(?:^\W*|\b(?:Cabinet|Council\s+of\s+Ministers|Council|Board|Committee|Government"
+    r"|Commission|Trustees|Senate)\s+(?:also\s+|further\s+|then\s+|has\s+|had\s+)?)$"
+)
+# What a body approves that needs no follow-up: the record, appointments made, nothing named.
+_RECORD = re.compile(
+    r"(?i)\s*(?:\W*$|with\b|(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:minutes|agenda|report|accounts"
+    r"|statements?|record|treasurer['’]s|appointments?|nominations?|applications)\b)"
+)
 
 
 # After "commitment to", a noun is an ideal ("to peace"), a verb a task ("to avoid barriers").
