@@ -855,3 +855,11 @@ def test_what_a_cabinet_or_board_approves_is_its_decision() -> None:
         "Cabinet approved the lifting of the ban on harvesting of sea cucumber for six months.",
         "Approved the issuance of drafting instructions for a Prohibition Order.",
     ]
+
+
+def test_their_in_a_series_is_the_subjects_not_a_back_reference() -> None:
+    text = (
+        "The leaders resolved to strengthen their partnership in trade and investment, enhance "
+        "their cooperation in the fight against disease, and maintain peace in the region."
+    )
+    assert len(_found(text, parties=["United States", "Fiji"])) == 3

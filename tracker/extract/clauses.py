@@ -55,7 +55,7 @@ _PREPOSITIONS_ING = word_set(
     "including regarding concerning during according following notwithstanding"
 )
 _NOT_A_VERB = _DETERMINERS | word_set("which whom what whose him them us me you date")
-_BACK_REFERENCE = word_set("it its them their this these those")
+_BACK_REFERENCE = word_set("it its them this these those")  # "their" is the subject's
 _VISITS = word_set("visit attend come participate take join pay travel make speak address")
 
 
