@@ -863,3 +863,20 @@ def test_their_in_a_series_is_the_subjects_not_a_back_reference() -> None:
         "their cooperation in the fight against disease, and maintain peace in the region."
     )
     assert len(_found(text, parties=["United States", "Fiji"])) == 3
+
+
+def test_more_ways_of_saying_when() -> None:
+    from tracker.extract.when import find_deadlines
+
+    meeting = date(2019, 9, 10)
+    cases = {
+        "engagement over the coming weeks on market access": date(2019, 10, 10),
+        "The competition should be started on at once.": date(2019, 10, 10),
+        "the hosting of the flag with immediate effect": date(2019, 10, 10),
+        "the 2+2 Ministerial Meeting to be held as early as possible": date(2019, 10, 10),
+        "a meeting will be arranged early in the new year": date(2020, 1, 31),
+        "reviewed in a meeting summoned every three months": date(2019, 12, 10),
+        "it will meet for the first time this autumn": date(2019, 11, 30),
+    }
+    for text, due in cases.items():
+        assert [d.resolved for d in find_deadlines(text, meeting)] == [due], text

@@ -144,6 +144,11 @@ def _this_year_end(match: re.Match[str], meeting: date) -> date:
     return date(meeting.year, 12, 31)
 
 
+def _new_year(match: re.Match[str], meeting: date) -> date:
+    """ "early in the new year": January of the next year."""
+    return date(meeting.year + 1, 1, 31)
+
+
 def _quarter_code(match: re.Match[str], meeting: date) -> date:
     return _month_end(int(match["y"]), 3 * int(match["q"]))
 
@@ -213,9 +218,10 @@ def _vague(match: re.Match[str], meeting: date) -> date:
 
 # "Soon" and its kin: a deadline only when the clause names no precise one.
 _VAGUE = re.compile(
-    r"\b(?:shortly|soon|promptly|immediately|expeditiously|without\s+delay"
+    r"\b(?:shortly|soon|promptly|immediately|expeditiously|without\s+delay|forthwith"
+    r"|at\s+once|with\s+immediate\s+effect|as\s+(?:early|soon)\s+as\s+possible"
     r"|at\s+an\s+early\s+(?:date|time)|upcoming"
-    r"|in\s+the\s+(?:near\s+future|coming\s+(?:days|weeks|months))"
+    r"|(?:in|over|during)\s+the\s+(?:near\s+future|coming\s+(?:days|weeks|months))"
     r"|at\s+the\s+earliest\s+(?:opportunity|possible\s+date))\b",
     re.IGNORECASE,
 )
@@ -266,10 +272,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Resolver], ...] = (
         _year_edge,
     ),
     (re.compile(r"\byear-end\b", _I), _this_year_end),
+    (re.compile(r"\b(?:early\s+)?in\s+the\s+new\s+year\b", _I), _new_year),
     (re.compile(r"\bend\s+of\s+(?:the|this)\s+(?P<unit>month|quarter)\b", _I), _period_end),
     (
         re.compile(
-            r"\b(?:in|by|during|before|until|over)\s+(?:the\s+)?(?:early\s+|late\s+)?"
+            r"\b(?:in|by|during|before|until|over|this|next)\s+(?:the\s+)?(?:early\s+|late\s+)?"
             r"(?P<season>spring|summer|autumn|fall|winter)\b(?:\s+(?:of\s+)?"
             + _Y
             + r"|\s+"
@@ -301,7 +308,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Resolver], ...] = (
     ),
     (
         re.compile(
-            r"\b(?:within|in|during|over|inside|after)\s+(?:the\s+)?(?:(?:next|coming|following)"
+            r"\b(?:within|in|during|over|inside|after|every)\s+(?:the\s+)?(?:(?:next|coming|following)"
             r"\s+)?" + _NUM + r"[\s-]+(?P<unit>(?:working\s+|business\s+)?day|week|month|year)s?\b",
             _I,
         ),
@@ -327,7 +334,8 @@ class TimeExpression:
 # Every pattern needs a digit or one of these words: most clauses are skipped at this test.
 _MAYBE = re.compile(
     r"\d|year|month|week|day|quarter|half|spring|summer|autumn|fall|winter|short|soon|prompt"
-    r"|delay|early|earliest|near|coming|following|immediate|expeditious|" + "|".join(_MONTH_NAMES),
+    r"|delay|early|earliest|near|coming|following|immediate|expeditious|once|forthwith|"
+    + "|".join(_MONTH_NAMES),
     re.IGNORECASE,
 )
 
