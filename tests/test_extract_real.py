@@ -880,3 +880,18 @@ def test_more_ways_of_saying_when() -> None:
     }
     for text, due in cases.items():
         assert [d.resolved for d in find_deadlines(text, meeting)] == [due], text
+
+
+def test_cabinet_records_and_board_summaries_are_minutes() -> None:
+    for head in (
+        "CABINET NOTES: Thursday March 18, 2021",
+        "Decisions taken by cabinet of ministers at its meeting held on 24.10.2017",
+        "SUMMARY OF THE BOARD OF DIRECTORS MEETING OF JULY 25, 2008",
+        "A regular meeting of the Board of Selectmen was held on Monday.",
+        "Present were: Gaudet, Swanson, Beck.",
+        "September 15 2014 Branch Meeting",
+    ):
+        assert is_minutes(f"{head}\n\nThe board agreed to repaint the hall."), head
+    assert not is_minutes("The two presidents met in Beijing and agreed to expand trade.")
+    text = "Minutes\n\nPresent were: Gaudet, Swanson, Beck.\n\nOpen Access – Cabinet summary"
+    assert _found(text) == []

@@ -57,6 +57,12 @@ _MINUTES = re.compile(
     r"(?:[\w’']+\s+)?(?:meeting|call)\b|\bthe\s+(?:PCC|committee|board|council)\s+met\b"
     r"|\b(?:summary|record)\s+of\s+the\s+[^.\n]{0,60}?meeting\s+held\b"
     r"|\bmeeting\s+of\s+the\s+cabinet\b|\bcommittee\s+of\s+the\s+whole\b"
+    # cabinets' decision records and boards' summaries
+    r"|\bcabinet\s+(?:notes|minute|meeting|date\s*:)|\bdecisions\s+(?:taken|made)\s+(?:by|at)\s+"
+    r"(?:the\s+)?cabinet\b|\bsummary\s+of\s+the\s+board\b|\b(?:regular|special)\s+meeting\s+of\s+"
+    r"the\s+[\w\s']{3,40}?\s+was\s+held\b|\b(?:were|was)\s+present\b|\bpresent\s+were\s*:"
+    r"|\battendees\s*:|(?m:^\W*present\s+(?:chairman|chair)\b)|\bmeeting\s+started\b"
+    r"|\binformal\s+notes\b|(?m:^[^\n]{0,40}\bbranch\s+meeting\b)"
 )
 _MINUTES_TITLE = re.compile(
     r"(?i)(?<!\d\s)(?<!\d)\b(?:minutes|meeting\s+summary|summary\s+record|decisions\s+adopted)\b"

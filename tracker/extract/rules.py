@@ -337,7 +337,8 @@ _PROCEDURAL = re.compile(
 
 _BARE_ACTION = re.compile(
     r"^\s*(?:Action(?:\s+items?)?\s*:\s*)?(?:To\s+(?P<verb>[a-z]{2,})"
-    r"|(?P<imperative>[A-Z][a-z]+)\s+(?!of\b|and\b)\S)"
+    # not "Present were: ...", "Open Access – Cabinet minute summary" (a heading)
+    r"|(?P<imperative>[A-Z][a-z]+)\s+(?!of\b|and\b|were\b|was\b|is\b|are\b|\w+\s+[–—]\s)\S)"
 )
 
 
