@@ -895,3 +895,14 @@ def test_cabinet_records_and_board_summaries_are_minutes() -> None:
     assert not is_minutes("The two presidents met in Beijing and agreed to expand trade.")
     text = "Minutes\n\nPresent were: Gaudet, Swanson, Beck.\n\nOpen Access – Cabinet summary"
     assert _found(text) == []
+
+
+def test_a_branch_or_club_is_not_its_countrys_and_the_g7_by_description() -> None:
+    branch = "Branch Meeting\n\nThis branch resolves to send a delegation to the UK march."
+    assert detect_parties(branch, "Branch Meeting") == ["Branch"]
+    g7 = (
+        "Economic Declaration\n\nWe, the Heads of State or Government of the seven major "
+        "industrialized countries, have met in Venice. We remain determined to pursue these "
+        "policies."
+    )
+    assert _found(g7)[0][1] == "G7"

@@ -23,7 +23,8 @@ from tracker.extract.places import countries_in, country_spans, find_countries
 
 # "Canonical/alias/alias": groups and organisations that meet as a party.
 _GROUPS = """
-G7/G-7/Group of Seven; G8/G-8/Group of Eight; G20/G-20/Group of Twenty; European Union/EU;
+G7/G-7/Group of Seven/seven major industrialized countries/seven major industrialised
+countries; G8/G-8/Group of Eight; G20/G-20/Group of Twenty; European Union/EU;
 NATO/North Atlantic Treaty Organization; ASEAN/Association of Southeast Asian Nations;
 APEC/Asia-Pacific Economic Cooperation; BRICS; Shanghai Cooperation Organisation/SCO/
 Shanghai Cooperation Organization; African Union/AU; United Nations/UN; OSCE; Quad;
@@ -247,7 +248,7 @@ def _two_sides(parties: list[str], head: str) -> list[str]:
 
 _COMMON_BODY = re.compile(
     r"\b(?:the\s+)?(committee|board|council|cabinet|commission|working\s+group|task\s+force"
-    r"|steering\s+group|executive|trustees|senate|society|association|club)\b",
+    r"|steering\s+group|executive|trustees|senate|society|association|club|branch)\b",
     re.IGNORECASE,
 )
 
@@ -287,6 +288,7 @@ _BOTH_KOREAS = re.compile(r"(?i)\binter-korean\b|\bnorth-south\s+(?:ministerial|
 _BODY_HEAD = re.compile(
     r"\b(?:Cabinet|Council\s+of\s+Ministers|Executive\s+(?:Team|Board|Committee)|Task\s+Force"
     r"|Working\s+Group|Sub-?[Gg]roup|Steering\s+(?:Group|Committee)|Committee|Commission|Board"
+    r"|Branch"
     r"|State\s+Council|Security\s+Council|Government)\b"
 )
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w’'&-]*,?|of|and|for|on|the)$")
@@ -310,14 +312,20 @@ def title_body(title: str) -> str | None:
     return " ".join([*kept, head.group()]).strip(" ,")
 
 
+_STATE_BODY = re.compile(
+    r"\b(?:Cabinet|Council\s+of\s+Ministers|Government|State\s+Council|Security\s+Council"
+    r"|Executive\s+(?:Team|Board|Committee)|Commission|Task\s+Force|Working\s+Group)\b"
+)
+
+
 def _body_parties(body: str, title: str, head: str, leaders: dict[str, str]) -> list[str]:
     """A body's own meeting (a cabinet, a task force): the body is the party, named with its
     country where the text gives one ("Cabinet of Seychelles"); a head of state's "Meeting
     with" his government has the country as the other party."""
     named = [party for _, party in _mentions(lead(head), leaders) if party not in GROUP_NAMES]
     country = next(iter(meeting_countries(head)), None) or next(iter(named), None)
-    if country is None or country in body:
-        return [body]
+    if country is None or country in body or not _STATE_BODY.search(body):
+        return [body]  # a branch, a club or a board is not its country's
     name = f"{body} of {country}"
     return [country, name] if re.match(r"(?i)\W*meeting\s+with\b", title) else [name]
 

@@ -53,7 +53,7 @@ Dominica; Grenada/Grenadian; Saint Kitts and Nevis/St Kitts and Nevis/St. Kitts 
 St Kitts/St. Kitts/Kittitian; Saint Lucia/St Lucia/St. Lucia/Saint Lucian; Saint Vincent and
 the Grenadines/St Vincent and the Grenadines/St. Vincent and the Grenadines/Vincentian;
 Trinidad and Tobago/Trinidadian; Samoa/Samoan; Tonga/Tongan; Vanuatu; Solomon Islands;
-Kiribati; Tuvalu; Nauru; Palau; Marshall Islands; Federated States of Micronesia/Micronesia;
+Kiribati; Tuvalu; Nauru; Palau; Marshall Islands; Federated States of Micronesia/Micronesia/FSM;
 Timor-Leste/East Timor/Timorese; Cabo Verde/Cape Verde; Comoros; Lesotho; Central African
 Republic; Côte d'Ivoire/Côte d’Ivoire/Ivory Coast/Ivorian; Kosovo; San Marino; Holy See/Vatican;
 Sao Tome and Principe; Eswatini/Swaziland
