@@ -906,3 +906,14 @@ def test_a_branch_or_club_is_not_its_countrys_and_the_g7_by_description() -> Non
         "policies."
     )
     assert _found(g7)[0][1] == "G7"
+
+
+def test_agreements_come_to_measures_agreed_and_commitments_of_the_countries() -> None:
+    sides = ["Brazil", "Argentina"]
+    for text in (
+        "The presidents agreed to a significant expansion of bilateral cooperation.",
+        "They came to an agreement to revive the work of the intergovernmental commission.",
+        "They reiterated commitment of both the countries to promote progress on the border.",
+        "The ministers pledged their preparedness to assist the region in its reforms.",
+    ):
+        assert [owner for _, owner in _found(text, parties=sides)] == ["Brazil and Argentina"], text

@@ -152,7 +152,10 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "verb_after",
         r"\b(?:an?\s+)?(?:agreement|decision|understanding|consensus)\s+(?:was|has\s+been)\s+"
-        r"(?:reached|made|taken|adopted)\s+to\s+(?=[a-z])",
+        r"(?:reached|made|taken|adopted)\s+to\s+(?=[a-z])"
+        # "They came to an agreement to stir up the commission's work"
+        r"|\b(?:came|come|comes|coming)\s+to\s+(?:an?\s+)?(?:agreement|understanding|consensus)"
+        r"\s+to\s+(?=[a-z])",
         0.9,
         "agreement decision understanding consensus",
     ),
@@ -245,14 +248,17 @@ CUES: tuple[Cue, ...] = (
         "verb_after",
         r"\b(?:(?:is|are|was|were|stands?)\s+" + _ADV + r"(?:ready|prepared|willing)"
         r"|offered|(?:expressed|confirmed|reaffirmed|affirmed|reiterated|restated|shared|renewed"
-        r"|expressing|confirming|reaffirming|reiterating)\s+"
+        r"|pledged|expressing|confirming|reaffirming|reiterating)\s+"
         r"(?:its\s+|their\s+|his\s+|her\s+|our\s+|a\s+|the\s+"
         r"|(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,2}[A-Z][\w-]*[’'](?:s\b)?\s+)?(?:\w+\s+)?(?:readiness|commitments?|obligations?|pledges?|decision|keenness|eagerness"
-        r"|determination"
-        r"|intention|objective|goal|resolve|willingness|desire|aim))\s+to\s+"
+        r"|determination|preparedness"
+        r"|intention|objective|goal|resolve|willingness|desire|aim)"
+        # "reiterated the commitment of both the countries to promote"
+        r"(?:\s+of\s+(?:the\s+|both\s+(?:the\s+)?)?(?:[\w-]+\s+){0,2}?[\w-]+(?=\s+to\s))?)\s+to\s+"
         r"(?=[a-z])",
         0.65,
         "ready prepared willing offered readiness commitment obligation determination intention"
+        " preparedness"
         " objective goal"
         " resolve willingness desire aim pledge decision keenness eagerness",
     ),
@@ -313,7 +319,8 @@ CUES: tuple[Cue, ...] = (
     # "EU leaders agreed to the relocation of 40,000 persons": agreed to a measure
     _cue(
         "noun",
-        r"\bagreed\s+to\s+(?:the\s+)?(?=\w+(?:tion|ment|sal|ance|ence)\s+of\b)",
+        r"\bagreed\s+to\s+(?:the\s+|an?\s+(?:(?:significant|substantial|further|major|gradual"
+        r"|considerable)\s+)?)?(?=\w+(?:tion|ment|sal|ance|ence|sion)\s+of\b)",
         0.8,
         "agreed",
     ),
