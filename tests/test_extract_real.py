@@ -798,7 +798,11 @@ def test_minutes_initials_first_names_and_motions() -> None:
         "It was agreed that ML would take this further with the council.\n\n"
         "Motion: Janet Guess moved to continue the operation of the ice rink."
     )
-    assert [owner for _, owner in _found(text)] == ["Sean Chambers", "Mick Lee", "Board"]
+    assert [owner for _, owner in _found(text)] == [
+        "Sean Chambers",
+        "Mick Lee",
+        "Board of Directors",
+    ]
 
 
 def test_small_states_are_countries() -> None:
@@ -917,3 +921,23 @@ def test_agreements_come_to_measures_agreed_and_commitments_of_the_countries() -
         "The ministers pledged their preparedness to assist the region in its reforms.",
     ):
         assert [owner for _, owner in _found(text, parties=sides)] == ["Brazil and Argentina"], text
+
+
+def test_the_body_whose_minutes_these_are_is_named_in_full() -> None:
+    from tracker.extract.parties import title_body
+
+    cases = {
+        "ROTARY CLUB OF ALEXANDRA INC Directors meeting minutes": "Rotary Club of Alexandra",
+        "Board of Selectmen - Meeting Minutes": "Board of Selectmen",
+        "Minutes of the Executive Committee of Bushman’s River Mouth Ratepayers’ Organisation "
+        "Meeting held on 27 February 2021": (
+            "Executive Committee of Bushman’s River Mouth Ratepayers’ Organisation"
+        ),
+        "School council meeting minutes - Monday, April 8, 2013": "School Council",
+        "The Citadel Faculty Council (FC) Meeting Minutes": "Citadel Faculty Council",
+        "DECISIONS MADE AT THE CABINET MEETING HELD ON 20TH JUNE 2023": "Cabinet",
+        "Meeting held at the Conservative Club": None,
+        "Meeting of the Organization": None,
+    }
+    for title, body in cases.items():
+        assert title_body(title) == body, title

@@ -27,7 +27,9 @@ G7/G-7/Group of Seven/seven major industrialized countries/seven major industria
 countries; G8/G-8/Group of Eight; G20/G-20/Group of Twenty; European Union/EU;
 NATO/North Atlantic Treaty Organization; ASEAN/Association of Southeast Asian Nations;
 APEC/Asia-Pacific Economic Cooperation; BRICS; Shanghai Cooperation Organisation/SCO/
-Shanghai Cooperation Organization; African Union/AU; United Nations/UN; OSCE; Quad;
+Shanghai Cooperation Organization; African Union/AU; United Nations/UN; Quad;
+OSCE/Organization for Security and Co-operation in Europe/Organization for Security and
+Cooperation in Europe;
 Commonwealth of Independent States/CIS; Eurasian Economic Union/EAEU; OECD; CELAC;
 Gulf Cooperation Council/GCC; Union State; Pacific Islands Forum; CARICOM; Mercosur;
 League of Arab States/Arab League; Nordic Council; Visegrad Group; Council of Europe;
@@ -288,28 +290,58 @@ _BOTH_KOREAS = re.compile(r"(?i)\binter-korean\b|\bnorth-south\s+(?:ministerial|
 _BODY_HEAD = re.compile(
     r"\b(?:Cabinet|Council\s+of\s+Ministers|Executive\s+(?:Team|Board|Committee)|Task\s+Force"
     r"|Working\s+Group|Sub-?[Gg]roup|Steering\s+(?:Group|Committee)|Committee|Commission|Board"
-    r"|Branch"
-    r"|State\s+Council|Security\s+Council|Government)\b"
+    r"|Branch|State\s+Council|Security\s+Council|Government"
+    # the bodies whose minutes are kept: clubs, associations, councils, trustees
+    r"|Club|Association|Society|Council|Senate|Trustees|Organi[sz]ation|Exco|Selectmen)\b",
+    re.IGNORECASE,
 )
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w’'&-]*,?|of|and|for|on|the)$")
+_UNNAMED = re.compile(r"(?i)club|association|society|council|organi[sz]ation|union|senate$")
+_CAPITALS_RUN = re.compile(r"\b[A-Z][A-Z’'&-]+(?:\s+[A-Z][A-Z’'&-]+){2,}\b")
+_NOT_NAME = re.compile(
+    r"^(?:Meeting|Minutes|Title:|Agenda|Notes|Summary|Special|Decisions|Made|Held|Taken|At|In|On"
+    r"|By|Of|From|To|With|Last|Next|This|Today|Yesterday|Monday|Tuesday|Wednesday|Thursday"
+    r"|Friday|Saturday|Sunday)(?:[’']s)?$"
+)
+# "Board of Selectmen", "Rotary Club of Alexandra", "Trustees of the Josiah Carpenter Library"
+_OF_NAME = re.compile(
+    r"\s+(?i:of)\s+(?:(?i:the)\s+)?(?:(?!(?:Inc|Ltd|Limited|Meeting|Minutes|Agenda|Notes|Held)\b)"
+    r"[A-Z][\w’'&.-]*\s?){1,6}"
+)
+_TRAILING = re.compile(r"(?:\s+(?:Meeting|Minutes|Inc|Ltd|Agenda|Notes)\b\.?)+\s*$")
 
 
 def title_body(title: str) -> str | None:
     """The body whose meeting the title names: "Cabinet Business - Wednesday" -> "Cabinet",
     "Alcohol, Tobacco and Other Drug Control Policy Task Force" -> all of it, "Meeting with
-    senior officials of Council of Ministers" -> "Council of Ministers"."""
-    head = _BODY_HEAD.search(title)
-    if head is None:
-        return None
-    words = title[: head.start()].split()
-    kept: list[str] = []
-    for word in reversed(words):
-        if not _NAME_WORD.match(word) or word in ("Meeting", "Minutes", "Title:"):
-            break
-        kept.insert(0, word)
-    while kept and kept[0] in ("of", "and", "for", "on", "the"):
-        kept.pop(0)
-    return " ".join([*kept, head.group()]).strip(" ,")
+    senior officials of Council of Ministers" -> "Council of Ministers", "ROTARY CLUB OF
+    ALEXANDRA INC Directors meeting minutes" -> "Rotary Club of Alexandra"."""
+    # a heading in capitals ("ROTARY CLUB OF ALEXANDRA"), not an acronym ("NUJ Branch")
+    title = _CAPITALS_RUN.sub(lambda run: run.group().title(), title)
+    for head in _BODY_HEAD.finditer(title):
+        words = title[: head.start()].split()
+        kept: list[str] = []
+        for word in reversed(words):
+            if not _NAME_WORD.match(word) or _NOT_NAME.match(word):
+                break
+            kept.insert(0, word)
+        before = words[: len(words) - len(kept)]
+        while kept and kept[0] in ("of", "and", "for", "on", "the", "The"):
+            kept.pop(0)
+        at = before and before[-1].lower() in ("at", "in", "to", "from", "near")
+        if at and not re.match(r"(?i)\s+meeting\b", title[head.end() :]):
+            continue  # "held at the Conservative Club": where they met, not who met
+        if not (kept or head.group()[:1].isupper()):
+            continue  # "the committee", "a council" in running text
+        noun = head.group().title() if head.group().isupper() else head.group()
+        name = " ".join([*kept, noun[:1].upper() + noun[1:]])
+        after = _OF_NAME.match(title, head.end())
+        if after and not head.group().lower().endswith("ministers"):
+            name += _TRAILING.sub("", after.group().rstrip()).replace(" Of ", " of ", 1)
+        elif not kept and _UNNAMED.match(noun):
+            continue  # "Organization", "Club" alone name nobody in particular
+        return name.strip(" ,")
+    return None
 
 
 _STATE_BODY = re.compile(
