@@ -941,3 +941,21 @@ def test_the_body_whose_minutes_these_are_is_named_in_full() -> None:
     }
     for title, body in cases.items():
         assert title_body(title) == body, title
+
+
+def test_both_governments_them_and_an_asker_in_minutes() -> None:
+    [(_, owner)] = _found(
+        "Both Governments shall propose mechanisms to improve the humanitarian situation.",
+        parties=["Colombia", "Ecuador"],
+    )
+    assert owner == "Colombia and Ecuador"
+    minutes = (
+        "Minutes of the RERA Exco January Meeting\n\n"
+        "Attendees: Achim Halpaap, Tom Baigrie.\n\n"
+        "Action: Tom to ask Pierre to consider representing RERA at the JOCOM meetings."
+    )
+    assert _found(minutes)[-1][1] == "Tom Baigrie"
+    assert detect_parties("HÀ NỘI — Prime Minister Phạm Minh Chính spoke with Narendra Modi.") == [
+        "Vietnam",
+        "India",
+    ]

@@ -88,6 +88,10 @@ _COLLECTIVE = re.compile(
     re.IGNORECASE,
 )
 _HEADS_OF = re.compile(r"\bheads?\s+of\s+(?:state|government)(?:\s+and\s+government)?\b", re.I)
+_BOTH_GOVERNMENTS = re.compile(
+    r"(?i)^\W*(?:the\s+)?(?:two|both)\s+(?:(?:the\s+)?respective\s+)?(?:governments|cabinets"
+    r"|administrations)\W*$"
+)
 _MINISTER_TITLE = re.compile(r"\b(?:minister|secretary)s?$", re.IGNORECASE)
 # "The Secretary and the Foreign Minister": two principals, one of each side.
 _PRINCIPAL = (
@@ -277,6 +281,8 @@ def resolve_parties(actor: str, sides: Sides, previous: Parties | None = None) -
         return joint_parties(sides)  # not "President Obama and Vice President Biden"
     if _HEADS_OF.search(actor) and not find_bodies(_HEADS_OF.sub("", actor)):
         return joint_parties(sides)  # "the two Heads of State and Government"
+    if _BOTH_GOVERNMENTS.match(actor):
+        return joint_parties(sides)  # "Both Governments shall propose", not a body
     # "the Government" of a meeting with the "Government of Russia" is that one
     countries = sides.countries or sides.countries_named
     bodies = [_clean(body, countries) for body in find_bodies(actor)]

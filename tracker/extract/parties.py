@@ -34,7 +34,11 @@ Commonwealth of Independent States/CIS; Eurasian Economic Union/EAEU; OECD; CELA
 Gulf Cooperation Council/GCC; Union State; Pacific Islands Forum; CARICOM; Mercosur;
 League of Arab States/Arab League; Nordic Council; Visegrad Group; Council of Europe;
 E3+3/P5+1/EU3+3; ECOWAS/Economic Community of West African States; SADC/Southern African
-Development Community; East African Community/EAC; COMESA; IGAD
+Development Community; East African Community/EAC; COMESA; IGAD; SAARC/South Asian
+Association for Regional Cooperation; BIMSTEC; Melanesian Spearhead Group/MSG; Baltic Council of
+Ministers; Organization of American States/OAS; Organisation of Islamic Cooperation/OIC;
+Andean Community; Pacific Alliance; Arctic Council; Council of the Baltic Sea States/CBSS;
+Non-Aligned Movement/NAM; SICA/Central American Integration System; UNASUR
 """
 # Leaders whose name alone stands for their country in a readout's opening.
 _LEADERS = """
@@ -56,7 +60,18 @@ South Africa: Ramaphosa, Zuma, Mbeki, Mandela; Kenya: Kenyatta, Ruto, Kibaki; Ug
 Rwanda: Kagame; Ghana: Akufo-Addo, Mahama; Azerbaijan: Aliyev; Philippines: Marcos, Duterte;
 Malaysia: Anwar Ibrahim, Mahathir, Najib; Argentina: Milei, Macri, Kirchner; Chile: Boric,
 Piñera, Bachelet; Colombia: Petro, Santos; Iran: Rouhani, Raisi, Pezeshkian; Poland: Tusk,
-Duda; Hungary: Orbán, Orban; Spain: Sánchez, Sanchez, Rajoy; Netherlands: Rutte
+Duda; Hungary: Orbán, Orban; Spain: Sánchez, Sanchez, Rajoy; Netherlands: Rutte;
+Eritrea: Isaias Afwerki, Isaias; Ethiopia: Abiy Ahmed, Abiy, Hailemariam Desalegn;
+Somalia: Farmaajo, Hassan Sheikh Mohamud; Tanzania: Samia Suluhu Hassan, Magufuli, Kikwete;
+Zimbabwe: Mnangagwa, Mugabe; Zambia: Hichilema; Mozambique: Nyusi; Algeria: Tebboune,
+Bouteflika; Vietnam: Phạm Minh Chính, Pham Minh Chinh, Nguyen Xuan Phuc, Nguyễn Xuân Phúc;
+Cambodia: Hun Sen, Hun Manet; Bangladesh: Sheikh Hasina; Sri Lanka: Rajapaksa, Sirisena,
+Wickremesinghe; Nepal: Prachanda, Sher Bahadur Deuba; Maldives: Nasheed, Muizzu;
+Afghanistan: Ashraf Ghani, Karzai; Syria: Assad; Tajikistan: Rahmon; Turkmenistan:
+Berdimuhamedov; Armenia: Pashinyan; Greece: Mitsotakis, Tsipras; New Zealand: Ardern,
+Hipkins, Luxon; Papua New Guinea: Marape; Fiji: Bainimarama, Rabuka; Venezuela: Maduro,
+Chávez; Cuba: Díaz-Canel; Uruguay: Lacalle Pou; Colombia: Duque; Peru: Boluarte;
+Ecuador: Noboa
 """
 _CUT_TOPIC = re.compile(
     r"\s+(?:on|regarding|concerning|about|in\s+support\s+of|following)\s+(?!the\s+(?:occasion|"

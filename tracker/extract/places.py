@@ -47,7 +47,7 @@ Syria/Syrian; Tajikistan/Tajik; Tanzania/Tanzanian; Thailand/Thai; Togo/Togolese
 Tunisia/Tunisian; Turkey/Turkish/Türkiye; Turkmenistan/Turkmen; Uganda/Ugandan;
 Ukraine/Ukrainian; United Arab Emirates/UAE/Emirati; United Kingdom/British/UK/Britain;
 United States/American/USA/US/U.S.; Uruguay/Uruguayan; Uzbekistan/Uzbek; Venezuela/Venezuelan;
-Vietnam/Vietnamese/Viet Nam; Yemen/Yemeni; Zambia/Zambian; Zimbabwe/Zimbabwean;
+Vietnam/Vietnamese/Viet Nam/Việt Nam; Yemen/Yemeni; Zambia/Zambian; Zimbabwe/Zimbabwean;
 Antigua and Barbuda/Antigua/Antiguan; Bahamas/Bahamian; Barbados/Barbadian; Belize/Belizean;
 Dominica; Grenada/Grenadian; Saint Kitts and Nevis/St Kitts and Nevis/St. Kitts and Nevis/
 St Kitts/St. Kitts/Kittitian; Saint Lucia/St Lucia/St. Lucia/Saint Lucian; Saint Vincent and

@@ -319,6 +319,9 @@ _ACTION_ITEM = re.compile(
 )
 
 
+_ASKER = re.compile(r"(?:^|:\s*)(?P<who>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?)\s+to\s*$")
+
+
 def _is_motion(cue: str) -> bool:
     return "motion" in cue or cue.startswith(("moved", "voted"))
 
@@ -498,12 +501,26 @@ def _finding(
     if family == "instruct":
         instructed, task_start = instructee(text, hit) or ("", hit.end)
         action = text[task_start:end]
-        if instructed:
+        if instructed.lower() in ("them", "him", "her"):
+            # "Holding a conference with Union Ministers, Modi directed them to": the body
+            # named before, in this sentence or the one before
+            named = find_bodies(text[: hit.start]) or find_bodies(context.previous_text)
+            parties = (
+                Parties(_capitalised(named[-1]), None, True)
+                if named
+                else context.subject_parties or _instructor_government(None, context.sides)
+            )
+        elif instructed:
             parties = resolve_parties(instructed, context.sides) or subject_parties
             if parties is None:  # someone outside the known parties: named as written
                 parties = Parties(_capitalised(instructed), None, True)
         else:  # no one named: the government of the one who instructs
             parties = _instructor_government(subject_parties, context.sides)
+        assigned = _ASKER.search(subject)
+        if assigned and context.minutes:  # "Action: Tom to ask Pierre to ...": Tom's task
+            parties = _someone(assigned.group("who"), context) or Parties(
+                assigned.group("who"), None, True
+            )
         title, kind = imperative(action, without=phrase), _kind(action)
     elif family == "that":
         that = _that_clause(action, phrase, subject_parties, context)
