@@ -959,3 +959,26 @@ def test_both_governments_them_and_an_asker_in_minutes() -> None:
         "Vietnam",
         "India",
     ]
+
+
+def test_texts_in_capitals_directed_that_and_people_in_minutes() -> None:
+    capitals = (
+        "COMMUNIQUE OF THE SUMMIT\n\n4.\nTHE SUMMIT DIRECTED\nTHE SECRETARIAT TO AVAIL THE PARTNER "
+        "STATES WITH A LIST OF ALL PROTOCOLS\nTHAT HAVE NOT YET BEEN RATIFIED BY 30TH JULY, 2016."
+    )
+    [(quote, owner)] = _found(capitals)
+    assert (
+        quote.startswith("THE SUMMIT DIRECTED THE SECRETARIAT TO AVAIL")
+        and owner == "The secretariat"
+    )
+    minutes = (
+        "Minutes of the Committee meeting\n\n"
+        "The Board directed that the policy be placed in electronic form for all departments.\n\n"
+        "Lӧtter will meet with Wanda Neza and explain the workings of the committee.\n\n"
+        "Sergeant Adrian O’Regan will look in to arranging the necessary permit."
+    )
+    assert [owner for _, owner in _found(minutes)] == [
+        "Board",
+        "Lӧtter",
+        "Sergeant Adrian O’Regan",
+    ]

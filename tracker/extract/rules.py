@@ -205,6 +205,7 @@ def find_commitments(
     seen: set[str] = set()  # the sentences met so far, at most the size of the text
     paragraph = -1
     for sentence in iter_sentences(text):
+        sentence = _uncapitalised(sentence)
         first_in_paragraph = sentence.paragraph != paragraph
         paragraph = sentence.paragraph
         if sentence.paragraph != pending_paragraph:
@@ -236,6 +237,23 @@ def find_commitments(
         pending, pending_paragraph = found, sentence.paragraph
         context.previous_text = sentence.text
     yield from pending
+
+
+def _uncapitalised(sentence: Sentence) -> Sentence:
+    """ "THE SUMMIT DIRECTED THE SECRETARIAT TO AVAIL ...": a sentence in capitals is read in
+    lower case (the cues look for lowercase verbs), the first letter kept; offsets stay."""
+    letters = [c for c in sentence.text if c.isalpha()]
+    if len(letters) < 20 or sum(c.isupper() for c in letters) < 0.9 * len(letters):
+        return sentence
+    lowered = sentence.text[:1] + sentence.text[1:].lower()
+    lowered = _MONTH_WORD.sub(lambda month: month.group().capitalize(), lowered)  # "30th July"
+    return replace(sentence, text=lowered) if len(lowered) == len(sentence.text) else sentence
+
+
+_MONTH_WORD = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november"
+    r"|december)\b"
+)
 
 
 _HEADER_CUE = re.compile(
@@ -685,7 +703,13 @@ _AGENT_NOUN = re.compile(
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,7}s?$")
 
 
-_FIRST_NAMES = re.compile(r"^[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z]+){0,2}$")
+# "David", "Lӧtter", "Sergeant Adrian O’Regan", "Pastor Sarah and Kara": people in minutes
+_FIRST_NAMES = re.compile(
+    r"^(?:(?:Sergeant|Sgt|Pastor|Father|Rev|Revd|Deacon|Bro|Brother|Sister|Officer|Chief|Inspector"
+    r"|Constable|Captain|Capt|Major|Chair|Chairman|Treasurer|Secretary|President|Principal)\.?\s+)?"
+    r"[A-Z][^\W\d_]*(?:[’'-][A-Z]?[^\W\d_]+)?"
+    r"(?:\s+(?:and\s+)?[A-Z][^\W\d_]*(?:[’'-][A-Z]?[^\W\d_]+)?){0,2}$"
+)
 
 
 # "Secretary: Gordon Glassford" at the head of minutes: who "the secretary" is below.

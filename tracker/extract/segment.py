@@ -96,12 +96,17 @@ def _rstrip_end(text: str, start: int, end: int) -> int:
 def _breaks(previous: str, line: str) -> bool:
     if previous.endswith(_TERMINAL) or LIST_MARKER.match(line):
         return True
-    if line[:1].islower():
-        return False
+    if line[:1].islower() or (_capitals(previous) and _capitals(line)):
+        return False  # a sentence goes on; in a text set in capitals, every line looks so
     last_word = previous.rsplit(None, 1)[-1]
     # a heading or a dateline; or a line longer than any wrapping width, which ends where its
     # writer pressed Enter ("... as delegates to this years congress" / "We will donate £100")
     return len(previous) < 60 or last_word[:1].isupper() or len(previous) > _UNWRAPPED
+
+
+def _capitals(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 8 and all(c.isupper() for c in letters)
 
 
 def iter_sentences(text: str) -> Iterator[Sentence]:

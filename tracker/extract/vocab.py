@@ -178,6 +178,10 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue("that", r"\b(?:further\s+)?(?:requests?|requested)\s+that\b", 0.75, "request"),
     _cue("that", r"\brecommended\s+that\b", 0.75, "recommended"),
+    # "The Board directed that the policy be placed in electronic form"
+    _cue(
+        "that", r"\b(?:directed|instructed|ordered)\s+that\b", 0.85, "directed instructed ordered"
+    ),
     _cue(
         "document",
         r"\b(?:agreed|decided)\s+(?:up)?on\s+(?!the\s+(?:following|importance|need|necessity"
