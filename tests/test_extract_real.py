@@ -982,3 +982,17 @@ def test_texts_in_capitals_directed_that_and_people_in_minutes() -> None:
         "Lӧtter",
         "Sergeant Adrian O’Regan",
     ]
+
+
+def test_more_cues_of_decision_and_commitment() -> None:
+    sides = ["New Zealand", "Samoa"]
+    for text in (
+        "Both foreign ministers also agreed on further strengthening cooperation in defence.",
+        "The two sides made a decision to host meetings of the subcommissions.",
+        "The leaders have renewed their promise to work closely together on climate change.",
+        "The Statement also reiterates New Zealand’s commitment to support Samoa.",
+        "They also signed the Joint Statement on Cooperation to Counter Terrorism.",
+        "Ministers agreed to a flagship program to encourage public sector strengthening.",
+        "The two prime ministers gave directives to the officials to expedite the work.",
+    ):
+        assert len(_found(text, parties=sides)) == 1, text

@@ -120,10 +120,12 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "gerund",
-        r"\b(?:look(?:s|ed|ing)?\s+forward\s+to|committed\s+to|commitment\s+to|dedicated\s+to)"
+        r"\b(?:look(?:s|ed|ing)?\s+forward\s+to|committed\s+to|commitment\s+to|dedicated\s+to"
+        # "agreed on further strengthening cooperation", "was also keen on meeting"
+        r"|agreed\s+(?:up)?on(?:\s+further)?|keen\s+on)"
         r"\s+(?=[a-z]+ing\b)",
         0.7,
-        "forward committed commitment dedicated",
+        "forward committed commitment dedicated agreed keen",
     ),
     _cue(
         "noun",
@@ -153,6 +155,7 @@ CUES: tuple[Cue, ...] = (
         "verb_after",
         r"\b(?:an?\s+)?(?:agreement|decision|understanding|consensus)\s+(?:was|has\s+been)\s+"
         r"(?:reached|made|taken|adopted)\s+to\s+(?=[a-z])"
+        r"|\b(?:made|took|taken|make|take)\s+(?:a|the)\s+(?:joint\s+)?decision\s+to\s+(?=[a-z])"
         # "They came to an agreement to stir up the commission's work"
         r"|\b(?:came|come|comes|coming)\s+to\s+(?:an?\s+)?(?:agreement|understanding|consensus)"
         r"\s+to\s+(?=[a-z])",
@@ -193,7 +196,7 @@ CUES: tuple[Cue, ...] = (
         "document",
         r"\b(?:agreed(?:\s+to)?|approved|endorsed|supported)\s+(?=(?:the|a|an|its|their)\s+"
         r"(?:[\w’'-]+\s+){0,4}(?:approach|plan|budget|proposals?|text|terms|recommendations?"
-        r"|programme|strategy|framework|timetable|schedule|paper|draft|roadmap|work\s*plan"
+        r"|programme|program|strategy|framework|timetable|schedule|paper|draft|roadmap|work\s*plan"
         r"|[Ss]ubmission|[Rr]esponse)\b)",
         0.8,
         "agreed approved endorsed supported",
@@ -252,17 +255,18 @@ CUES: tuple[Cue, ...] = (
         "verb_after",
         r"\b(?:(?:is|are|was|were|stands?)\s+" + _ADV + r"(?:ready|prepared|willing)"
         r"|offered|(?:expressed|confirmed|reaffirmed|affirmed|reiterated|restated|shared|renewed"
-        r"|pledged|expressing|confirming|reaffirming|reiterating)\s+"
+        r"|pledged|expressing|confirming|reaffirming|reiterating|reiterates|reaffirms|confirms"
+        r"|expresses|underlined|underscored|underlines|underscores)\s+"
         r"(?:its\s+|their\s+|his\s+|her\s+|our\s+|a\s+|the\s+"
         r"|(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,2}[A-Z][\w-]*[’'](?:s\b)?\s+)?(?:\w+\s+)?(?:readiness|commitments?|obligations?|pledges?|decision|keenness|eagerness"
-        r"|determination|preparedness"
+        r"|determination|preparedness|promise"
         r"|intention|objective|goal|resolve|willingness|desire|aim)"
         # "reiterated the commitment of both the countries to promote"
         r"(?:\s+of\s+(?:the\s+|both\s+(?:the\s+)?)?(?:[\w-]+\s+){0,2}?[\w-]+(?=\s+to\s))?)\s+to\s+"
         r"(?=[a-z])",
         0.65,
         "ready prepared willing offered readiness commitment obligation determination intention"
-        " preparedness"
+        " preparedness promise"
         " objective goal"
         " resolve willingness desire aim pledge decision keenness eagerness",
     ),
@@ -278,13 +282,13 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "instruct",
         r"\b(?:instructed|tasked|mandated|charged|directed|requested|requests|commissioned|entrusted"
-        r"|ordered|obliged|authori[sz]ed|gave\s+(?:\w+\s+)?instructions?(?=\s+to\s)"
+        r"|ordered|obliged|authori[sz]ed|gave\s+(?:\w+\s+)?(?:instructions?|directives?)(?=\s+to\s)"
         r"|assign(?:s|ed)?"
         r"|urged(?=\s+to\s)|approved\s+for(?=\s+(?:the\s+)?[A-Z])|ask(?:s|ed)?|expect(?:s|ed)?"
         r"|invit(?:es|ed|e))\b",
         0.9,
         "instructed tasked mandated charged directed request"
-        " commissioned entrusted ordered obliged authorised authorized instructions ask invit"
+        " commissioned entrusted ordered obliged authorised authorized instructions directive ask invit"
         " assign expect"
         " urged approved",
     ),
@@ -302,9 +306,9 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "document",
-        r"\b(?:signed|concluded|initiall?ed|adopted|approved|endorsed|ratified)\b",
+        r"\b(?:signed|concluded|initiall?ed|adopted|approved|endorsed|ratified|sanctioned)\b",
         0.85,
-        "signed concluded initial adopted approved endorsed ratified",
+        "signed concluded initial adopted approved endorsed ratified sanctioned",
     ),
     _cue("document", r"\b(?:resulted|culminated)\s+in\b", 0.85, "resulted culminated"),
     # "the Cabinet gave approval for the divestment of eight apartments"
@@ -370,7 +374,8 @@ DOCUMENT_NOUNS = word_set(
     conventions contract contracts accord accords charter arrangement arrangements concept rules
     strategy documents package bill bills regulation regulations guidelines law laws policy
     framework budget resolution resolutions proposal proposals approach recommendations
-    amendment amendments code act declaration establishment terms schedule"""
+    amendment amendments code act declaration declarations establishment terms schedule statement
+    communique communiqué"""
 )
 
 # "The aim is to ...": subjects of "is/are to" that state a purpose, not a task.
