@@ -996,3 +996,20 @@ def test_more_cues_of_decision_and_commitment() -> None:
         "The two prime ministers gave directives to the officials to expedite the work.",
     ):
         assert len(_found(text, parties=sides)) == 1, text
+
+
+def test_the_meetings_own_record_calendar_and_headings_are_no_tasks() -> None:
+    text = (
+        "Minutes of the Board meeting\n\n"
+        "RESOLVED that the minutes of the meeting of 31 December 2020 be approved.\n\n"
+        "Minutes of November 6: Approved with the following correction: the name should be "
+        "added.\n\n"
+        "Approved 7/13/2006\n\n"
+        "Next Meeting will be on the 2nd March.\n\n"
+        "Finance Report\n\n"
+        "Open Issues\n\n"
+        "The Board agreed to repaint the hall before the spring fair."
+    )
+    assert [quote for quote, _ in _found(text)] == [
+        "The Board agreed to repaint the hall before the spring fair."
+    ]

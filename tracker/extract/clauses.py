@@ -149,7 +149,7 @@ _BODY_DECIDES = re.compile(
 )
 # What a body approves that needs no follow-up: the record, appointments made, nothing named.
 _RECORD = re.compile(
-    r"(?i)\s*(?:\W*$|with\b|(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:minutes|agenda|report|accounts"
+    r"(?i)\s*(?:\W*$|\d|with\b|(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:minutes|agenda|report|accounts"
     r"|statements?|record|treasurer['’]s|appointments?|nominations?|applications)\b)"
 )
 

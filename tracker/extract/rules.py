@@ -356,6 +356,12 @@ _PROCEDURAL = re.compile(
 )
 
 
+_OWN_RECORD = re.compile(
+    r"(?i)\b(?:minutes|reports?)\b(?:\s+of\s+(?:the\s+)?(?:previous\s+|last\s+)?(?:meeting\s+)?"
+    r"(?:of\s+|on\s+|held\s+on\s+)?[\w ,]{0,25}?)?[:\s]+"
+    r"(?:were\s+|was\s+|be\s+)?(?:\w+\s+and\s+)?(?:approved|adopted|accepted|confirmed|signed)\b"
+)
+_NEXT_MEETING = re.compile(r"(?i)^\W*(?:the\s+)?next\s+(?:\w+\s+)?meeting\b")
 _BARE_ACTION = re.compile(
     r"^\s*(?:Action(?:\s+items?)?\s*:\s*)?(?:To\s+(?P<verb>[a-z]{2,})"
     # not "Present were: ...", "Open Access – Cabinet minute summary" (a heading)
@@ -441,6 +447,8 @@ def _sentence_findings(sentence: Sentence, context: _Context) -> Iterator[Findin
         return
     hits = cue_hits(text)
     bare = _BARE_ACTION.match(text) if not hits and context.minutes else None
+    if bare and len(text.split()) < 3:
+        bare = None  # "Finance Report", "Open Issues": headings
     if bare and _bare_action_verb(bare):
         # minutes' action list: "To follow up on the criteria", "Follow up on the lighting"
         start = bare.start("verb") if bare.group("verb") else bare.start("imperative")
@@ -486,6 +494,14 @@ def _finding(
         _PROCEDURAL.search(text[hit.end : hit.end + 60]) or _PROCEDURAL.search(text[: hit.start])
     ):
         return None  # "Motion to adjourn", "made motion to accept document": procedure
+    if context.minutes and (
+        _OWN_RECORD.search(text[max(0, hit.start - 40) : hit.end + 60])
+        or _OWN_RECORD.match(text.lstrip())
+    ):
+        return None  # "RESOLVED that the minutes of the meeting be approved", "reports were
+        # discussed and approved": the meeting's own record
+    if context.minutes and _NEXT_MEETING.match(subject):
+        return None  # "The next meeting will take place on 22nd June": the calendar
     shared = _SHARED_VIEW.match(subject) if cue_text.startswith("should") else None
     if shared:
         subject = shared.group("own")  # the sides' own view: they are who acts

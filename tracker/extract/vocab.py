@@ -288,7 +288,8 @@ CUES: tuple[Cue, ...] = (
         r"|invit(?:es|ed|e))\b",
         0.9,
         "instructed tasked mandated charged directed request"
-        " commissioned entrusted ordered obliged authorised authorized instructions directive ask invit"
+        " commissioned entrusted ordered obliged authorised authorized instructions directive"
+        " ask invit"
         " assign expect"
         " urged approved",
     ),
