@@ -1013,3 +1013,18 @@ def test_the_meetings_own_record_calendar_and_headings_are_no_tasks() -> None:
     assert [quote for quote, _ in _found(text)] == [
         "The Board agreed to repaint the hall before the spring fair."
     ]
+
+
+def test_a_cabinets_decisions_run_as_long_as_what_they_decide() -> None:
+    text = (
+        "Cabinet Decisions\n\nCabinet approved the Blueprint on Wealth Redistribution as a "
+        "policy of the Government.\n\nCabinet agreed that the Ministry of Works prepare the tender."
+    )
+    draft = extract(text, meeting_date=MEETING, parties=["Namibia"])
+    assert [c.due_basis for c in draft.commitments] == [
+        "default +12m for kind 'implement'",
+        "default +3m for kind 'prepare'",
+    ]
+    news = "Foreign Secretary X was present. The two JWGs would study the undemarcated border."
+    assert not is_minutes(news)
+    assert len(_found(news, parties=["India", "Bangladesh"])) == 1

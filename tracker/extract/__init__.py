@@ -60,7 +60,7 @@ _MINUTES = re.compile(
     # cabinets' decision records and boards' summaries
     r"|\bcabinet\s+(?:notes|minute|meeting|date\s*:)|\bdecisions\s+(?:taken|made)\s+(?:by|at)\s+"
     r"(?:the\s+)?cabinet\b|\bsummary\s+of\s+the\s+board\b|\b(?:regular|special)\s+meeting\s+of\s+"
-    r"the\s+[\w\s']{3,40}?\s+was\s+held\b|\b(?:were|was)\s+present\b|\bpresent\s+were\s*:"
+    r"the\s+[\w\s']{3,40}?\s+was\s+held\b|\bpresent\s+were\s*:"
     r"|\battendees\s*:|(?m:^\W*present\s+(?:chairman|chair)\b)|\bmeeting\s+started\b"
     r"|\binformal\s+notes\b|(?m:^[^\n]{0,40}\bbranch\s+meeting\b)"
 )
@@ -73,6 +73,13 @@ _MINUTES_TITLE = re.compile(
     r"|members)\s+of\b"
 )
 MINUTES_MONTHS = 1
+# A cabinet's decisions run as long as what they decide (implementing a policy takes a year),
+# not the month an officials' action item gets.
+_CABINET_RECORD = re.compile(
+    r"(?i)\bcabinet\s+(?:notes|minute|decisions|business|date\s*:|approved|agreed|has\s+approved"
+    r"|decided|endorsed|has\s+endorsed)|\bdecisions\s+(?:taken|made)\s+(?:by|at)\s+(?:the\s+)?"
+    r"cabinet\b|\bcabinet\s+approval\b"
+)
 
 
 def is_minutes(text: str) -> bool:
@@ -158,7 +165,7 @@ def extract(
         seen.add(quote)
         if finding.deadline is not None:
             due, basis = finding.deadline.resolved, f"stated: {finding.deadline.phrase}"
-        elif minutes:
+        elif minutes and not _CABINET_RECORD.search(head[:3000]):
             due = add_months(meeting_date, MINUTES_MONTHS)
             basis = f"default +{MINUTES_MONTHS}m for an action in minutes"
         else:
