@@ -1028,3 +1028,16 @@ def test_a_cabinets_decisions_run_as_long_as_what_they_decide() -> None:
     news = "Foreign Secretary X was present. The two JWGs would study the undemarcated border."
     assert not is_minutes(news)
     assert len(_found(news, parties=["India", "Bangladesh"])) == 1
+
+
+def test_a_cabinets_country_from_its_title_or_dateline() -> None:
+    title = "Samoa Prime Minister: Briefings and Updates from Cabinet"
+    text = f"{title}\n\nCabinet has approved the construction of the Cross Island Road."
+    assert detect_parties(text, title) == ["Cabinet of Samoa"]
+    sudan = (
+        "Khartoum — The Council of Ministers, chaired by the Prime Minister, gave a directive "
+        "to end the transport crisis."
+    )
+    assert detect_parties(sudan) == ["Council of Ministers of Sudan"]
+    vanuatu = "The Council of Ministers had its 29th Ordinary meeting on Tuesday."
+    assert detect_parties(vanuatu) == ["Council of Ministers"]

@@ -225,6 +225,9 @@ def detect_parties(text: str, title: str | None = None) -> list[str]:
     body = title_body(title or "")
     if body and not in_title:
         return _body_parties(body, title or "", head, leaders)
+    own = body and len(in_title) == 1 and _STATE_BODY.search(body) and countries_in(in_title[0])
+    if own and not re.search(r"(?i)\bwith\b", title or ""):  # not "President X with the Cabinet"
+        return [f"{body} of {in_title[0]}"]  # "Samoa Prime Minister: Updates from Cabinet"
     for part in (topic_cut, lead(head)):
         for _, party in _mentions(part, leaders):
             if party not in parties:
@@ -238,7 +241,7 @@ def detect_parties(text: str, title: str | None = None) -> list[str]:
     if not parties:  # no country at all: the minutes of a body ("The City Council met")
         body = _meeting_body(head[:1500]) or _named_in_passing(head[:3000])
         if body:
-            parties.append(body)
+            return _body_parties(body, title or "", head, leaders)
     return _two_sides(parties, head)
 
 
@@ -343,7 +346,7 @@ def title_body(title: str) -> str | None:
         before = words[: len(words) - len(kept)]
         while kept and kept[0] in ("of", "and", "for", "on", "the", "The"):
             kept.pop(0)
-        at = before and before[-1].lower() in ("at", "in", "to", "from", "near")
+        at = before and before[-1].lower() in ("at", "in", "to", "near")
         if at and not re.match(r"(?i)\s+meeting\b", title[head.end() :]):
             continue  # "held at the Conservative Club": where they met, not who met
         if not (kept or head.group()[:1].isupper()):
@@ -353,7 +356,7 @@ def title_body(title: str) -> str | None:
         after = _OF_NAME.match(title, head.end())
         if after and not head.group().lower().endswith("ministers"):
             name += _TRAILING.sub("", after.group().rstrip()).replace(" Of ", " of ", 1)
-        elif not kept and _UNNAMED.match(noun):
+        elif not kept and _UNNAMED.fullmatch(noun):
             continue  # "Organization", "Club" alone name nobody in particular
         return name.strip(" ,")
     return None
@@ -370,7 +373,11 @@ def _body_parties(body: str, title: str, head: str, leaders: dict[str, str]) -> 
     country where the text gives one ("Cabinet of Seychelles"); a head of state's "Meeting
     with" his government has the country as the other party."""
     named = [party for _, party in _mentions(lead(head), leaders) if party not in GROUP_NAMES]
-    country = next(iter(meeting_countries(head)), None) or next(iter(named), None)
+    country = (
+        next(iter(meeting_countries(head)), None)
+        or next(iter(named), None)
+        or dateline_country(head)
+    )
     if country is None or country in body or not _STATE_BODY.search(body):
         return [body]  # a branch, a club or a board is not its country's
     name = f"{body} of {country}"
@@ -391,8 +398,51 @@ _CAPITALS = _table(
     France: Paris; Germany: Berlin; United Kingdom: London; Iran: Tehran; Israel: Jerusalem;
     Pakistan: Islamabad; Belarus: Minsk; Ukraine: Kyiv, Kiev; Kazakhstan: Astana;
     Vietnam: Hanoi; Indonesia: Jakarta; Australia: Canberra; Canada: Ottawa; Brazil: Brasilia;
-    Egypt: Cairo; Saudi Arabia: Riyadh; North Korea: Pyongyang; Italy: Rome; Spain: Madrid"""
+    Egypt: Cairo; Saudi Arabia: Riyadh; North Korea: Pyongyang; Italy: Rome; Spain: Madrid;
+    Sudan: Khartoum; South Sudan: Juba; Ethiopia: Addis Ababa; Eritrea: Asmara; Kenya: Nairobi;
+    Uganda: Kampala; Rwanda: Kigali; Tanzania: Dodoma, Dar es Salaam; Nigeria: Abuja;
+    Ghana: Accra; South Africa: Pretoria; Zimbabwe: Harare; Zambia: Lusaka; Mozambique: Maputo;
+    Angola: Luanda; Senegal: Dakar; Morocco: Rabat; Algeria: Algiers; Tunisia: Tunis;
+    Somalia: Mogadishu; Qatar: Doha; United Arab Emirates: Abu Dhabi; Oman: Muscat;
+    Jordan: Amman; Iraq: Baghdad; Syria: Damascus; Lebanon: Beirut; Afghanistan: Kabul;
+    Bangladesh: Dhaka; Nepal: Kathmandu; Sri Lanka: Colombo; Maldives: Male, Malé;
+    Thailand: Bangkok; Philippines: Manila; Malaysia: Kuala Lumpur; Singapore: Singapore;
+    Cambodia: Phnom Penh; Laos: Vientiane; Myanmar: Naypyidaw, Nay Pyi Taw; Mongolia:
+    Ulaanbaatar; Uzbekistan: Tashkent; Kyrgyzstan: Bishkek; Tajikistan: Dushanbe;
+    Turkmenistan: Ashgabat; Georgia: Tbilisi; Armenia: Yerevan; Poland: Warsaw;
+    Czech Republic: Prague; Hungary: Budapest; Austria: Vienna; Greece: Athens;
+    Bulgaria: Sofia; Romania: Bucharest; Serbia: Belgrade; Croatia: Zagreb; Slovenia: Ljubljana;
+    Portugal: Lisbon; Ireland: Dublin; Sweden: Stockholm; Norway: Oslo; Denmark: Copenhagen;
+    Finland: Helsinki; Estonia: Tallinn; Latvia: Riga; Lithuania: Vilnius; New Zealand:
+    Wellington; Fiji: Suva; Papua New Guinea: Port Moresby; Samoa: Apia; Vanuatu: Port Vila;
+    Mexico: Mexico City; Cuba: Havana; Colombia: Bogota, Bogotá; Venezuela: Caracas;
+    Peru: Lima; Ecuador: Quito; Chile: Santiago; Argentina: Buenos Aires; Uruguay: Montevideo;
+    Paraguay: Asuncion, Asunción; Bolivia: La Paz; Jamaica: Kingston; Saint Kitts and Nevis:
+    Basseterre; Barbados: Bridgetown; Belize: Belmopan"""
 )
+# "KHARTOUM —", "Hà Nội, July 10 (VNA) –": the dateline of a national news agency or government
+_DATELINE = re.compile(
+    r"^\W*(?P<city>[A-ZÀ-Ỹ][\wÀ-ỹ’' .-]{1,25}?)\s*(?:,\s*[\w ,]{3,25}?)?\s*(?:\(\w+\)\s*)?"
+    r"(?:—|–|--|-\s|:)"
+)
+
+
+def dateline_country(head: str) -> str | None:
+    """The country whose capital heads the text as its dateline."""
+    match = _DATELINE.match(head)
+    if match is None:
+        return None
+    city = match.group("city").strip()
+    for name, country in _CAPITALS.items():
+        if city.casefold() == name.casefold() or city.casefold() == _fold(name):
+            return country
+    return None
+
+
+def _fold(name: str) -> str:
+    return name.casefold().replace("hanoi", "hà nội")
+
+
 _CAPITAL_SPEAKS = re.compile(
     r"\b(" + "|".join(re.escape(c) for c in _CAPITALS) + r")[’']s\s+(?:foreign\s+ministry"
     r"|foreign\s+office|government|ministry|presidential\s+office|top\s+diplomat)"
