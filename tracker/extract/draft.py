@@ -18,6 +18,8 @@ HEADER = """\
 # Review every entry before `tracker import`: fix owners and deadlines, delete what is not a
 # commitment. `cue`, `confidence` and `due_basis` explain each guess; import ignores them.
 # The tag is the kind of commitment (sign, study, implement, ...) that set a default deadline.
+# `parties` is who met, as read from the opening: "we" and "both sides" owners stand for them.
+# If it is wrong, extract again with --parties "A, B" rather than fixing each owner by hand.
 """
 _MEETING_WORDS = (
     "talks", "meeting", "summit", "visit", "statement", "communique", "communiqué",
