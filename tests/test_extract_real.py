@@ -1041,3 +1041,18 @@ def test_a_cabinets_country_from_its_title_or_dateline() -> None:
     assert detect_parties(sudan) == ["Council of Ministers of Sudan"]
     vanuatu = "The Council of Ministers had its 29th Ordinary meeting on Tuesday."
     assert detect_parties(vanuatu) == ["Council of Ministers"]
+
+
+def test_each_document_signed_is_one_commitment() -> None:
+    text = (
+        "The ministers signed an agreement on maritime delimitation in the Gulf of Narva, an "
+        "agreement on the terms of placement of the embassies and a letter of intent on trade."
+    )
+    quotes = [quote for quote, _ in _found(text, parties=["Estonia", "Russia"])]
+    assert quotes == [
+        "The ministers signed an agreement on maritime delimitation in the Gulf of Narva",
+        "an agreement on the terms of placement of the embassies",
+        "a letter of intent on trade.",
+    ]
+    one = "They signed the agreement and the protocol on visas."
+    assert len(_found(one, parties=["Estonia", "Russia"])) == 1

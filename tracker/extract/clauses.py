@@ -238,6 +238,9 @@ def _infinitives(text: str, start: int, end: int, hit: Hit) -> Iterator[tuple[in
     second action refers back to the first ("to create a group and to hold its meeting");
     likewise "agreed to hold a dialogue, strengthen cooperation and jointly provide ..." and
     "commit to work on: (i) ending ..., (ii) fighting ...", one commitment per action."""
+    if hit.cue.family in ("document", "document_named"):
+        yield from _documents(text, start, end, hit)
+        return
     if hit.cue.family not in ("verb_after", "that", "instruct_topic"):
         yield start, end, hit
         return
@@ -259,6 +262,26 @@ def _infinitives(text: str, start: int, end: int, hit: Hit) -> Iterator[tuple[in
             yield from _infinitives(text, begin, end, Hit(begin, match.end(), hit.cue, hit.text))
             return
     yield start, end, hit
+
+
+# "signed an agreement on maritime delimitation, an agreement on the embassies and a letter of
+# intent on trade": each document signed is one commitment to implement
+_NEXT_DOCUMENT = re.compile(
+    r"(?:[,;]\s+(?:and\s+|as\s+well\s+as\s+)?|\s+(?:and|as\s+well\s+as)\s+)(?=(?:an?|the)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:agreements?|memorand(?:um|a)|protocols?|treaty|treaties|letters?\s+of"
+    r"|declarations?|conventions?|contracts?|MoUs?|accords?|programmes?|plans?)\b)",
+    re.IGNORECASE,
+)
+
+
+def _documents(text: str, start: int, end: int, hit: Hit) -> Iterator[tuple[int, int, Hit]]:
+    cut = start
+    for match in _NEXT_DOCUMENT.finditer(text, hit.end, end):
+        if len(text[max(cut, hit.end) : match.start()].split()) < 3:
+            continue  # "the agreement and the protocol": one object, named twice
+        yield cut, match.start(), hit
+        cut = match.end()
+    yield cut, end, hit
 
 
 def _next_actions(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
