@@ -1056,3 +1056,10 @@ def test_each_document_signed_is_one_commitment() -> None:
     ]
     one = "They signed the agreement and the protocol on visas."
     assert len(_found(one, parties=["Estonia", "Russia"])) == 1
+
+
+def test_the_place_from_a_capitals_dateline_and_not_an_organisation() -> None:
+    from tracker.extract.draft import guess_place
+
+    assert guess_place("KHARTOUM — The Council of Ministers met on Tuesday.") == "Khartoum"
+    assert guess_place("Talks covered coordination in UN peacekeeping and trade.") is None

@@ -10,6 +10,7 @@ from typing import Any
 
 import tomli_w
 
+from tracker.extract.parties import GROUPS, dateline_capital
 from tracker.extract.places import countries_in
 from tracker.extract.when import MONTHS
 
@@ -89,11 +90,18 @@ def guess_place(text: str) -> str | None:
         dateline = _DATELINE.match(line)
         if dateline and dateline.group(1) not in _NOT_PLACES:
             return dateline.group(1)
+    capital = dateline_capital(head.lstrip())  # "KHARTOUM — The Council of Ministers"
+    if capital:
+        return capital
     for pattern in (_VENUE, _ANY_IN):
         for match in pattern.finditer(head):
             place = match.group(1)
-            if place.split()[0] not in _NOT_PLACES and not countries_in(place):
-                return place
+            if (
+                place.split()[0] not in _NOT_PLACES
+                and not countries_in(place)
+                and place not in GROUPS
+            ):
+                return place  # not "coordination in UN peacekeeping"
     return None
 
 

@@ -429,14 +429,17 @@ _DATELINE = re.compile(
 
 def dateline_country(head: str) -> str | None:
     """The country whose capital heads the text as its dateline."""
+    found = dateline_capital(head)
+    return _CAPITALS[found] if found else None
+
+
+def dateline_capital(head: str) -> str | None:
+    """The capital that heads the text as its dateline ("KHARTOUM —" -> "Khartoum")."""
     match = _DATELINE.match(head)
     if match is None:
         return None
-    city = match.group("city").strip()
-    for name, country in _CAPITALS.items():
-        if city.casefold() == name.casefold() or city.casefold() == _fold(name):
-            return country
-    return None
+    city = match.group("city").strip().casefold()
+    return next((name for name in _CAPITALS if city in (name.casefold(), _fold(name))), None)
 
 
 def _fold(name: str) -> str:
