@@ -67,7 +67,7 @@ def split_rank(name: str) -> str:
     return hashlib.sha256(name.encode()).hexdigest()
 
 
-HELD_OUT_BATCHES = frozenset({24, 25, 26, 27})
+HELD_OUT_BATCHES = frozenset({28, 29, 30, 31})
 
 
 def _batch(labels: Path) -> int:
