@@ -1063,3 +1063,15 @@ def test_the_place_from_a_capitals_dateline_and_not_an_organisation() -> None:
 
     assert guess_place("KHARTOUM — The Council of Ministers met on Tuesday.") == "Khartoum"
     assert guess_place("Talks covered coordination in UN peacekeeping and trade.") is None
+
+
+def test_quoted_orders_concurring_and_purpose_before_the_subject() -> None:
+    text = (
+        "Mayor reviews drains\n\nThe mayor directed the officials to clean the drains. "
+        '"Coordination should be done between the various agencies," she said. '
+        "To prevent waterlogging, the officials should submit progress reports weekly. "
+        "They also concurred that they would further strengthen the relations."
+    )
+    found = _found(text, parties=["Delhi"])
+    assert len(found) == 4
+    assert found[2][1] == "Officials"

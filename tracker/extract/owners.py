@@ -32,7 +32,8 @@ _OF = frozenset(("of", "for", "on"))
 _PLACEHOLDER = re.compile(r"\b(?:of\s+)?(?:the\s+two|both)\s+countries\b", re.IGNORECASE)
 _INTRO = re.compile(
     r"^(?:in|at|on|during|following|after|before|under|within|having|opening|speaking|for"
-    r"|according|also|besides|moreover|furthermore|meanwhile|in\s+addition|if|when|once|unless)"
+    r"|according|also|besides|moreover|furthermore|meanwhile|in\s+addition|if|when|once|unless"
+    r"|to\s+(?=[a-z]+\s))"  # "To prevent waterlogging, the officials should"
     r"\b[^,]*,\s*",
     re.IGNORECASE,
 )

@@ -618,7 +618,8 @@ def _finding(
     if family in ("instruct", "instruct_topic") or _ORDERED.search(cue_text):
         context.instructions = True
     named = bool(parties and parties.named)
-    if sentence.in_speech(hit.start):
+    ordering = context.instructions and cue_text.startswith(("should", "must"))
+    if sentence.in_speech(hit.start) and not ordering:  # a quoted order is still an order
         confidence -= 0.2
         if FIRST_PERSON.match(actor.lstrip('“"« ')) and deadline is None:
             confidence -= 0.3  # rhetoric, unless it names a time ("We will finalize it in May")

@@ -164,12 +164,12 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "that",
-        r"\b(?:agreed|decided|resolved|agrees|decides|resolves|determined"
+        r"\b(?:agreed|decided|resolved|agrees|decides|resolves|determined|concurred"
         r"|(?:proposed|moved)\s+and\s+(?:accepted|agreed|carried)|moved"
         # "Motion made by Councilman Drew, seconded by Councilman Stevenson that the Board ..."
         r"|motion\s+(?:was\s+)?(?:made|moved)\s+by\s+[^.;]{1,80}?)\s+that\b",
         0.85,
-        "agree decide resolve determined proposed moved motion",
+        "agree decide resolve determined proposed moved motion concurred",
     ),
     _cue(
         "verb_after",
