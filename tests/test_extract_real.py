@@ -1075,3 +1075,22 @@ def test_quoted_orders_concurring_and_purpose_before_the_subject() -> None:
     found = _found(text, parties=["Delhi"])
     assert len(found) == 4
     assert found[2][1] == "Officials"
+
+
+def test_told_advised_and_exhorted_to_act_are_instructions() -> None:
+    sides = ["Tanzania"]
+    for text in (
+        "The President told the RCs to resolve conflicts between farmers and pastoralists.",
+        "Governor advised the Secretaries to listen to public issues sympathetically.",
+        "He also exhorted them to identify and implement pending reforms in their Ministries.",
+    ):
+        assert len(_found(text, parties=sides)) == 1, text
+    for text in (
+        "Bush told reporters flying with him to Texas that the talks went well.",
+        "He advised that the committee will be dissolved next year.",
+    ):
+        assert [
+            cue
+            for cue in (c.cue for c in extract(text, meeting_date=MEETING).commitments)
+            if cue.startswith(("told", "advised"))
+        ] == [], text

@@ -285,12 +285,16 @@ CUES: tuple[Cue, ...] = (
         r"|ordered|obliged|authori[sz]ed|gave\s+(?:\w+\s+)?(?:instructions?|directives?)(?=\s+to\s)"
         r"|assign(?:s|ed)?"
         r"|urged(?=\s+to\s)|approved\s+for(?=\s+(?:the\s+)?[A-Z])|ask(?:s|ed)?|expect(?:s|ed)?"
+        # "told the RCs to resolve", not "told reporters" or "told a press conference"
+        r"|advised(?!\s+that)|exhorted(?!\s+\w+\s+for)|told(?=\s+(?:the\s+|all\s+|them\b|[A-Z]))"
+        r"(?!\s+(?:the\s+)?(?:reporters|journalists|newsmen|press|media|a\s+(?:joint\s+)?(?:press"
+        r"|news)))"
         r"|invit(?:es|ed|e))\b",
         0.9,
         "instructed tasked mandated charged directed request"
         " commissioned entrusted ordered obliged authorised authorized instructions directive"
         " ask invit"
-        " assign expect"
+        " assign expect advised exhorted told"
         " urged approved",
     ),
     _cue(
