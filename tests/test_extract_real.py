@@ -1094,3 +1094,23 @@ def test_told_advised_and_exhorted_to_act_are_instructions() -> None:
             for cue in (c.cue for c in extract(text, meeting_date=MEETING).commitments)
             if cue.startswith(("told", "advised"))
         ] == [], text
+
+
+def test_minutes_passives_action_lines_and_a_request_after_will() -> None:
+    text = (
+        "Attendees\nRuth Fitzgerald, Sarah Burns\nACTIONS:\n"
+        "SB working with the office on sending leaflets out for the fair\n"
+        "SB to find out from Nicole how many families are at the school\n"
+        "2. Registration\n"
+        "New registration and transfer forms will be drawn up.\n\n"
+        "Members in the vicinity will be made aware of the application.\n\n"
+        "Convenors will be asked to report on recruitment plans."
+    )
+    found = extract(text, meeting_date=MEETING).commitments
+    assert [c.quote for c in found] == [
+        "SB to find out from Nicole how many families are at the school",
+        "New registration and transfer forms will be drawn up.",
+        "Members in the vicinity will be made aware of the application.",
+        "Convenors will be asked to report on recruitment plans.",
+    ]
+    assert found[-1].cue == "be asked to"

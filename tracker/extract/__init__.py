@@ -48,7 +48,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Minutes of officials' meetings: their actions are due within weeks, not a year.
 _MINUTES = re.compile(
     r"(?im)^\W*(?:minutes\b|(?:members\s+)?present\s*:|apologies|attendees\s*:|in\s+attendance"
-    r"|agenda\s*(?::|$)|action\s*(?:points?|items?)?\s*:|matters\s+arising"
+    r"|agenda\s*(?::|$)|actions?\s*(?:points?|items?)?\s*:|matters\s+arising|attendees\s*$"
     r"|cabinet\s+(?:business|decisions))"
     r"|\baction\s*(?:items?\s*)?:|\bseconded\s+by\b|\bcall\s+to\s+order\b|\broll\s+call\b"
     r"|\b(?:council|committee|board)\s+members\s+present\b|\bmet\s+in\s+(?:regular\s+)?session\b"

@@ -221,6 +221,8 @@ def clauses(text: str, hits: list[Hit]) -> Iterator[tuple[int, int, Hit]]:
             continue  # "will build ... and will start": one action; but "A decided that ...,
             # and B decided that ...": two
         if not coordinators:
+            if not gap.strip() and nxt.cue.weight > current.cue.weight:
+                current = nxt  # "will be asked to report": the request, not the bare "will"
             continue  # nothing joins the two cues: one clause
         split = coordinators[-1]
         spans.append((start, current.end + split.start(), current))

@@ -94,7 +94,7 @@ def _rstrip_end(text: str, start: int, end: int) -> int:
 
 
 def _breaks(previous: str, line: str) -> bool:
-    if previous.endswith(_TERMINAL) or LIST_MARKER.match(line):
+    if previous.endswith(_TERMINAL) or LIST_MARKER.match(line) or _ASSIGNED.match(line):
         return True
     if line[:1].islower() or (_capitals(previous) and _capitals(line)):
         return False  # a sentence goes on; in a text set in capitals, every line looks so
@@ -102,6 +102,11 @@ def _breaks(previous: str, line: str) -> bool:
     # a heading or a dateline; or a line longer than any wrapping width, which ends where its
     # writer pressed Enter ("... as delegates to this years congress" / "We will donate £100")
     return len(previous) < 60 or last_word[:1].isupper() or len(previous) > _UNWRAPPED
+
+
+# "SB to find out from Nicole ...", "Carolyn Martin to update website": a line of its own in
+# minutes' action lists, though the line before ends without a full stop
+_ASSIGNED = re.compile(r"(?:[A-Z]{2,3}|[A-Z][a-z]+\s+[A-Z][a-z]+)\s+to\s+[a-z]+\s")
 
 
 def _capitals(line: str) -> bool:

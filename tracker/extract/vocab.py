@@ -403,7 +403,9 @@ PASSIVE_ACTIONS = word_set(
     sent presented finalised finalized concluded approved posted emailed e-mailed circulated
     distributed published handled accelerated arranged positioned reviewed updated provided
     incorporated forwarded issued drafted developed scheduled expanded extended renewed resumed
-    strengthened appointed invited"""
+    strengthened appointed invited drawn made confirmed informed notified contacted sought
+    checked paid purchased booked installed repaired replaced fixed cleaned removed allocated
+    advertised communicated recruited trained collected printed delivered agreed decided"""
 )
 
 # Negation right after the cue or around it: the sentence denies a commitment.
