@@ -1114,3 +1114,11 @@ def test_minutes_passives_action_lines_and_a_request_after_will() -> None:
         "Convenors will be asked to report on recruitment plans.",
     ]
     assert found[-1].cue == "be asked to"
+
+
+def test_adopted_with_an_adverb_and_resolutions_in_the_subjunctive() -> None:
+    text = (
+        "Minutes of the Board\n\nThe policy was unanimously adopted (copy attached).\n\n"
+        "The budget for the District Conference 2024 be approved."
+    )
+    assert len(_found(text)) == 2

@@ -365,8 +365,9 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "document_passive",
-        r"\b(?:was|were|has\s+been|have\s+been)\s+(?:signed|concluded|initiall?ed|adopted"
-        r"|approved)\b",
+        # "the policy was unanimously adopted", "That the budget for 2024 be approved"
+        r"\b(?:was|were|has\s+been|have\s+been|be)\s+" + _ADV + r"(?:signed|concluded|initiall?ed"
+        r"|adopted|approved)\b",
         0.85,
         "signed concluded initial adopted approved",
     ),
