@@ -397,7 +397,8 @@ _CAPITALS = _table(
     United States: Washington; India: New Delhi; Turkey: Ankara; Azerbaijan: Baku;
     France: Paris; Germany: Berlin; United Kingdom: London; Iran: Tehran; Israel: Jerusalem;
     Pakistan: Islamabad; Belarus: Minsk; Ukraine: Kyiv, Kiev; Kazakhstan: Astana;
-    Vietnam: Hanoi; Indonesia: Jakarta; Australia: Canberra; Canada: Ottawa; Brazil: Brasilia;
+    Vietnam: Hanoi, Hà Nội; Indonesia: Jakarta; Australia: Canberra; Canada: Ottawa;
+    Brazil: Brasilia;
     Egypt: Cairo; Saudi Arabia: Riyadh; North Korea: Pyongyang; Italy: Rome; Spain: Madrid;
     Sudan: Khartoum; South Sudan: Juba; Ethiopia: Addis Ababa; Eritrea: Asmara; Kenya: Nairobi;
     Uganda: Kampala; Rwanda: Kigali; Tanzania: Dodoma, Dar es Salaam; Nigeria: Abuja;
@@ -439,11 +440,7 @@ def dateline_capital(head: str) -> str | None:
     if match is None:
         return None
     city = match.group("city").strip().casefold()
-    return next((name for name in _CAPITALS if city in (name.casefold(), _fold(name))), None)
-
-
-def _fold(name: str) -> str:
-    return name.casefold().replace("hanoi", "hà nội")
+    return next((name for name in _CAPITALS if city == name.casefold()), None)
 
 
 _CAPITAL_SPEAKS = re.compile(
