@@ -1122,3 +1122,18 @@ def test_adopted_with_an_adverb_and_resolutions_in_the_subjunctive() -> None:
         "The budget for the District Conference 2024 be approved."
     )
     assert len(_found(text)) == 2
+
+
+def test_volunteers_looking_to_and_minutes_passive_infinitives() -> None:
+    text = (
+        "Minutes of the committee\n\n"
+        'Sally Smith volunteered to deliver any "leftovers" to a charity.\n\n'
+        "Peter is looking to obtain some bulbs for the pupils to plant.\n\n"
+        "First Aid Courses to be booked.\n\n"
+        "The cost is $100.00, to be paid for with Grant money."
+    )
+    assert [quote for quote, _ in _found(text)] == [
+        'Sally Smith volunteered to deliver any "leftovers" to a charity.',
+        "Peter is looking to obtain some bulbs for the pupils to plant.",
+        "First Aid Courses to be booked.",
+    ]

@@ -106,7 +106,10 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "verb_after",
         r"\bto\s+(?=be\s+(?:held|convened|organi[sz]ed|launched|signed|established|hosted"
-        r"|opened|set\s+up)\b)",
+        # minutes' passive actions: "First Aid Courses to be booked", "Drafts to be re-circulated"
+        r"|opened|set\s+up|booked|checked|sent|(?:re-?)?circulated|arranged|prepared|updated"
+        r"|contacted|ordered|purchased|placed|posted|published|replaced|repaired|fixed"
+        r"|installed|cleaned|sought|drafted|finali[sz]ed|submitted|distributed|invited)\b)",
         0.7,
         "to_be",
     ),
@@ -229,9 +232,9 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "verb_after",
         r"\b(?:are|is|am)\s+" + _ADV + r"(?:gearing\s+up|preparing|getting\s+ready|set|about"
-        r"|going|poised|planning|intending|working|scheduled|expected|due|slated)\s+to\s+",
+        r"|going|poised|planning|intending|working|scheduled|expected|due|slated|looking)\s+to\s+",
         0.8,
-        "gearing preparing ready set going about poised"
+        "gearing preparing ready set going about poised looking"
         " planning intending working scheduled expected due slated",
     ),
     _cue(
@@ -254,7 +257,7 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "verb_after",
         r"\b(?:(?:is|are|was|were|stands?)\s+" + _ADV + r"(?:ready|prepared|willing)"
-        r"|offered|(?:expressed|confirmed|reaffirmed|affirmed|reiterated|restated|shared|renewed"
+        r"|offered|volunteered|(?:expressed|confirmed|reaffirmed|affirmed|reiterated|restated|shared|renewed"
         r"|pledged|expressing|confirming|reaffirming|reiterating|reiterates|reaffirms|confirms"
         r"|expresses|underlined|underscored|underlines|underscores)\s+"
         r"(?:its\s+|their\s+|his\s+|her\s+|our\s+|a\s+|the\s+"
@@ -265,7 +268,8 @@ CUES: tuple[Cue, ...] = (
         r"(?:\s+of\s+(?:the\s+|both\s+(?:the\s+)?)?(?:[\w-]+\s+){0,2}?[\w-]+(?=\s+to\s))?)\s+to\s+"
         r"(?=[a-z])",
         0.65,
-        "ready prepared willing offered readiness commitment obligation determination intention"
+        "ready prepared willing offered volunteered readiness commitment obligation determination"
+        " intention"
         " preparedness promise"
         " objective goal"
         " resolve willingness desire aim pledge decision keenness eagerness",
