@@ -1137,3 +1137,21 @@ def test_volunteers_looking_to_and_minutes_passive_infinitives() -> None:
         "Peter is looking to obtain some bulbs for the pupils to plant.",
         "First Aid Courses to be booked.",
     ]
+
+
+def test_a_cabinets_meeting_and_a_groups_members() -> None:
+    uganda = (
+        "CABINET DECISIONS TAKEN DURING THE MEETING HELD ON MONDAY 19TH MARCH, 2018\n\n"
+        "Cabinet approved the Principles for the Amendment of the Electronic Transactions Act "
+        "of Uganda."
+    )
+    assert detect_parties(uganda) == ["Cabinet of Uganda"]
+    brics = (
+        "6th BRICS Health Ministers Meet\n\nThe BRICS countries, represented by Health "
+        "Ministers of Brazil, Russia, India, China and South Africa, met in New Delhi."
+    )
+    assert detect_parties(brics, "6th BRICS Health Ministers Meet") == ["BRICS"]
+    assert detect_parties("EU-China summit\n\nThe leaders met.", "EU-China summit") == [
+        "European Union",
+        "China",
+    ]

@@ -38,7 +38,7 @@ Development Community; East African Community/EAC; COMESA; IGAD; SAARC/South Asi
 Association for Regional Cooperation; BIMSTEC; Melanesian Spearhead Group/MSG; Baltic Council of
 Ministers; Organization of American States/OAS; Organisation of Islamic Cooperation/OIC;
 Andean Community; Pacific Alliance; Arctic Council; Council of the Baltic Sea States/CBSS;
-Non-Aligned Movement/NAM; SICA/Central American Integration System; UNASUR
+Non-Aligned Movement/NAM; Group of 77/G77/G-77; SICA/Central American Integration System; UNASUR
 """
 # Leaders whose name alone stands for their country in a readout's opening.
 _LEADERS = """
@@ -242,7 +242,53 @@ def detect_parties(text: str, title: str | None = None) -> list[str]:
         body = _meeting_body(head[:1500]) or _named_in_passing(head[:3000])
         if body:
             return _body_parties(body, title or "", head, leaders)
-    return _two_sides(parties, head)
+    return _members_out(_cabinet_of(_two_sides(parties, head), head))
+
+
+# "CABINET DECISIONS TAKEN DURING THE MEETING", "At its 18th Meeting held today at State House,
+# Cabinet discussed": one country's cabinet met, and its decisions are the cabinet's
+_CABINET_MET = re.compile(
+    r"(?i)\b(?:cabinet|council\s+of\s+ministers)\s+(?:decisions|meeting|met|approved|agreed"
+    r"|decided|discussed|considered|session|endorsed|has\s+approved)\b|\b(?:plenary|full)\s+cabinet"
+    r"\s+meeting\b|\bmeeting\s+of\s+the\s+cabinet\b"
+)
+
+
+def _cabinet_of(parties: list[str], head: str) -> list[str]:
+    if len(parties) != 1 or countries_in(parties[0]) != [parties[0]]:
+        return parties
+    met = _CABINET_MET.search(head[:800])
+    if met is None:
+        return parties
+    body = "Council of Ministers" if "council" in met.group().lower() else "Cabinet"
+    return [f"{body} of {parties[0]}"]
+
+
+# The members of the groups that meet most; a member named beside its group (the host, the
+# countries around the table) is the group, not a party of its own.
+_MEMBERS = {
+    "BRICS": "Brazil Russia India China South_Africa Egypt Ethiopia Iran United_Arab_Emirates"
+    " Indonesia",
+    "G7": "United_States United_Kingdom France Germany Italy Japan Canada",
+    "G20": "United_States United_Kingdom France Germany Italy Japan Canada Argentina Australia"
+    " Brazil China India Indonesia Mexico Russia Saudi_Arabia South_Africa South_Korea Turkey",
+    "ASEAN": "Brunei Cambodia Indonesia Laos Malaysia Myanmar Philippines Singapore Thailand"
+    " Vietnam",
+    "ECOWAS": "Benin Burkina_Faso Cabo_Verde Côte_d'Ivoire Gambia Ghana Guinea Guinea-Bissau"
+    " Liberia Mali Niger Nigeria Senegal Sierra_Leone Togo",
+    "Gulf Cooperation Council": "Saudi_Arabia Kuwait United_Arab_Emirates Qatar Oman Bahrain",
+    "SAARC": "Afghanistan Bangladesh Bhutan India Maldives Nepal Pakistan Sri_Lanka",
+}
+
+
+def _members_out(parties: list[str]) -> list[str]:
+    members = {
+        country.replace("_", " ")
+        for group in parties
+        for country in _MEMBERS.get(group, "").split()
+    }
+    kept = [party for party in parties if party not in members]
+    return kept or parties
 
 
 # "The two sides", "both leaders": the text says two met, so a third party the opening named
