@@ -1155,3 +1155,11 @@ def test_a_cabinets_meeting_and_a_groups_members() -> None:
         "European Union",
         "China",
     ]
+
+
+def test_minutes_of_a_body_known_by_its_acronym() -> None:
+    text = (
+        "Minutes of the IQAC meeting held on 16th October 2014 in the Principal's office.\n\n"
+        "The committee decided to publish the college newsletter by the end of the year."
+    )
+    assert detect_parties(text) == ["IQAC"]

@@ -337,7 +337,8 @@ _LOCAL_COUNCIL = re.compile(
 
 def _meeting_body(head: str) -> str | None:
     """The body whose minutes these are, from the first lines: a local council anywhere near
-    the top, else a body named on one of the first lines ("Minutes Title: Executive Team")."""
+    the top, else a body named on one of the first lines ("Minutes Title: Executive Team"),
+    else the acronym of "Minutes of the IQAC meeting"."""
     council = _LOCAL_COUNCIL.search(head)
     if council:
         return re.sub(r"^(?:The|Minutes|Of)\s+", "", council.group())
@@ -345,7 +346,13 @@ def _meeting_body(head: str) -> str | None:
         body = title_body(line.strip())
         if body:
             return body
-    return None
+    acronym = _MINUTES_OF_ACRONYM.search(head[:400])
+    return acronym.group(1) if acronym else None
+
+
+_MINUTES_OF_ACRONYM = re.compile(
+    r"(?i:minutes\s+of\s+the\s+)([A-Z][A-Z&]{1,7}(?:\s+[A-Z][\w&]+){0,3})\s+(?i:meeting)\b"
+)
 
 
 # Talks between the two Koreas name neither as a country.
