@@ -78,7 +78,7 @@ MINUTES_MONTHS = 1
 _CABINET_RECORD = re.compile(
     r"(?i)\bcabinet\s+(?:notes|minute|decisions|business|date\s*:|approved|agreed|has\s+approved"
     r"|decided|endorsed|has\s+endorsed)|\bdecisions\s+(?:taken|made)\s+(?:by|at)\s+(?:the\s+)?"
-    r"cabinet\b|\bcabinet\s+approval\b"
+    r"cabinet\b|\bcabinet\s+approval\b|\bcabinet\s+meeting\b|\bmeeting\s+of\s+(?:the\s+)?cabinet\b"
 )
 
 
