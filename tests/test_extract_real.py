@@ -1167,9 +1167,8 @@ def test_minutes_of_a_body_known_by_its_acronym() -> None:
 
 def test_a_cabinet_meeting_is_due_by_what_it_decides() -> None:
     text = (
-        "Statement on the first Cabinet meeting\n\nThe Prime Minister chaired the first Cabinet "
-        "meeting of the new government. Cabinet agreed to conduct forensic audits of the "
-        "Urban Renewal Department."
+        "Statement\n\nThe Prime Minister chaired the first meeting of the Cabinet of the new "
+        "government. It was agreed to conduct forensic audits of the Urban Renewal Department."
     )
     [candidate] = extract(text, meeting_date=MEETING, parties=["Bahamas"]).commitments
     assert not candidate.due_basis.endswith("in minutes")
