@@ -1172,3 +1172,14 @@ def test_a_cabinet_meeting_is_due_by_what_it_decides() -> None:
     )
     [candidate] = extract(text, meeting_date=MEETING, parties=["Bahamas"]).commitments
     assert not candidate.due_basis.endswith("in minutes")
+
+
+def test_agreed_with_a_counterpart_and_interest_to() -> None:
+    sides = ["Tunisia", "Russia"]
+    [(_, owner)] = _found(
+        "The Minister agreed with his Russian counterpart, Sergei Lavrov, to hold the eighth "
+        "session of the commission.",
+        parties=sides,
+    )
+    assert owner == "Tunisia and Russia"
+    assert len(_found("UNICEF has expressed interest to work on vaccination.", parties=sides)) == 1

@@ -530,6 +530,8 @@ def _finding(
     )
     if _is_motion(cue_text) and context.minutes:
         subject_parties = joint_parties(context.sides)  # the mover proposes; the body decides
+    if re.match(r"agreed\s+with\s+\w+\s+(?:[\w-]+\s+)?counterpart", cue_text):
+        subject_parties = joint_parties(context.sides)  # "X agreed with his counterpart to"
     confidence = hit.cue.weight
     action = text[hit.end : end]
 

@@ -67,8 +67,10 @@ CUES: tuple[Cue, ...] = (
         r"|promised|commit(?:s|ted)?(?:\s+(?:themselves|itself|ourselves))?"
         r"|agreed\s+(?:up)?on\s+(?:was|is))\s+"
         + _ADV
-        # "agreed during their morning conversation to maintain close contact"
-        + r"(?:(?:during|at|in|after)\s+(?:the|their|its|this|today['’]s)\s+[\w\s-]{1,40}?\s+)?"
+        # "agreed during their morning conversation to maintain close contact", "agreed with his
+        # Russian counterpart, Sergei Lavrov, to hold"
+        + r"(?:(?:during|at|in|after)\s+(?:the|their|its|this|today['’]s)\s+[\w\s-]{1,40}?\s+"
+        + r"|with\s+(?:his|her|their|the)\s+[\w\s’',.-]{1,60}?,\s+)?"
         + r"to\s+(?!by\b)(?=[a-z])",  # not "agreed to by all"
         0.9,
         "agree decide resolved undert pledged vowed promised commit resolves",
@@ -279,7 +281,7 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:(?:shows?|showed|shown|expressed|has|have|displayed|confirmed|reaffirmed)\s+"
         + _ADV
         + r"(?:(?:its|their|his|her|a|an|great|keen|strong|particular|special|mutual)\s+){0,2}"
-        r"interest|(?:is|are|was|were)\s+" + _ADV + r"interested)\s+in\b",
+        r"interest|(?:is|are|was|were)\s+" + _ADV + r"interested)\s+(?:in\b|to\s+(?=[a-z]))",
         0.65,
         "interest",
     ),
