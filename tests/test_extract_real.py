@@ -1183,3 +1183,15 @@ def test_agreed_with_a_counterpart_and_interest_to() -> None:
     )
     assert owner == "Tunisia and Russia"
     assert len(_found("UNICEF has expressed interest to work on vaccination.", parties=sides)) == 1
+
+
+def test_the_tasks_a_new_body_is_given_are_its_commitments() -> None:
+    text = (
+        "The Cabinet adopted a decision to establish the National Council for Combating "
+        "Corruption. The Council's tasks include:\n\n"
+        "  • preparing a strategy for combating corruption with action plans;\n"
+        "  • submitting reports to the Government on the implemented activities; and\n"
+        "  • providing recommendations to the Government for improving the regulations.\n"
+    )
+    found = extract(text, meeting_date=MEETING, parties=["Montenegro"]).commitments
+    assert [c.cue for c in found][-3:] == ["list item"] * 3

@@ -260,7 +260,10 @@ _MONTH_WORD = re.compile(
 _HEADER_CUE = re.compile(
     r"^(?P<subject>.*?)\b(?:(?:have|has)\s+)?(?:(?:jointly|also|further)\s+)?(?:agreed|decided"
     r"|resolved|committed|pledged|undertook|undertake|commit|agree|decide|will|shall"
-    r"|adopted|approved|recommended)\b(?P<rest>.*)$",
+    r"|adopted|approved|recommended"
+    # "The Council's tasks include:", "The task force is responsible for:"
+    r"|(?:[’']s\s+)?(?:tasks|duties|mandate|responsibilities|functions)\s+(?:include|are|will\s+be)"
+    r"|(?:is|are|will\s+be)\s+(?:tasked\s+with|responsible\s+for|charged\s+with))\b(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 _ITEM_START = re.compile(r"(?:[Tt]o\s+)?(?P<verb>[A-Za-z]+)\b")
