@@ -1195,3 +1195,13 @@ def test_the_tasks_a_new_body_is_given_are_its_commitments() -> None:
     )
     found = extract(text, meeting_date=MEETING, parties=["Montenegro"]).commitments
     assert [c.cue for c in found][-3:] == ["list item"] * 3
+
+
+def test_more_groups_and_their_members() -> None:
+    text = (
+        "Pacific Alliance summit\n\nThe presidents of Mexico, Chile, Colombia and Peru met in "
+        "Lima for the summit of the Pacific Alliance."
+    )
+    assert detect_parties(text, "Pacific Alliance summit") == ["Pacific Alliance"]
+    opec = "OPEC+ ministerial meeting\n\nOPEC+ has agreed to maintain its production targets."
+    assert detect_parties(opec, "OPEC+ ministerial meeting") == ["OPEC+"]

@@ -38,7 +38,8 @@ Development Community; East African Community/EAC; COMESA; IGAD; SAARC/South Asi
 Association for Regional Cooperation; BIMSTEC; Melanesian Spearhead Group/MSG; Baltic Council of
 Ministers; Organization of American States/OAS; Organisation of Islamic Cooperation/OIC;
 Andean Community; Pacific Alliance; Arctic Council; Council of the Baltic Sea States/CBSS;
-Non-Aligned Movement/NAM; Group of 77/G77/G-77; SICA/Central American Integration System; UNASUR
+Non-Aligned Movement/NAM; Group of 77/G77/G-77; OPEC+/OPEC Plus; OPEC;
+SICA/Central American Integration System; UNASUR
 """
 # Leaders whose name alone stands for their country in a readout's opening.
 _LEADERS = """
@@ -278,6 +279,18 @@ _MEMBERS = {
     " Liberia Mali Niger Nigeria Senegal Sierra_Leone Togo",
     "Gulf Cooperation Council": "Saudi_Arabia Kuwait United_Arab_Emirates Qatar Oman Bahrain",
     "SAARC": "Afghanistan Bangladesh Bhutan India Maldives Nepal Pakistan Sri_Lanka",
+    "Pacific Alliance": "Chile Colombia Mexico Peru",
+    "Mercosur": "Argentina Brazil Paraguay Uruguay Venezuela Bolivia",
+    "East African Community": "Kenya Uganda Tanzania Rwanda Burundi South_Sudan Somalia",
+    "IGAD": "Djibouti Eritrea Ethiopia Kenya Somalia South_Sudan Sudan Uganda",
+    "Nordic Council": "Denmark Finland Iceland Norway Sweden",
+    "Visegrad Group": "Czech_Republic Hungary Poland Slovakia",
+    "Melanesian Spearhead Group": "Fiji Papua_New_Guinea Solomon_Islands Vanuatu",
+    "SADC": "Angola Botswana Comoros Eswatini Lesotho Madagascar Malawi Mauritius Mozambique"
+    " Namibia Seychelles South_Africa Tanzania Zambia Zimbabwe",
+    "CARICOM": "Antigua_and_Barbuda Bahamas Barbados Belize Dominica Grenada Guyana Haiti"
+    " Jamaica Saint_Kitts_and_Nevis Saint_Lucia Saint_Vincent_and_the_Grenadines Suriname"
+    " Trinidad_and_Tobago",
 }
 
 
