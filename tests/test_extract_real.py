@@ -1205,3 +1205,18 @@ def test_more_groups_and_their_members() -> None:
     assert detect_parties(text, "Pacific Alliance summit") == ["Pacific Alliance"]
     opec = "OPEC+ ministerial meeting\n\nOPEC+ has agreed to maintain its production targets."
     assert detect_parties(opec, "OPEC+ ministerial meeting") == ["OPEC+"]
+
+
+def test_each_order_of_a_series_goes_to_the_same_people() -> None:
+    text = (
+        "The Chief Minister asked the Finance Department to sanction the funds within a week "
+        "and to organise meetings with all relevant departments as soon as possible."
+    )
+    found = extract(text, meeting_date=MEETING, parties=["Pakistan"]).commitments
+    assert [(c.owner, c.cue) for c in found] == [
+        ("Finance Department", "asked"),
+        ("Finance Department", "asked"),
+    ]
+    assert (
+        found[1].quote == "to organise meetings with all relevant departments as soon as possible."
+    )

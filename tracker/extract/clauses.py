@@ -243,7 +243,10 @@ def _infinitives(text: str, start: int, end: int, hit: Hit) -> Iterator[tuple[in
     if hit.cue.family in ("document", "document_named"):
         yield from _documents(text, start, end, hit)
         return
-    if hit.cue.family not in ("verb_after", "that", "instruct_topic"):
+    if hit.cue.family == "instruct":
+        yield from _orders(text, start, end, hit)
+        return
+    if hit.cue.family not in ("verb_after", "that", "instruct_topic", "order_more"):
         yield start, end, hit
         return
     for match in _next_actions(text, hit.end, end):
@@ -262,6 +265,27 @@ def _infinitives(text: str, start: int, end: int, hit: Hit) -> Iterator[tuple[in
             yield start, match.start(), hit
             begin = match.start("verb")
             yield from _infinitives(text, begin, end, Hit(begin, match.end(), hit.cue, hit.text))
+            return
+    yield start, end, hit
+
+
+# The further orders of "directed them to implement A and to ensure B": the same people's
+ORDER_MORE = Cue("order_more", re.compile(""), 0.85, ())
+
+
+def _orders(text: str, start: int, end: int, hit: Hit) -> Iterator[tuple[int, int, Hit]]:
+    """ "asked the Finance Department to sanction the funds within a week and to organise
+    meetings": one order each, split only where "to" repeats (a bare verb may be the task's)."""
+    found = instructee(text, hit)
+    task = found[1] if found else hit.end
+    for match in (*_AND_TO.finditer(text, task, end), *_COMMA_TO.finditer(text, task, end)):
+        second = text[match.end() : end].split()[:8]
+        if len(text[task : match.start()].split()) >= 3 and not any(
+            w.lower() in _BACK_REFERENCE for w in second
+        ):
+            yield start, match.start(), hit
+            begin = match.start("verb")
+            yield from _infinitives(text, begin, end, Hit(begin, match.end(), ORDER_MORE, hit.text))
             return
     yield start, end, hit
 

@@ -186,6 +186,7 @@ class _Context:
     events: dict[str, TimeExpression] = field(default_factory=dict)  # dated coming events
     instructions: bool = False  # someone has given instructions: "X should be done" is one
     roles: dict[str, str] = field(default_factory=dict)  # "secretary" -> "Gordon Glassford"
+    ordered: Parties | None = None  # who the last order went to ("... and to ensure B")
 
 
 def find_commitments(
@@ -538,7 +539,10 @@ def _finding(
     confidence = hit.cue.weight
     action = text[hit.end : end]
 
-    if family == "instruct":
+    if family == "order_more":  # "... and to ensure B": what the order before asked of them
+        parties = context.ordered or _instructor_government(subject_parties, context.sides)
+        title, kind = imperative(action, without=phrase), _kind(action)
+    elif family == "instruct":
         instructed, task_start = instructee(text, hit) or ("", hit.end)
         action = text[task_start:end]
         if instructed.lower() in ("them", "him", "her"):
@@ -556,6 +560,7 @@ def _finding(
                 parties = Parties(_capitalised(instructed), None, True)
         else:  # no one named: the government of the one who instructs
             parties = _instructor_government(subject_parties, context.sides)
+        context.ordered = parties
         assigned = _ASKER.search(subject)
         if assigned and context.minutes:  # "Action: Tom to ask Pierre to ...": Tom's task
             parties = _someone(assigned.group("who"), context) or Parties(
