@@ -1220,3 +1220,17 @@ def test_each_order_of_a_series_goes_to_the_same_people() -> None:
     assert (
         found[1].quote == "to organise meetings with all relevant departments as soon as possible."
     )
+
+
+def test_has_to_be_done_and_resolutions_that_x_do() -> None:
+    text = (
+        "Minutes of the meeting\n\nThe work on the college software has to be completed.\n\n"
+        "RESOLVED\n1. That the Recreation Department submit a presentation to the September "
+        "meeting.\n\nThat is all for today."
+    )
+    found = _found(text)
+    assert [quote for quote, _ in found] == [
+        "The work on the college software has to be completed.",
+        "That the Recreation Department submit a presentation to the September meeting.",
+    ]
+    assert found[1][1] == "Recreation Department"

@@ -220,6 +220,17 @@ CUES: tuple[Cue, ...] = (
         "will shall is_to are_to",
     ),
     _cue("verb_after", r"\b(?:should|would)\s+" + _ADV + r"(?=[a-z])", 0.6, "should would"),
+    # "The work on the college software has to be completed"
+    _cue(
+        "verb_after", r"\b(?:has|have)\s+to\s+(?=be\s+[a-z]+(?:ed|en|t)\b)", 0.6, "has_to have_to"
+    ),
+    # a resolution: "RESOLVED 1. That Recreation and Parks Department submit a presentation"
+    _cue(
+        "that",
+        r"(?:^|\bRESOLVED\b\W*(?:\d+\.\s*)?)\W*(?-i:That(?=\s+(?:the\s+)?[A-Z][a-z]))",
+        0.7,
+        "that",
+    ),
     # A council's motion: "it was MOVED by Foy, seconded by Buchanan, to adopt Item A"
     _cue(
         "verb_after",
