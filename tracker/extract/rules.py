@@ -366,6 +366,7 @@ _OWN_RECORD = re.compile(
     r"(?:of\s+|on\s+|held\s+on\s+)?[\w ,]{0,25}?)?[:\s]+"
     r"(?:were\s+|was\s+|be\s+)?(?:\w+\s+and\s+)?(?:approved|adopted|accepted|confirmed|signed)\b"
 )
+_WITH_COUNTERPART = re.compile(r"agreed\s+with\s+\w+\s+(?:[\w-]+\s+)?counterpart")
 _NEXT_MEETING = re.compile(r"(?i)^\W*(?:the\s+)?next\s+(?:\w+\s+)?meeting\b")
 _BARE_ACTION = re.compile(
     r"^\s*(?:Action(?:\s+items?)?\s*:\s*)?(?:To\s+(?P<verb>[a-z]{2,})"
@@ -534,7 +535,7 @@ def _finding(
     )
     if _is_motion(cue_text) and context.minutes:
         subject_parties = joint_parties(context.sides)  # the mover proposes; the body decides
-    if re.match(r"agreed\s+with\s+\w+\s+(?:[\w-]+\s+)?counterpart", cue_text):
+    if _WITH_COUNTERPART.match(cue_text):
         subject_parties = joint_parties(context.sides)  # "X agreed with his counterpart to"
     confidence = hit.cue.weight
     action = text[hit.end : end]
