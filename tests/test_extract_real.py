@@ -1234,3 +1234,17 @@ def test_has_to_be_done_and_resolutions_that_x_do() -> None:
         "That the Recreation Department submit a presentation to the September meeting.",
     ]
     assert found[1][1] == "Recreation Department"
+
+
+def test_minutes_with_bullets_glued_on_titles_and_name_lists() -> None:
+    text = (
+        "Joint Meeting - December 2015\n\nChaired by: Ekramul Khan\n\nAttendees are:\n"
+        "  • Br. Muhammad Azim\n\n"
+        "Present Roy, Lyn, John, Julian, Sue.\n\n"
+        "-Lyn will start a page on the website for Freecycle\n\n"
+        "Br. Azim will also help with the supplies."
+    )
+    assert [owner for _, owner in _found(text)] == ["Lyn", "Br. Azim"]
+    assert (
+        _found("Minutes\n\nFr. Tony will be writing a letter to the Yaffees.")[0][1] == "Fr. Tony"
+    )

@@ -63,6 +63,8 @@ _MINUTES = re.compile(
     r"the\s+[\w\s']{3,40}?\s+was\s+held\b|\bpresent\s+were\s*:"
     r"|\battendees\s*:|(?m:^\W*present\s+(?:chairman|chair)\b)|\bmeeting\s+started\b"
     r"|\binformal\s+notes\b|(?m:^[^\n]{0,40}\bbranch\s+meeting\b)"
+    r"|(?m:^\W*chaired\s+by\s*:)|\battendees\s+(?:are|were)\b|\bquorum\b"
+    r"|\b[A-Z][a-z]+\s+motions\s+to\b|\b[A-Z][a-z]+\s+seconds\b"
 )
 _MINUTES_TITLE = re.compile(
     r"(?i)(?<!\d\s)(?<!\d)\b(?:minutes|meeting\s+summary|summary\s+record|decisions\s+adopted)\b"

@@ -371,7 +371,8 @@ _NEXT_MEETING = re.compile(r"(?i)^\W*(?:the\s+)?next\s+(?:\w+\s+)?meeting\b")
 _BARE_ACTION = re.compile(
     r"^\s*(?:Action(?:\s+items?)?\s*:\s*)?(?:To\s+(?P<verb>[a-z]{2,})"
     # not "Present were: ...", "Open Access – Cabinet minute summary" (a heading)
-    r"|(?P<imperative>[A-Z][a-z]+)\s+(?!of\b|and\b|were\b|was\b|is\b|are\b|\w+\s+[–—]\s)\S)"
+    r"|(?P<imperative>[A-Z][a-z]+)\s+(?!of\b|and\b|were\b|was\b|is\b|are\b|\w+\s+[–—]\s"
+    r"|[A-Z][a-z]+,)\S)"  # nor "Present Roy, Lyn, John": a list of names
 )
 
 
@@ -796,7 +797,8 @@ def _role_holder(actor: str, roles: dict[str, str]) -> Parties | None:
 
 
 _PERSON = re.compile(
-    r"^\W*(?:Mr|Mrs|Ms|Dr|Cllr|Councillor|Prof)\.?\s+[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?\W*$"
+    r"^\W*(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Prof|Br|Bro|Sr|Sis|Fr|Rev|Revd|Pastor|Father)\.?\s+"
+    r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?\W*$"
 )
 
 
@@ -815,7 +817,8 @@ _BUT_SECOND = re.compile(
 
 
 def _minutes_actor(actor: str) -> str:
-    actor = _ITEM_HEADING.sub("", actor.strip(), count=1) or actor
+    actor = actor.strip().lstrip("-–—*•·>Ø ")  # "-Lyn will start a page": a bullet glued on
+    actor = _ITEM_HEADING.sub("", actor, count=1) or actor
     second = _BUT_SECOND.match(actor)
     return second.group("who") if second else actor
 

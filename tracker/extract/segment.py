@@ -21,7 +21,7 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s|$)")
 _ABBREVIATIONS = word_set(
     """mr mrs ms dr prof no nos art st vs etc e.g i.e approx gen gov sen rep inc ltd co corp
     jsc llc u.s u.k a.m p.m jan feb mar apr jun jul aug sep sept oct nov dec fig para pp mt ft
-    lt col capt cllr cllrs hon amb sr jr dept govt messrs"""
+    lt col capt cllr cllrs hon amb sr jr dept govt messrs br bro sis fr rev revd"""
 )
 LIST_MARKER = re.compile(r"\s*(?:\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivx]{1,5}\)|[•▪·*–—-])\s+")
 _TERMINAL = tuple('.!?:;"”»)')
