@@ -1248,3 +1248,15 @@ def test_minutes_with_bullets_glued_on_titles_and_name_lists() -> None:
     assert (
         _found("Minutes\n\nFr. Tony will be writing a letter to the Yaffees.")[0][1] == "Fr. Tony"
     )
+
+
+def test_a_declaration_as_follows_with_section_headings_is_one_agreed_list() -> None:
+    text = (
+        "Hereby declare as follows:\n\nIn the Field of the Higher Education\n\n"
+        "1. Establish the network of research-and-education centres of excellence.\n\n"
+        "2. Support joint research projects."
+    )
+    assert [cue for cue in (c.cue for c in extract(text, meeting_date=MEETING).commitments)] == [
+        "list item",
+        "list item",
+    ]

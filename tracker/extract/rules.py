@@ -261,7 +261,7 @@ _MONTH_WORD = re.compile(
 _HEADER_CUE = re.compile(
     r"^(?P<subject>.*?)\b(?:(?:have|has)\s+)?(?:(?:jointly|also|further)\s+)?(?:agreed|decided"
     r"|resolved|committed|pledged|undertook|undertake|commit|agree|decide|will|shall"
-    r"|adopted|approved|recommended"
+    r"|adopted|approved|recommended|declare|declares|hereby\s+declare"
     # "The Council's tasks include:", "The task force is responsible for:"
     r"|(?:[’']s\s+)?(?:tasks|duties|mandate|responsibilities|functions)\s+(?:include|are|will\s+be)"
     r"|(?:is|are|will\s+be)\s+(?:tasked\s+with|responsible\s+for|charged\s+with))\b(?P<rest>.*)$",
@@ -288,13 +288,17 @@ def _header(text: str, context: _Context, *, update: bool = False) -> bool:
     """True for a list's header: "Both sides agreed:", "We have agreed to:", or a bare subject
     line ("The Deputies"); with `update`, it becomes the subject of the items that follow."""
     stripped = text.strip()
-    bare = len(stripped.split()) <= 6 and not stripped.endswith((".", ";", ",", "?", "!"))
+    words = stripped.split()
+    titled = len(words) <= 10 and sum(w[:1].isupper() for w in words) * 2 > len(words)
+    bare = (len(words) <= 6 or titled) and not stripped.endswith((".", ";", ",", "?", "!"))
     if not (stripped.endswith(":") or bare):
         return False
     if update:
         cue = _HEADER_CUE.match(stripped.rstrip(":"))
         if cue:
             context.list_subject, context.list_agreed = cue.group("subject"), True
+        elif bare and stripped[:1].isupper() and context.list_agreed:
+            pass  # "In the Field of Higher Education": a section of what was agreed above
         elif bare and stripped[:1].isupper():
             context.list_subject, context.list_agreed = stripped, False
         else:
