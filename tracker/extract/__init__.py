@@ -32,7 +32,7 @@ from tracker.extract.draft import (
     make_slug,
 )
 from tracker.extract.owners import Sides
-from tracker.extract.parties import detect_parties, learned_leaders
+from tracker.extract.parties import CABINET_RECORD, detect_parties, learned_leaders
 from tracker.extract.rules import find_commitments
 from tracker.extract.vocab import DEFAULT_MONTHS
 from tracker.extract.wording import KeyMaker, dominant_area
@@ -75,13 +75,6 @@ _MINUTES_TITLE = re.compile(
     r"|members)\s+of\b"
 )
 MINUTES_MONTHS = 1
-# A cabinet's decisions run as long as what they decide (implementing a policy takes a year),
-# not the month an officials' action item gets.
-_CABINET_RECORD = re.compile(
-    r"(?i)\bcabinet\s+(?:notes|minute|decisions|business|date\s*:|approved|agreed|has\s+approved"
-    r"|decided|endorsed|has\s+endorsed)|\bdecisions\s+(?:taken|made)\s+(?:by|at)\s+(?:the\s+)?"
-    r"cabinet\b|\bcabinet\s+approval\b|\bcabinet\s+meeting\b|\bmeeting\s+of\s+(?:the\s+)?cabinet\b"
-)
 
 
 def is_minutes(text: str) -> bool:
@@ -167,7 +160,7 @@ def extract(
         seen.add(quote)
         if finding.deadline is not None:
             due, basis = finding.deadline.resolved, f"stated: {finding.deadline.phrase}"
-        elif minutes and not _CABINET_RECORD.search(head[:3000]):
+        elif minutes and not CABINET_RECORD.search(head[:3000]):
             due = add_months(meeting_date, MINUTES_MONTHS)
             basis = f"default +{MINUTES_MONTHS}m for an action in minutes"
         else:

@@ -247,22 +247,27 @@ def detect_parties(text: str, title: str | None = None) -> list[str]:
 
 
 # "CABINET DECISIONS TAKEN DURING THE MEETING", "At its 18th Meeting held today at State House,
-# Cabinet discussed": one country's cabinet met, and its decisions are the cabinet's
-_CABINET_MET = re.compile(
-    r"(?i)\b(?:cabinet|council\s+of\s+ministers)\s+(?:decisions|meeting|met|approved|agreed"
-    r"|decided|discussed|considered|session|endorsed|has\s+approved)\b|\b(?:plenary|full)\s+cabinet"
-    r"\s+meeting\b|\bmeeting\s+of\s+the\s+cabinet\b"
+# Cabinet discussed": a cabinet's own record. Its decisions are the cabinet's, and they run as
+# long as what they decide (`extract` gives them no month like officials' action items).
+_CABINET_DOES = (
+    r"\s+(?:notes|minute|decisions|business|date\s*:|meeting|met|approved|agreed|has\s+approved"
+    r"|decided|discussed|considered|session|endorsed|has\s+endorsed)\b"
 )
+CABINET_RECORD = re.compile(
+    r"(?i)\bcabinet" + _CABINET_DOES + r"|\bdecisions\s+(?:taken|made)\s+(?:by|at)\s+(?:the\s+)?"
+    r"cabinet\b|\bcabinet\s+approval\b|\bmeeting\s+of\s+(?:the\s+)?cabinet\b"
+)
+_COUNCIL_OF_MINISTERS_MET = re.compile(r"(?i)\bcouncil\s+of\s+ministers" + _CABINET_DOES)
 
 
 def _cabinet_of(parties: list[str], head: str) -> list[str]:
     if len(parties) != 1 or countries_in(parties[0]) != [parties[0]]:
         return parties
-    met = _CABINET_MET.search(head[:800])
-    if met is None:
-        return parties
-    body = "Council of Ministers" if "council" in met.group().lower() else "Cabinet"
-    return [f"{body} of {parties[0]}"]
+    if CABINET_RECORD.search(head[:800]):
+        return [f"Cabinet of {parties[0]}"]
+    if _COUNCIL_OF_MINISTERS_MET.search(head[:800]):
+        return [f"Council of Ministers of {parties[0]}"]
+    return parties
 
 
 # The members of the groups that meet most; a member named beside its group (the host, the
