@@ -1260,3 +1260,48 @@ def test_a_declaration_as_follows_with_section_headings_is_one_agreed_list() -> 
         "list item",
         "list item",
     ]
+
+
+def test_a_body_named_by_its_head_noun_alone_is_the_party_of_that_name() -> None:
+    council = "St Andrew's Church Council"
+    found = _found("Council agreed to hold a plant sale in June.", parties=[council])
+    assert found[0][1] == council
+    # at a group's summit "the Commission" and "the Authority" are the group's own
+    owners = [
+        owner
+        for _, owner in _found(
+            "The Authority decided to set up a regional force. "
+            "The Commission was directed to prepare a report on the force.",
+            parties=["ECOWAS"],
+        )
+    ]
+    assert owners == ["ECOWAS Authority", "ECOWAS Commission"]
+    # with two parties neither of which is a commission, "the Commission" stays as written
+    assert (
+        _found(
+            "The Commission will prepare a report on grain exports.", parties=["Belarus", "China"]
+        )[0][1]
+        == "Commission"
+    )
+
+
+def test_a_head_of_a_cabinet_acts_for_its_government_and_two_ministers_are_both_sides() -> None:
+    [(_, owner)] = _found(
+        "The Prime Minister instructed the ministries to expedite the delisting of these laws.",
+        parties=["Cabinet of Bangladesh"],
+    )
+    assert owner == "Government of Bangladesh"
+    [(_, owner)] = _found(
+        "The two foreign ministers agreed to hold consultations on consular matters.",
+        parties=["Mongolia", "China"],
+    )
+    assert owner == "Mongolia and China"
+
+
+def test_a_cabinet_meeting_s_kind_and_number_are_not_part_of_its_name() -> None:
+    text = "Extraordinary Cabinet Meeting\n\nThe Cabinet of Rwanda met today in Kigali."
+    assert detect_parties(text, "Extraordinary Cabinet Meeting") == ["Cabinet of Rwanda"]
+    title = "Federal Cabinet of Pakistan meeting"
+    assert detect_parties(title + "\n\nThe cabinet approved the budget.", title) == [
+        "Federal Cabinet of Pakistan"
+    ]

@@ -88,7 +88,9 @@ _COLLECTIVE = re.compile(
     r"|\bthe\s+north\s+and\s+the\s+south\b",  # "us", not "the US"
     re.IGNORECASE,
 )
-_HEADS_OF = re.compile(r"\bheads?\s+of\s+(?:state|government)(?:\s+and\s+government)?\b", re.I)
+_HEADS_OF = re.compile(
+    r"\bheads?\s+of\s+(?:states?|governments?)(?:\s+and\s+governments?)?\b", re.I
+)
 _BOTH_GOVERNMENTS = re.compile(
     r"(?i)^\W*(?:the\s+)?(?:two|both)\s+(?:(?:the\s+)?respective\s+)?(?:governments|cabinets"
     r"|administrations)\W*$"
@@ -268,7 +270,14 @@ def joint_parties(sides: Sides) -> Parties:
 
 
 def _party_owner(party: str) -> str:
-    return party if party in GROUP_NAMES else _government([party])
+    """Who a party's head acts for: a group itself, a country's government, and for a body
+    such as "Cabinet of Bangladesh" the government of its country (else the body)."""
+    if party in GROUP_NAMES:
+        return party
+    named = countries_in(party)
+    if named == [party]:
+        return _government([party])
+    return _government(named) if len(named) == 1 else party
 
 
 def resolve_parties(actor: str, sides: Sides, previous: Parties | None = None) -> Parties | None:
@@ -286,7 +295,9 @@ def resolve_parties(actor: str, sides: Sides, previous: Parties | None = None) -
         return joint_parties(sides)  # "Both Governments shall propose", not a body
     # "the Government" of a meeting with the "Government of Russia" is that one
     countries = sides.countries or sides.countries_named
-    bodies = [_clean(body, countries) for body in find_bodies(actor)]
+    bodies = [_clean(body, countries, sides.parties) for body in find_bodies(actor)]
+    if bodies and len(sides.parties) >= 2 and _UNNAMED_PRINCIPALS.match(bodies[0]):
+        return joint_parties(sides)  # "the two foreign ministers" are both sides
     ministers = len(bodies) >= 2 and all(_MINISTER_TITLE.search(body) for body in bodies)
     if ministers and len(named) >= 2:  # "German Foreign Minister X and French Foreign Minister Y"
         return _together(named, sides)
@@ -341,14 +352,43 @@ def _bare_pronoun(actor: str) -> bool:
     return len(words) == 1 and words[0] in ("they", "it", "he", "she", "we", "i")
 
 
+# A body named by its head noun alone ("Council agreed", "the Authority decided").
+_BARE_HEAD = re.compile(
+    r"(?:[Tt]he\s+)?(Council|Board|Committee|Commission|Authority|Cabinet|Executive|Secretariat"
+    r"|Assembly)"
+)
+_UNNAMED_PRINCIPALS = re.compile(
+    r"(?i)^(?:the\s+)?(?:two\s+|both\s+)?(?:foreign|defen[cs]e|trade|economy|finance)\s+"
+    r"(?:ministers|secretaries)$"
+)
+
+
+def _party_body(name: str, parties: list[str]) -> str | None:
+    """The party a bare head noun stands for: "Council" in minutes of "St Andrew's Church
+    Council" is that council; "the Commission" at an ECOWAS summit is the ECOWAS Commission."""
+    bare = _BARE_HEAD.fullmatch(name)
+    if not bare:
+        return None
+    head = bare.group(1)
+    holders = [p for p in parties if re.search(rf"(?i)\b{head}\b", p)]
+    if len(holders) == 1:
+        return holders[0]
+    if len(parties) == 1 and parties[0] in GROUP_NAMES:
+        return f"{parties[0]} {head}"
+    return None
+
+
 def _other(country: str, countries: list[str]) -> str | None:
     if len(countries) == 2 and country in countries:
         return countries[1 - countries.index(country)]
     return None
 
 
-def _clean(body: str, countries: list[str]) -> str:
+def _clean(body: str, countries: list[str], parties: list[str] = []) -> str:  # noqa: B006
     name = " ".join(body.split())
+    party = _party_body(name, parties)
+    if party:
+        return party
     demonym = re.fullmatch(r"(?:[Tt]he\s+)?([A-Z][\w-]+)\s+(Government|Cabinet|Parliament)", name)
     if demonym and countries_in(demonym.group(1)):
         return f"{demonym.group(2)} of {countries_in(demonym.group(1))[0]}"

@@ -228,6 +228,8 @@ def detect_parties(text: str, title: str | None = None) -> list[str]:
         return _body_parties(body, title or "", head, leaders)
     own = body and len(in_title) == 1 and _STATE_BODY.search(body) and countries_in(in_title[0])
     if own and not re.search(r"(?i)\bwith\b", title or ""):  # not "President X with the Cabinet"
+        if re.search(rf"\b{re.escape(in_title[0])}\b", body):  # "Federal Cabinet of Pakistan"
+            return [body]
         return [f"{body} of {in_title[0]}"]  # "Samoa Prime Minister: Updates from Cabinet"
     for part in (topic_cut, lead(head)):
         for _, party in _mentions(part, leaders):
@@ -390,7 +392,8 @@ _CAPITALS_RUN = re.compile(r"\b[A-Z][A-Z’'&-]+(?:\s+[A-Z][A-Z’'&-]+){2,}\b")
 _NOT_NAME = re.compile(
     r"^(?:Meeting|Minutes|Title:|Agenda|Notes|Summary|Special|Decisions|Made|Held|Taken|At|In|On"
     r"|By|Of|From|To|With|Last|Next|This|Today|Yesterday|Monday|Tuesday|Wednesday|Thursday"
-    r"|Friday|Saturday|Sunday)(?:[’']s)?$"
+    r"|Friday|Saturday|Sunday|Regular|Ordinary|Extraordinary|Emergency|Weekly|Monthly|First"
+    r"|Second|Third|Last|Post-?|Pre-?)(?:[’']s)?$"
 )
 # "Board of Selectmen", "Rotary Club of Alexandra", "Trustees of the Josiah Carpenter Library"
 _OF_NAME = re.compile(
