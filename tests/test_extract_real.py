@@ -1305,3 +1305,20 @@ def test_a_cabinet_meeting_s_kind_and_number_are_not_part_of_its_name() -> None:
     assert detect_parties(title + "\n\nThe cabinet approved the budget.", title) == [
         "Federal Cabinet of Pakistan"
     ]
+
+
+def test_a_region_s_chief_minister_governor_or_cabinet_meets_for_the_region() -> None:
+    text = (
+        "Odisha Chief Minister Naveen Patnaik on Tuesday reviewed the cyclone preparedness "
+        "with the Chief Secretary.\n\nHe directed the officials to evacuate the coastal villages."
+    )
+    assert detect_parties(text) == ["Government of Odisha"]
+    assert _found(text)[0][1] == "Government of Odisha"
+    # "Niger State" names no Niger; a provincial cabinet is named as the text names it
+    niger = "Niger State Governor, Alhaji Abubakar Sani-Bello, on Monday dissolved the council."
+    assert detect_parties(niger) == ["Government of Niger State"]
+    kp = "PESHAWAR: A meeting of the KP Cabinet chaired by the Chief Minister approved the plan."
+    assert detect_parties(kp) == ["Khyber Pakhtunkhwa Cabinet"]
+    # a region's official meeting another country's envoy keeps that country
+    envoy = "Punjab Chief Minister met the Ambassador of Japan in Lahore on Monday."
+    assert "Japan" in detect_parties(envoy)

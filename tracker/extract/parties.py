@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from tracker.extract.places import countries_in, country_spans, find_countries
+from tracker.extract.regions import COUNTRY_OF, regional_government
 
 # "Canonical/alias/alias": groups and organisations that meet as a party.
 _GROUPS = """
@@ -214,7 +215,25 @@ def lead(text: str) -> str:
 
 
 def detect_parties(text: str, title: str | None = None) -> list[str]:
-    """The meeting's parties in order of first mention: title first, then the lead."""
+    """The meeting's parties in order of first mention: title first, then the lead; a
+    region's government when its chief minister, governor or cabinet meets."""
+    parties = _national_parties(text, title)
+    regional = regional_government(text[:_REGION_CHARS])
+    if regional is None or len(parties) > 1 or any(p in GROUP_NAMES for p in parties):
+        return parties
+    party, region = regional
+    found = parties[0] if parties else ""
+    if region in found and found != region:  # "Limpopo Provincial Executive Council"
+        return parties
+    if countries_in(found) == [found] and found not in (region, COUNTRY_OF[region]):
+        return parties  # a region's official meeting another country's
+    return [party]
+
+
+_REGION_CHARS = 600
+
+
+def _national_parties(text: str, title: str | None = None) -> list[str]:
     head = text[:20_000]
     leaders = learned_leaders(head[:3000])
     parties: list[str] = []
