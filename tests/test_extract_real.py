@@ -1322,3 +1322,13 @@ def test_a_region_s_chief_minister_governor_or_cabinet_meets_for_the_region() ->
     # a region's official meeting another country's envoy keeps that country
     envoy = "Punjab Chief Minister met the Ambassador of Japan in Lahore on Monday."
     assert "Japan" in detect_parties(envoy)
+
+
+def test_constituting_reviving_or_investigating_is_due_in_six_months() -> None:
+    text = (
+        "The two sides agreed to constitute a joint working group on energy. "
+        "They agreed to revive the Joint Permanent Commission. "
+        "The Commission will investigate the feasibility of a regional framework."
+    )
+    draft = extract(text, meeting_date=MEETING)
+    assert [c.due for c in draft.commitments] == [date(2022, 11, 10)] * 3

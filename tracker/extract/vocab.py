@@ -487,9 +487,9 @@ KIND_VERBS: dict[str, str] = {
         "sign": "sign conclude initial finalise finalize negotiate",
         "prepare": "prepare draw draft submit present circulate send compile elaborate report",
         "study": "consider study explore examine analyse analyze discuss review assess evaluate"
-        " weigh look",
+        " weigh look investigate estimate mull",
         "establish": "establish create set open launch introduce found form start develop define"
-        " design enter initiate resume",
+        " design enter initiate resume constitute reconstitute revive reactivate install",
         "event": "hold host convene organise organize meet visit conduct",
         "continue": "continue maintain keep sustain",
         "implement": "implement execute fulfil fulfill carry ratify",
