@@ -1332,3 +1332,15 @@ def test_constituting_reviving_or_investigating_is_due_in_six_months() -> None:
     )
     draft = extract(text, meeting_date=MEETING)
     assert [c.due for c in draft.commitments] == [date(2022, 11, 10)] * 3
+
+
+def test_an_order_with_a_second_bare_verb_is_two_orders() -> None:
+    text = (
+        "The President told the regional commissioners to resolve conflicts between farmers "
+        "and herders and encourage the public to produce enough food."
+    )
+    assert [quote for quote, _ in _found(text, parties=["Tanzania"])] == [
+        "The President told the regional commissioners to resolve conflicts between farmers "
+        "and herders",
+        "encourage the public to produce enough food.",
+    ]

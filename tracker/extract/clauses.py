@@ -45,7 +45,7 @@ _COMMA_TO = re.compile(r"[,;]\s+(?P<verb>to)\s+(?=(?P<word>[a-z]+)\b)")
 # "..., strengthen cooperation" / "and jointly provide": a bare verb after a comma or "and".
 _BARE_VERB = re.compile(
     r"(?:,\s+(?:and\s+)?|\s+and\s+)(?P<verb>(?:(?:jointly|further|also|together)\s+)?"
-    r"(?P<word>[a-z]+))\s+(?=[a-z])"
+    r"(?P<word>[a-z]+))(?=\s+[a-z])"  # the space is not consumed: "and A and B"
 )
 # "(ii) fighting climate change": an inline item after a numbered one.
 _MARKED_ITEM = re.compile(r",?\s+(?:and\s+)?\((?:[ivx]{1,4}|[a-h]|\d{1,2})\)\s+(?P<verb>)(?=[a-z])")
@@ -278,7 +278,13 @@ def _orders(text: str, start: int, end: int, hit: Hit) -> Iterator[tuple[int, in
     meetings": one order each, split only where "to" repeats (a bare verb may be the task's)."""
     found = instructee(text, hit)
     task = found[1] if found else hit.end
-    for match in (*_AND_TO.finditer(text, task, end), *_COMMA_TO.finditer(text, task, end)):
+    bare = [
+        m
+        for m in _BARE_VERB.finditer(text, task, end)
+        if m.group("word") in COORDINATED_VERBS and not _RELATIVE_WORD.search(text, task, m.start())
+    ]  # "told the RCs to resolve conflicts and encourage the public to ...": two orders
+    further = (*_AND_TO.finditer(text, task, end), *_COMMA_TO.finditer(text, task, end), *bare)
+    for match in sorted(further, key=lambda m: m.start()):
         second = text[match.end() : end].split()[:8]
         if len(text[task : match.start()].split()) >= 3 and not any(
             w.lower() in _BACK_REFERENCE for w in second

@@ -523,7 +523,10 @@ COORDINATED_VERBS = word_set(
     collaborate facilitate encourage reduce address tackle resolve complete identify seek take
     make publish intensify deepen boost reinforce uphold protect combat counter fight prevent
     invest allocate upgrade modernise modernize simplify harmonise harmonize accelerate
-    organise organize convene abide follow"""
+    organise organize convene abide follow woo oblige assist inform designate formulate
+    recommit refrain verify inspect distribute enroll represent notify send circulate
+    mobilize mobilise undertake ratify expedite streamline standardize standardise arrange
+    liaise"""
 )
 
 ALL_VERBS = frozenset(KIND_VERBS) | ACTION_VERBS | COORDINATED_VERBS | word_set("keep abide")
