@@ -1344,3 +1344,38 @@ def test_an_order_with_a_second_bare_verb_is_two_orders() -> None:
         "and herders",
         "encourage the public to produce enough food.",
     ]
+
+
+def test_a_body_named_by_its_kind_in_the_title_is_named_in_full_from_the_heading() -> None:
+    text = (
+        "HORLEY BOWLING CLUB COMMITTEE MEETING\n\n10 am 14/03/2025 Clubhouse\n\n"
+        "1. IN ATTENDANCE - Sue Hudgell (SH), Steve Aylin-White (SA-W)\n\n"
+        "SH will book the coach for the county final."
+    )
+    assert detect_parties(text, "Club Committee Meeting Minutes 14/3/2025") == [
+        "Horley Bowling Club Committee"
+    ]
+    # a body reported on below the heading does not name the meeting's own
+    rink = (
+        "Minutes of Meeting 4 October 1999\n\nMotion: Alan moved to continue the operation "
+        "of the High Board ice rink. Carried."
+    )
+    assert detect_parties(rink, "Board meeting") == ["Board"]
+
+
+def test_cabinet_headlines_and_offices_name_the_cabinet_not_the_headline() -> None:
+    ghana = (
+        "Covid-19: Details of Akufo-Addo-led Cabinet meeting out!\n\n"
+        "Cabinet, led by President Nana Akufo-Addo of Ghana, held a three-day retreat."
+    )
+    assert detect_parties(ghana, "Covid-19: Details of Akufo-Addo-led Cabinet meeting out!") == [
+        "Cabinet of Ghana"
+    ]
+    zimbabwe = (
+        "Zimbabwe: Local Varsities to Make Hand Sanitisers\n\n"
+        "Cabinet Decision Matrix is an outline of issues discussed and decisions taken in "
+        "Cabinet, read out to the media after each session."
+    )
+    assert detect_parties(zimbabwe) == ["Cabinet of Zimbabwe"]
+    texas = "SAN ANTONIO - Texas Gov. Greg Abbott has directed the agencies to begin recovery."
+    assert detect_parties(texas) == ["Government of Texas"]

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 from tracker.extract.places import countries_in, country_spans, find_countries
 from tracker.extract.regions import COUNTRY_OF, regional_government
+from tracker.extract.vocab import word_set
 
 # "Canonical/alias/alias": groups and organisations that meet as a party.
 _GROUPS = """
@@ -275,7 +276,7 @@ _CABINET_DOES = (
     r"|decided|discussed|considered|session|endorsed|has\s+endorsed)\b"
 )
 CABINET_RECORD = re.compile(
-    r"(?i)\bcabinet" + _CABINET_DOES + r"|\bdecisions\s+(?:taken|made)\s+(?:by|at)\s+(?:the\s+)?"
+    r"(?i)\bcabinet" + _CABINET_DOES + r"|\bdecisions\s+(?:taken|made)\s+(?:by|at|in)\s+(?:the\s+)?"
     r"cabinet\b|\bcabinet\s+approval\b|\bmeeting\s+of\s+(?:the\s+)?cabinet\b"
 )
 _COUNCIL_OF_MINISTERS_MET = re.compile(r"(?i)\bcouncil\s+of\s+ministers" + _CABINET_DOES)
@@ -405,14 +406,15 @@ _BODY_HEAD = re.compile(
     r"|Club|Association|Society|Council|Senate|Trustees|Organi[sz]ation|Exco|Selectmen)\b",
     re.IGNORECASE,
 )
-_NAME_WORD = re.compile(r"^(?:[A-Z][\w’'&-]*,?|of|and|for|on|the)$")
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w’'&-]*,?|of|and|for|on|the)$(?<!-led)")  # "X-led Cabinet"
 _UNNAMED = re.compile(r"(?i)club|association|society|council|organi[sz]ation|union|senate$")
 _CAPITALS_RUN = re.compile(r"\b[A-Z][A-Z’'&-]+(?:\s+[A-Z][A-Z’'&-]+){2,}\b")
 _NOT_NAME = re.compile(
     r"^(?:Meeting|Minutes|Title:|Agenda|Notes|Summary|Special|Decisions|Made|Held|Taken|At|In|On"
     r"|By|Of|From|To|With|Last|Next|This|Today|Yesterday|Monday|Tuesday|Wednesday|Thursday"
     r"|Friday|Saturday|Sunday|Regular|Ordinary|Extraordinary|Emergency|Weekly|Monthly|First"
-    r"|Second|Third|Last|Post-?|Pre-?)(?:[’']s)?$"
+    r"|Second|Third|Last|Post-?|Pre-?|Details|Highlights|Outcome|Outcomes|Update|Updates)"
+    r"(?:[’']s)?$"
 )
 # "Board of Selectmen", "Rotary Club of Alexandra", "Trustees of the Josiah Carpenter Library"
 _OF_NAME = re.compile(
@@ -461,10 +463,52 @@ _STATE_BODY = re.compile(
 )
 
 
+# Words that name a kind of body, not which one: "Club Committee", "Parents Association".
+_GENERIC_BODY = word_set(
+    """committee club council association parents school management residents residents’
+    residents' executive board society group community parish town full annual general
+    steering trustees directors branch"""
+)
+
+
+_QUALIFIER_CHARS = 300  # the heading lines, not a sub-committee or a rink named below
+_NOT_QUALIFIER = frozenset(("All", "Our", "The", "New", "Its", "Their"))
+
+
+def _qualified(body: str, head: str) -> str:
+    """A body the title names by its kind alone, named in full where the head of the text
+    does: "Club Committee" -> "Horley Bowling Club Committee" (from "HORLEY BOWLING CLUB
+    COMMITTEE MEETING"), "Parents Association" -> "Ennis National Parents Association"."""
+    words = body.split()
+    if not all(word.lower() in _GENERIC_BODY for word in words):
+        return body
+    headings = [
+        line
+        for line in head[:_QUALIFIER_CHARS].splitlines()
+        if len(line) < 90 and not re.search(r"[.:;]\s*$", line.strip())
+    ]
+    text = _CAPITALS_RUN.sub(lambda run: run.group().title(), "\n".join(headings))
+    kind = r"\s+".join(re.escape(word) for word in words)
+    for match in re.finditer(rf"((?:[A-Z][\w’'&.-]*\s+){{1,4}}?)(?i:{kind})\b", text):
+        qualifiers = match.group(1).split()
+        while qualifiers and (
+            _NOT_NAME.match(qualifiers[0]) or qualifiers[0].lower() in _GENERIC_BODY
+        ):
+            qualifiers.pop(0)
+        if (
+            qualifiers
+            and not any(_NOT_NAME.match(word) or word in _NOT_QUALIFIER for word in qualifiers)
+            and not re.search(r"[’']s?$", qualifiers[-1])  # "the Company's committee"
+        ):
+            return " ".join([*qualifiers, body])
+    return body
+
+
 def _body_parties(body: str, title: str, head: str, leaders: dict[str, str]) -> list[str]:
     """A body's own meeting (a cabinet, a task force): the body is the party, named with its
     country where the text gives one ("Cabinet of Seychelles"); a head of state's "Meeting
     with" his government has the country as the other party."""
+    body = _qualified(body, head)
     named = [party for _, party in _mentions(lead(head), leaders) if party not in GROUP_NAMES]
     country = (
         next(iter(meeting_countries(head)), None)

@@ -40,6 +40,7 @@ Perlis; Selangor; Terengganu;
 Indonesia: Central Java; East Java; West Java; Bali; Aceh; Papua; Jakarta; Yogyakarta; Banten;
 North Sumatra; West Sumatra; South Sulawesi; East Kalimantan
 """
+_WORDS = frozenset(("Delta", "Rivers", "Plateau", "Victoria", "Georgia", "Washington"))
 _SHORT = {"KP": "Khyber Pakhtunkhwa", "ACT": "Australian Capital Territory", "Orissa": "Odisha"}
 
 
@@ -58,14 +59,15 @@ COUNTRY_OF = _countries(_REGIONS)
 _NAMES = sorted(COUNTRY_OF, key=len, reverse=True)
 _NAME = "(?:" + "|".join(re.escape(name) for name in _NAMES) + ")"
 _OFFICE = (
-    r"(?:Chief\s+Minister|Governor|Premier|Chief\s+Secretary|(?:[Ss]tate\s+|[Pp]rovincial\s+)?"
+    r"(?:Chief\s+Minister|Governor|Gov\.|Premier|Chief\s+Secretary|(?:[Ss]tate\s+|[Pp]rovincial\s+)?"
     r"(?:[Cc]abinet|[Gg]overnment|Executive\s+Council))"
 )
 # "Haryana Chief Minister", "Niger State Governor", "the Khyber Pakhtunkhwa Cabinet",
-# "Sabah's new government"; "the Governor of Borno State", "Chief Minister of Kerala".
+# "Sabah's new government", "Texas Gov. Greg Abbott"; "the Governor of Borno State", "Chief
+# Minister of Kerala", "Chief Minister Khyber Pakhtunkhwa Mehmood Khan".
 _REGION_OFFICE = re.compile(
-    rf"\b(?P<before>{_NAME})(?P<state>\s+State)?(?:[’']s)?\s+(?:new\s+)?(?P<office>{_OFFICE})\b"
-    rf"|\b(?P<office2>Governor|Chief\s+Minister|Premier)\s+of\s+(?:the\s+)?(?P<after>{_NAME})"
+    rf"\b(?P<before>{_NAME})(?P<state>\s+State)?(?:[’']s)?\s+(?:new\s+)?(?P<office>{_OFFICE})(?!\w)"
+    rf"|\b(?P<office2>Governor|Chief\s+Minister|Premier)\s+(?P<of>of\s+)?(?:the\s+)?(?P<after>{_NAME})"
     rf"(?P<state2>\s+State)?\b"
 )
 
@@ -81,6 +83,8 @@ def regional_government(lead: str) -> tuple[str, str] | None:
     region = _SHORT.get(region, region)
     state = " State" if (match.group("state") or match.group("state2")) else ""
     office = " ".join((match.group("office") or match.group("office2")).split())
+    if match.group("office2") and not match.group("of") and not state and region in _WORDS:
+        return None  # "Governor Plateau" is no name; these are states only as "X State"
     if re.search(r"(?i)cabinet|executive\s+council", office):
         # "Borno State Executive Council", "Khyber Pakhtunkhwa Cabinet"
         return f"{region}{state} {office[:1].upper()}{office[1:]}", region
