@@ -1379,3 +1379,19 @@ def test_cabinet_headlines_and_offices_name_the_cabinet_not_the_headline() -> No
     assert detect_parties(zimbabwe) == ["Cabinet of Zimbabwe"]
     texas = "SAN ANTONIO - Texas Gov. Greg Abbott has directed the agencies to begin recovery."
     assert detect_parties(texas) == ["Government of Texas"]
+
+
+def test_consent_inked_agreements_and_promised_support_are_commitments() -> None:
+    text = (
+        "Ministers agreeing to commence a consultative process on the repatriation of refugees. "
+        "The two sides consented to improve the efficiency of collaboration in education. "
+        "The two ministers inked four cooperation agreements in the fields of industry. "
+        "Ghana and India have entered into an agreement to waive visas for officials. "
+        "The two sides vowed all possible support to nationals living in the other country. "
+        "They committed to the development of the Northern Corridor. "
+        "Peña and Arce also reaffirmed their will to strengthen investment in infrastructure."
+    )
+    draft = extract(text, meeting_date=MEETING, parties=["Kenya", "Ethiopia"])
+    assert len(draft.commitments) == 7
+    support = draft.commitments[4]
+    assert support.due == date(2023, 5, 10)  # support goes on: a year, not a meeting's 3 months

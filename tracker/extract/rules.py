@@ -681,6 +681,11 @@ _NOUN_VERBS = (
     ("development", "Develop", "establish"),
     ("strengthening", "Strengthen", "deliver"),
     ("implementation", "Implement", "implement"),
+    ("support", "Support", "continue"),
+    ("assistance", "Support", "continue"),
+    ("cooperation", "Cooperate", "continue"),
+    ("help", "Support", "continue"),
+    ("committed to", "Carry out", "deliver"),
 )
 
 

@@ -63,7 +63,7 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "verb_after",
         r"\b(?:have\s+|has\s+)?(?:agreed|decided|resolved|undertook|undertaken|pledged|vowed"
-        r"|decides|agrees|resolves|agree|decide"
+        r"|decides|agrees|resolves|agree|decide|agreeing|consented|consents"
         r"|promised|commit(?:s|ted)?(?:\s+(?:themselves|itself|ourselves))?"
         r"|agreed\s+(?:up)?on\s+(?:was|is))\s+"
         + _ADV
@@ -73,7 +73,7 @@ CUES: tuple[Cue, ...] = (
         + r"|with\s+(?:his|her|their|the)\s+[\w\s’',.-]{1,60}?,\s+)?"
         + r"to\s+(?!by\b)(?=[a-z])",  # not "agreed to by all"
         0.9,
-        "agree decide resolved undert pledged vowed promised commit resolves",
+        "agree decide resolved undert pledged vowed promised commit resolves consent",
     ),
     _cue(
         "verb_after",
@@ -276,7 +276,7 @@ CUES: tuple[Cue, ...] = (
         r"(?:its\s+|their\s+|his\s+|her\s+|our\s+|a\s+|the\s+"
         r"|(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,2}[A-Z][\w-]*[’'](?:s\b)?\s+)?(?:\w+\s+)?(?:readiness|commitments?|obligations?|pledges?|decision|keenness|eagerness"
         r"|determination|preparedness|promise"
-        r"|intention|objective|goal|resolve|willingness|desire|aim)"
+        r"|intention|objective|goal|resolve|willingness|desire|aim|will)"
         # "reiterated the commitment of both the countries to promote"
         r"(?:\s+of\s+(?:the\s+|both\s+(?:the\s+)?)?(?:[\w-]+\s+){0,2}?[\w-]+(?=\s+to\s))?)\s+to\s+"
         r"(?=[a-z])",
@@ -286,6 +286,19 @@ CUES: tuple[Cue, ...] = (
         " preparedness promise"
         " objective goal"
         " resolve willingness desire aim pledge decision keenness eagerness",
+    ),
+    # "vowed all possible support to nationals", "assured all possible cooperation for its early
+    # realization", "committed to the development of LAPSSET": support or work promised
+    _cue(
+        "noun",
+        r"\b(?:vowed|pledged|assured|promised|offered|reaffirmed)\s+(?:(?:all|every|full|its|their"
+        r"|his|her|continued|possible|strong|unwavering|firm)\s+){0,3}(?:support|assistance"
+        r"|cooperation|help)\s+(?:to|for|in)\s+"
+        r"|\bcommitted\s+(?:themselves\s+|itself\s+)?to\s+the\s+(?=(?:development|implementation"
+        r"|establishment|construction|completion|realization|realisation|expansion|upgrading"
+        r"|modernization|modernisation|rehabilitation)\s+of\b)",
+        0.7,
+        "support committed",
     ),
     _cue(
         "interest",
@@ -328,9 +341,10 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "document",
-        r"\b(?:signed|concluded|initiall?ed|adopted|approved|endorsed|ratified|sanctioned)\b",
+        r"\b(?:signed|concluded|initiall?ed|adopted|approved|endorsed|ratified|sanctioned|inked"
+        r"|entered\s+into)\b",
         0.85,
-        "signed concluded initial adopted approved endorsed ratified sanctioned",
+        "signed concluded initial adopted approved endorsed ratified sanctioned inked entered",
     ),
     _cue("document", r"\b(?:resulted|culminated)\s+in\b", 0.85, "resulted culminated"),
     # "the Cabinet gave approval for the divestment of eight apartments"
