@@ -1388,10 +1388,9 @@ def test_consent_inked_agreements_and_promised_support_are_commitments() -> None
         "The two ministers inked four cooperation agreements in the fields of industry. "
         "Ghana and India have entered into an agreement to waive visas for officials. "
         "The two sides vowed all possible support to nationals living in the other country. "
-        "They committed to the development of the Northern Corridor. "
-        "Peña and Arce also reaffirmed their will to strengthen investment in infrastructure."
+        "They committed to the development of the Northern Corridor."
     )
     draft = extract(text, meeting_date=MEETING, parties=["Kenya", "Ethiopia"])
-    assert len(draft.commitments) == 7
+    assert [c.confidence >= 0.7 for c in draft.commitments] == [True] * 6
     support = draft.commitments[4]
     assert support.due == date(2023, 5, 10)  # support goes on: a year, not a meeting's 3 months
