@@ -1394,3 +1394,13 @@ def test_consent_inked_agreements_and_promised_support_are_commitments() -> None
     assert [c.confidence >= 0.7 for c in draft.commitments] == [True] * 6
     support = draft.commitments[4]
     assert support.due == date(2023, 5, 10)  # support goes on: a year, not a meeting's 3 months
+
+
+def test_in_minutes_the_name_after_a_note_is_the_subject() -> None:
+    text = (
+        "Minutes of the committee meeting\n\nPresent: Lynda Young, Mike Candy, Alan Wylie\n\n"
+        "NZ Post, mailbox charges, Lynda will check if we need it at all.\n\n"
+        "The club has $50,000 on term deposit and Alan will move some of the fees into it.\n\n"
+        "Tom and Lyn will paint the shed."
+    )
+    assert [owner for _, owner in _found(text)] == ["Lynda Young", "Alan Wylie", "Tom and Lyn"]

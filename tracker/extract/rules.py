@@ -825,11 +825,25 @@ _BUT_SECOND = re.compile(
 )
 
 
+# "NZ Post, mailbox charges, Lynda will check", "The club has $50,000 on deposit and Alan will
+# move ...": the name after the last comma or "and" is the subject, what comes before a note.
+_LAST_NAMED = re.compile(r"^(?P<before>.+?)(?:,\s+|\s+and\s+)(?P<who>[^,]+?)\s*$")
+
+
 def _minutes_actor(actor: str) -> str:
     actor = actor.strip().lstrip("-–—*•·>Ø ")  # "-Lyn will start a page": a bullet glued on
     actor = _ITEM_HEADING.sub("", actor, count=1) or actor
     second = _BUT_SECOND.match(actor)
-    return second.group("who") if second else actor
+    if second:
+        return second.group("who")
+    last = _LAST_NAMED.match(actor)
+    if (
+        last
+        and _FIRST_NAMES.match(last.group("who"))
+        and not _FIRST_NAMES.match(last.group("before").strip())  # "Tom and Lyn": both
+    ):
+        return last.group("who")
+    return actor
 
 
 def _person(actor: str) -> Parties | None:
