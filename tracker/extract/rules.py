@@ -840,7 +840,11 @@ def _minutes_actor(actor: str) -> str:
     if (
         last
         and _FIRST_NAMES.match(last.group("who"))
-        and not _FIRST_NAMES.match(last.group("before").strip())  # "Tom and Lyn": both
+        and not all(  # "Tom and Lyn", "Yvonne, Chris, Martin and Keith": all of them
+            _FIRST_NAMES.match(part.strip())
+            for part in re.split(r",\s*|\s+and\s+", last.group("before"))
+            if part.strip()
+        )
     ):
         return last.group("who")
     return actor
