@@ -1404,3 +1404,11 @@ def test_in_minutes_the_name_after_a_note_is_the_subject() -> None:
         "Tom and Lyn will paint the shed."
     )
     assert [owner for _, owner in _found(text)] == ["Lynda Young", "Alan Wylie", "Tom and Lyn"]
+
+
+def test_economy_ministers_are_a_body_not_both_sides() -> None:
+    [(_, owner)] = _found(
+        "The economy ministers agreed to organise a joint investment conference.",
+        parties=["Austria", "Slovenia"],
+    )
+    assert owner != "Austria and Slovenia"

@@ -358,8 +358,7 @@ _BARE_HEAD = re.compile(
     r"|Assembly)"
 )
 _UNNAMED_PRINCIPALS = re.compile(
-    r"(?i)^(?:the\s+)?(?:two\s+|both\s+)?(?:foreign|defen[cs]e|trade|economy|finance)\s+"
-    r"(?:ministers|secretaries)$"
+    r"(?i)^(?:the\s+)?(?:two\s+|both\s+)?foreign\s+(?:ministers|secretaries)$"
 )
 
 
