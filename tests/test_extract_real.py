@@ -1411,4 +1411,4 @@ def test_economy_ministers_are_a_body_not_both_sides() -> None:
         "The economy ministers agreed to organise a joint investment conference.",
         parties=["Austria", "Slovenia"],
     )
-    assert owner != "Austria and Slovenia"
+    assert owner == "Economy ministers"

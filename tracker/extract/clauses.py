@@ -278,12 +278,12 @@ def _orders(text: str, start: int, end: int, hit: Hit) -> Iterator[tuple[int, in
     meetings": one order each, split only where "to" repeats (a bare verb may be the task's)."""
     found = instructee(text, hit)
     task = found[1] if found else hit.end
-    bare = [
-        m
-        for m in _BARE_VERB.finditer(text, task, end)
-        if m.group("word") in COORDINATED_VERBS and not _RELATIVE_WORD.search(text, task, m.start())
-    ]  # "told the RCs to resolve conflicts and encourage the public to ...": two orders
-    further = (*_AND_TO.finditer(text, task, end), *_COMMA_TO.finditer(text, task, end), *bare)
+    # "told the RCs to resolve conflicts and encourage the public to ...": two orders
+    further = (
+        *_AND_TO.finditer(text, task, end),
+        *_COMMA_TO.finditer(text, task, end),
+        *_bare_actions(text, task, end),
+    )
     for match in sorted(further, key=lambda m: m.start()):
         second = text[match.end() : end].split()[:8]
         if len(text[task : match.start()].split()) >= 3 and not any(
@@ -327,12 +327,19 @@ def _next_actions(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
             if m.group("word") not in _PREPOSITIONS_ING
             and not text.startswith("taking into account", m.end())
         ]
-    for match in _BARE_VERB.finditer(text, start, end):
-        if match.group("word").lower() in COORDINATED_VERBS and not _RELATIVE_WORD.search(
-            text, start, match.start()
-        ):  # "practices that lead to X, create Y": the verbs of a relative clause
-            found.append(match)
+    found += _bare_actions(text, start, end)
     yield from sorted(found, key=lambda m: m.start())
+
+
+def _bare_actions(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """ "..., strengthen cooperation and jointly provide ...": further actions as bare verbs,
+    but not the verbs of a relative clause ("practices that lead to X, create Y")."""
+    return [
+        match
+        for match in _BARE_VERB.finditer(text, start, end)
+        if match.group("word").lower() in COORDINATED_VERBS
+        and not _RELATIVE_WORD.search(text, start, match.start())
+    ]
 
 
 def _verb_of(hit: Hit) -> str:

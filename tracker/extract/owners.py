@@ -275,8 +275,6 @@ def _party_owner(party: str) -> str:
     if party in GROUP_NAMES:
         return party
     named = countries_in(party)
-    if named == [party]:
-        return _government([party])
     return _government(named) if len(named) == 1 else party
 
 
@@ -383,7 +381,7 @@ def _other(country: str, countries: list[str]) -> str | None:
     return None
 
 
-def _clean(body: str, countries: list[str], parties: list[str] = []) -> str:  # noqa: B006
+def _clean(body: str, countries: list[str], parties: list[str]) -> str:
     name = " ".join(body.split())
     party = _party_body(name, parties)
     if party:

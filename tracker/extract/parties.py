@@ -215,6 +215,9 @@ def lead(text: str) -> str:
     return " ".join(_TOPIC.split(sentence, maxsplit=1)[0] for sentence in sentences[:2])
 
 
+_REGION_CHARS = 600  # a region's office is named in the first sentences, as a country's is
+
+
 def detect_parties(text: str, title: str | None = None) -> list[str]:
     """The meeting's parties in order of first mention: title first, then the lead; a
     region's government when its chief minister, governor or cabinet meets."""
@@ -229,9 +232,6 @@ def detect_parties(text: str, title: str | None = None) -> list[str]:
     if countries_in(found) == [found] and found not in (region, COUNTRY_OF[region]):
         return parties  # a region's official meeting another country's
     return [party]
-
-
-_REGION_CHARS = 600
 
 
 def _national_parties(text: str, title: str | None = None) -> list[str]:
