@@ -1,4 +1,5 @@
-"""A plain (non-editable) install must carry the migrations and templates inside the package."""
+"""A plain (non-editable) install must carry the migrations, templates and the extraction's
+sentence model inside the package."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ def test_wheel_ships_migrations_and_templates(tmp_path: Path) -> None:
     templates = {p.name for p in (REPO / "templates").iterdir() if p.is_file()}
     assert {f"tracker/_data/templates/{t}" for t in templates} <= names
     assert "tracker/cli/__init__.py" in names
+    assert "tracker/extract/sentence_model.json" in names  # extraction's learned weights
 
 
 def test_installed_package_finds_its_migrations() -> None:

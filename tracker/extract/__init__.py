@@ -1,6 +1,7 @@
 """Draft commitments from a meeting readout: the library behind `tracker extract`.
 
-Deterministic and offline: rules and vocabularies written in this package, no models.
+Deterministic and offline: rules and vocabularies written in this package, and a small
+sentence model (`learned.py`, plain weights in a JSON file) that second-guesses them.
 
 - `read_readout(path)` reads a readout as text and refuses what is not one (empty, binary,
   not UTF-8, too large) with an `ExtractError`.
@@ -21,6 +22,7 @@ import os
 import re
 from collections.abc import Sequence
 from datetime import date
+from typing import Literal
 
 from tracker.dates import add_months
 from tracker.extract.draft import (
@@ -31,6 +33,7 @@ from tracker.extract.draft import (
     guess_title,
     make_slug,
 )
+from tracker.extract.learned import SentenceModel, shipped_model
 from tracker.extract.owners import Sides
 from tracker.extract.parties import CABINET_RECORD, detect_parties, learned_leaders
 from tracker.extract.rules import find_commitments
@@ -134,12 +137,17 @@ def extract(
     source: str = "readout.txt",
     min_confidence: float = 0.0,
     parties: Sequence[str] | None = None,
+    model: SentenceModel | Literal["shipped"] | None = "shipped",
+    observed: list[tuple[int, int, dict[str, float]]] | None = None,
 ) -> Draft:
     """Draft the commitments of a readout held at `meeting_date`.
 
     Identical sentences yield one candidate. Candidates below `min_confidence` are left out;
     a text without commitments gives a draft with an empty list. `parties` are who met (own
     side first); by default they are read from the title and the opening sentences.
+    `model` second-guesses the rules sentence by sentence (`learned.py`): the one that ships
+    with the package by default, None for the rules alone. `observed` collects each
+    sentence's span and model features (the model's training reads them).
     """
     _check_text(text)
     guessed_title = guess_title(text)
@@ -153,7 +161,11 @@ def extract(
     keys = KeyMaker()
     candidates: list[Candidate] = []
     heading_end = _heading_end(text, guessed_title)
-    for finding in find_commitments(text, meeting_date, sides, area, minutes=minutes):
+    model = shipped_model() if model == "shipped" else model
+    findings = find_commitments(
+        text, meeting_date, sides, area, minutes=minutes, model=model, observed=observed
+    )
+    for finding in findings:
         quote = " ".join(text[finding.start : finding.end].split())
         if quote in seen or finding.confidence < min_confidence or finding.end <= heading_end:
             continue  # the heading announces what the body says: its commitment is the body's

@@ -31,6 +31,7 @@ from datetime import date
 from itertools import pairwise
 
 from tracker.extract.clauses import Hit, clauses, cue_hits, instructee
+from tracker.extract.learned import SentenceModel, features
 from tracker.extract.owners import (
     Parties,
     Sides,
@@ -187,13 +188,23 @@ class _Context:
     instructions: bool = False  # someone has given instructions: "X should be done" is one
     roles: dict[str, str] = field(default_factory=dict)  # "secretary" -> "Gordon Glassford"
     ordered: Parties | None = None  # who the last order went to ("... and to ensure B")
+    below: float | None = None  # the best confidence under FLOOR in the current sentence
 
 
 def find_commitments(
-    text: str, meeting: date, sides: Sides, area: str | None = None, *, minutes: bool = False
+    text: str,
+    meeting: date,
+    sides: Sides,
+    area: str | None = None,
+    *,
+    minutes: bool = False,
+    model: SentenceModel | None = None,
+    observed: list[tuple[int, int, dict[str, float]]] | None = None,
 ) -> Iterator[Finding]:
     """Yield the commitments of `text` in order, one sentence at a time. `sides` are the
-    meeting's parties (own side first), `area` the document's dominant area."""
+    meeting's parties (own side first), `area` the document's dominant area. With a `model`,
+    each sentence's findings are second-guessed (`learned.py`); `observed` collects every
+    sentence's span and model features, as the model's training reads them."""
     context = _Context(
         meeting,
         sides,
@@ -219,6 +230,8 @@ def find_commitments(
             context.list_subject = None
         # A sentence repeated verbatim would only repeat its commitments: process it once.
         normalised = " ".join(sentence.text.split())
+        context.below = None
+        after_colon = context.previous_text.rstrip().endswith(":")
         if normalised in seen:
             found = []
         elif item and context.list_subject is not None:
@@ -226,6 +239,8 @@ def find_commitments(
         else:
             found = list(_sentence_findings(sentence, context))
             _header(sentence.text, context, update=True)
+        if normalised not in seen and (model is not None or observed is not None):
+            found = _second_guess(sentence, found, context, model, observed, item, after_colon)
         seen.add(normalised)
         if (
             len(found) == 1
@@ -239,6 +254,97 @@ def find_commitments(
         pending, pending_paragraph = found, sentence.paragraph
         context.previous_text = sentence.text
     yield from pending
+
+
+def _second_guess(
+    sentence: Sentence,
+    found: list[Finding],
+    context: _Context,
+    model: SentenceModel | None,
+    observed: list[tuple[int, int, dict[str, float]]] | None,
+    item: bool,
+    after_colon: bool,
+) -> list[Finding]:
+    """The rules' findings in a sentence, as the sentence model judges them: dropped when it
+    finds the sentence unlikely to commit anyone, and one finding for the whole sentence when
+    the rules found nothing and it finds a commitment likely."""
+    seen = features(
+        sentence.text,
+        found=bool(found),
+        below=context.below,
+        minutes=context.minutes,
+        item=item,
+        after_colon=after_colon,
+        speech=bool(sentence.speech),
+    )
+    if observed is not None:
+        observed.append((sentence.start, sentence.end, seen))
+    if model is None or len(sentence.text.split()) < 3:
+        return found
+    probability = model.probability(seen)
+    if found and probability < model.drop:
+        return []
+    if not found and probability >= model.add:
+        return [_model_finding(sentence, context, probability)]
+    return found
+
+
+# Where the predicate of a sentence the rules did not read starts: a modal or "to" before a
+# verb ("Terry to contact both", "the ministry will prepare"); what comes before is the subject.
+_PREDICATE = re.compile(
+    r"\b(?:will|shall|should|must|would|is\s+to|are\s+to|to|agreed\s+to|ha(?:s|ve)\s+agreed\s+to)"
+    r"\s+(?:(?:also|further|jointly|now|then|soon|continue\s+to)\s+)?(?:be\s+)?(?P<verb>[a-z]+)\b"
+)
+_AUXILIARY_END = re.compile(
+    r"(?:\s+(?:is|are|was|were|has|have|had|also|further|then|now|jointly))+\s*$", re.IGNORECASE
+)
+
+
+def _predicate(text: str) -> tuple[str, str] | None:
+    """(subject, action) of a sentence: at its first modal-and-verb, else at its first known
+    verb that does not open it ("Following the meeting, ..." opens with a participle)."""
+    for match in _PREDICATE.finditer(text):
+        if lemma(match.group("verb")) in ALL_VERBS:
+            return text[: match.start()], text[match.start("verb") :]
+    for match in re.finditer(r"[A-Za-z]+", text):
+        if match.start() and lemma(match.group().lower()) in ALL_VERBS:
+            return _AUXILIARY_END.sub("", text[: match.start()]), text[match.start() :]
+    return None
+
+
+def _model_finding(sentence: Sentence, context: _Context, probability: float) -> Finding:
+    """A finding for a whole sentence the model judged a commitment: the subject before its
+    predicate acts, as the rules would read it; else the meeting's parties."""
+    text = sentence.text
+    predicate = _predicate(text)
+    subject, action = predicate or ("", text)
+    actor, _ = actor_of(subject)
+    if context.minutes:
+        actor = _minutes_actor(actor)
+    parties = (
+        (_someone(actor, context) if context.minutes else None)
+        or _pronoun_parties(actor, context)
+        or resolve_parties(actor, context.sides, context.subject_parties)
+        or _agent(actor, minutes=context.minutes)
+        or _unnamed_parties(actor, context.sides)
+    )
+    deadline = next(iter(find_deadlines(text, context.meeting)), None) or event_deadline(
+        text, context.events
+    )
+    phrase = deadline.phrase if deadline else None
+    title = imperative(action, without=phrase) if predicate else shorten(drop_phrase(text, phrase))
+    return Finding(
+        start=sentence.start,
+        end=sentence.end,
+        cue="sentence model",
+        kind=_kind(action) if predicate else "deliver",
+        title=title,
+        parties=parties,
+        deadline=deadline,
+        area=area_of((text, context.previous_text), fallback=context.area),
+        priority="normal",
+        confidence=round(min(probability, 0.99), 2),
+    )
 
 
 def _uncapitalised(sentence: Sentence) -> Sentence:
@@ -647,6 +753,7 @@ def _finding(
         confidence -= 0.15
     confidence = round(confidence + 0.05 * bool(deadline) + 0.05 * named, 2)
     if confidence < FLOOR:
+        context.below = max(confidence, context.below or confidence)
         return None
     if subject_parties is not None and _names_someone(subject):
         context.subject_parties = subject_parties
