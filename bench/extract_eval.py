@@ -14,7 +14,9 @@ Corpora:
 `--batch N` keeps the documents of one batch (see `tests/data/corpus/README.md`).
 
 The extractor finds the meeting's parties itself, as `tracker extract` does; `--given-parties`
-passes the labelled ones instead (as `tracker extract --parties` would).
+passes the labelled ones instead (as `tracker extract --parties` would). `--rules-only` leaves
+out the sentence model (`tracker/extract/learned.py`); on dev, which it was trained on, only
+`bench/train_sentence_model.py --cv` measures it fairly.
 
 A candidate matches a label when their quotes overlap (`tracker.extract.evaluate`). Of the
 matched: "owner" is the share with the right owner, "due" the share whose deadline is within 31
@@ -113,12 +115,16 @@ _COUNTS = (
 HEADER = ("labels", "cands", "match", "P", "R", "owner", "due", "stated")
 
 
-def evaluate(doc: Labelled, details: bool, given_parties: bool = False) -> Tally:
+def evaluate(
+    doc: Labelled, details: bool, given_parties: bool = False, rules_only: bool = False
+) -> Tally:
     """Score one document. By default the extractor finds the parties itself, as
-    `tracker extract` does; `given_parties` passes the labelled ones (as `--parties` would)."""
+    `tracker extract` does; `given_parties` passes the labelled ones (as `--parties` would).
+    `rules_only` leaves out the sentence model."""
     started = time.perf_counter()
     parties = (doc.parties or None) if given_parties else None
-    draft = extract(doc.source, meeting_date=doc.meeting_date, parties=parties)
+    model = None if rules_only else "shipped"
+    draft = extract(doc.source, meeting_date=doc.meeting_date, parties=parties, model=model)
     seconds = time.perf_counter() - started
     candidates = draft.commitments
     result = score([c.quote for c in candidates], doc.quotes, doc.source)
@@ -192,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="pass the labelled parties to the extractor, as `tracker extract --parties` would",
     )
+    parser.add_argument(
+        "--rules-only", action="store_true", help="the rules without the sentence model"
+    )
     args = parser.parse_args(argv)
     if args.split:
         return show_split()
@@ -216,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         total = Tally()
         for path in paths[corpus]:
             doc = load_labelled(path)
-            tally = evaluate(doc, args.details, args.given_parties)
+            tally = evaluate(doc, args.details, args.given_parties, args.rules_only)
             print(tally.row("  " + doc.name, width))
             for line in tally.details:
                 print(line)

@@ -77,7 +77,7 @@ def cross_validate(docs: list[tuple[int, Labelled]], folds: int = 5) -> None:
     batches = sorted({batch for batch, _ in docs})
     fold_of = {batch: index % folds for index, batch in enumerate(batches)}
     cached = {id(doc): examples(doc) for _, doc in docs}
-    settings = [(ADD - 0.1, DROP), (ADD, DROP), (ADD + 0.1, DROP), (ADD, DROP + 0.1)]
+    settings = [(a, d) for a in (0.5, 0.6, 0.7) for d in (0.0, 0.1, 0.2)]
     totals = {s: [0, 0, 0, 0, 0] for s in [None, *settings]}
     for fold in range(folds):
         rows = [r for b, doc in docs if fold_of[b] != fold for r in cached[id(doc)]]

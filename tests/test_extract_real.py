@@ -1420,3 +1420,23 @@ def test_economy_ministers_are_a_body_not_both_sides() -> None:
         parties=["Austria", "Slovenia"],
     )
     assert owner == "Economy ministers"
+
+
+def test_a_cabinet_meets_alone_a_country_its_record_names_later_is_no_second_side() -> None:
+    rwanda = (
+        "Completion Ceremony Set For May\n\n"
+        "Wednesday, 21st December 2011, a Cabinet Meeting was convened and chaired by the "
+        "President of the Republic.\n\n"
+        "The Cabinet Meeting started by acknowledging the award given to the President of the "
+        "Republic of Rwanda in Kampala, Uganda on 11th December 2011.\n\n"
+        "Cabinet also set 4th May 2012 for the closing ceremony."
+    )
+    assert detect_parties(rwanda, "Completion Ceremony Set For May") == ["Cabinet of Rwanda"]
+    qatar = (
+        "The Prime Minister chaired the Cabinet regular meeting. The Cabinet approved a draft "
+        "law on the marine waters of Qatar. It approved a draft agreement on air services "
+        "between Qatar and Brazil."
+    )
+    assert detect_parties(qatar) == ["Cabinet of Qatar"]
+    talks = "The Prime Minister of Qatar met the President of Brazil in Doha."
+    assert detect_parties(talks) == ["Qatar", "Brazil"]  # two sides still, outside a cabinet

@@ -259,8 +259,11 @@ def _national_parties(text: str, title: str | None = None) -> list[str]:
     if korean and len(parties) < 2:  # not "North Korea and the United States, recognizing
         # that the historic inter-Korean summit ..."
         parties += [k for k in ("North Korea", "South Korea") if k not in parties]
-    if len(parties) <= 1 and not any(p in GROUPS.values() for p in parties):
-        parties += [c for c in meeting_countries(head) if c not in parties][: 2 - len(parties)]
+    # A cabinet meets alone: a country its record names later is a topic ("an award given in
+    # Kampala, Uganda"), not a second side.
+    sides = 1 if _CABINET_MEETS.search(head[:800]) else 2
+    if len(parties) < sides and not any(p in GROUPS.values() for p in parties):
+        parties += [c for c in meeting_countries(head) if c not in parties][: sides - len(parties)]
     if not parties:  # no country at all: the minutes of a body ("The City Council met")
         body = _meeting_body(head[:1500]) or _named_in_passing(head[:3000])
         if body:
@@ -280,6 +283,9 @@ CABINET_RECORD = re.compile(
     r"cabinet\b|\bcabinet\s+approval\b|\bmeeting\s+of\s+(?:the\s+)?cabinet\b"
 )
 _COUNCIL_OF_MINISTERS_MET = re.compile(r"(?i)\bcouncil\s+of\s+ministers" + _CABINET_DOES)
+_CABINET_MEETS = re.compile(
+    f"{CABINET_RECORD.pattern}|{_COUNCIL_OF_MINISTERS_MET.pattern.removeprefix('(?i)')}", re.I
+)
 
 
 def _cabinet_of(parties: list[str], head: str) -> list[str]:
