@@ -10,6 +10,7 @@ from tracker.extract import Draft, is_minutes
 from tracker.extract import extract as _extract
 from tracker.extract.evaluate import same_owner
 from tracker.extract.parties import detect_parties
+from tracker.extract.places import countries_in
 
 MEETING = date(2022, 5, 10)
 
@@ -1440,3 +1441,21 @@ def test_a_cabinet_meets_alone_a_country_its_record_names_later_is_no_second_sid
     assert detect_parties(qatar) == ["Cabinet of Qatar"]
     talks = "The Prime Minister of Qatar met the President of Brazil in Doha."
     assert detect_parties(talks) == ["Qatar", "Brazil"]  # two sides still, outside a cabinet
+
+
+def test_a_person_a_gulf_or_a_single_passing_mention_is_no_country_at_the_table() -> None:
+    assert countries_in("Absent: Chad Carlson, Pastor Sarah Rhode") == []
+    assert countries_in("Jordan Henderson will chair") == []
+    assert countries_in("King Abdullah of Jordan met the Israel Defense Forces") == [
+        "Jordan",
+        "Israel",
+    ]
+    assert countries_in("oil spills in the Gulf of Mexico and the Sea of Japan") == []
+    minutes = (
+        "Trustee Meeting 10/17/23\n\nPresent: Cynthia Bryant, Amanda Barrett.\n\n"
+        "Changes to agenda: Motion to move budget discussion to top of agenda and cover other "
+        "if time allows. Approval of September Treasurer's report and September Minutes.\n\n"
+        "Halloween: Betty and Kim running event. Amanda to reach out to Jordan to determine "
+        "placement."
+    )
+    assert "Jordan" not in detect_parties(minutes, "Trustee Meeting 10/17/23")

@@ -602,12 +602,19 @@ def _publisher_side(head: str) -> str | None:
     return _CAPITALS[capital.group(1)] if capital else None
 
 
+_HEADING_CHARS = 200
+
+
 def meeting_countries(text: str) -> list[str]:
-    """The countries a text mentions most, most often first; passing mentions are left out."""
+    """The countries a text mentions most, most often first; passing mentions are left out,
+    and so is a country named once, below the heading, in a text that names no other ("Amanda
+    to reach out to Jordan")."""
     counts: dict[str, int] = {}
-    for _, country in find_countries(text):
+    first = len(text)
+    for offset, country in find_countries(text):
         counts[country] = counts.get(country, 0) + 1
-    if not counts:
+        first = min(first, offset)
+    if not counts or (len(counts) == 1 and sum(counts.values()) == 1 and first > _HEADING_CHARS):
         return []
     order = list(counts)
     ranked = sorted(order, key=lambda c: (-counts[c], order.index(c)))

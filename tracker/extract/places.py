@@ -85,6 +85,15 @@ _INDEX = _index()
 _NOT_A_PARTY = re.compile(r"\s+(?:Peninsula|War|Armistice|Demilitari[sz]ed)\b")
 
 
+_WATERS_OF = re.compile(r"\b(?:Gulf|Sea|Bay|Straits?)\s+of\s+$")
+# Countries that are also first names: followed by a surname they are a person.
+_FIRST_NAMES = frozenset(("Chad", "Jordan", "Israel", "Georgia", "India", "Kenya"))
+_SURNAME = re.compile(
+    r"\s+(?!(?:Government|Prime|President|Minister|Ministry|King|Queen|Foreign|Embassy|State"
+    r"|National|Armed|Defen[cs]e|Parliament|Cabinet)\b)[A-Z][a-z]+\b"
+)
+
+
 def find_countries(text: str) -> Iterator[tuple[int, str]]:
     """Yield (offset, canonical country) for every country name or demonym in `text`."""
     for start, _, country in country_spans(text):
@@ -101,8 +110,14 @@ def country_spans(text: str) -> Iterator[tuple[int, int, str]]:
         for alias, country in _INDEX.get(word, ()):
             end = match.start() + len(alias)
             if text.startswith(alias, match.start()) and not text[end : end + 1].isalnum():
-                if _NOT_A_PARTY.match(text, end) or text.endswith("inter-", 0, match.start()):
-                    break  # "the Korean Peninsula", "the Korean War", "inter-Korean talks"
+                if (
+                    _NOT_A_PARTY.match(text, end)
+                    or text.endswith("inter-", 0, match.start())
+                    or _WATERS_OF.search(text, max(0, match.start() - 12), match.start())
+                    or (alias in _FIRST_NAMES and _SURNAME.match(text, end))
+                ):
+                    break  # "the Korean Peninsula", "inter-Korean talks", "the Gulf of Mexico",
+                    # "Chad Carlson" (a person)
                 covered = end
                 yield match.start(), end, country
                 break
