@@ -17,7 +17,9 @@ What is not a commitment:
 - predictions: "will" with no agent (a body, a country, the sides), with a verb that predicts
   an effect ("will become", "will help") or with no object ("will continue to develop") loses
   0.25 for each.
-A finding is kept at confidence >= FLOOR. An instruction about "the issue" right after a
+A finding is kept at confidence >= FLOOR; with a sentence model (`learned.py`), a sentence's
+findings are dropped when the model finds the sentence unlikely, and a sentence with none
+becomes one finding when it finds it likely. An instruction about "the issue" right after a
 finding of the previous sentence merges with it into one commitment quoting both sentences.
 A sentence repeated verbatim is processed once: it could only repeat its commitments.
 """
