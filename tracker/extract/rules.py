@@ -320,19 +320,9 @@ def _model_finding(sentence: Sentence, context: _Context, probability: float) ->
     text = sentence.text
     predicate = _predicate(text)
     subject, action = predicate or ("", text)
-    actor, _ = actor_of(subject)
-    if context.minutes:
-        actor = _minutes_actor(actor)
-    parties = (
-        (_someone(actor, context) if context.minutes else None)
-        or _pronoun_parties(actor, context)
-        or resolve_parties(actor, context.sides, context.subject_parties)
-        or _agent(actor, minutes=context.minutes)
-        or _unnamed_parties(actor, context.sides)
-    )
-    deadline = next(iter(find_deadlines(text, context.meeting)), None) or event_deadline(
-        text, context.events
-    )
+    actor, _, named = _subject_parties(subject, context)
+    parties = named or _unnamed_parties(actor, context.sides)
+    deadline = _deadline(text, context)
     phrase = deadline.phrase if deadline else None
     title = imperative(action, without=phrase) if predicate else shorten(drop_phrase(text, phrase))
     return Finding(
@@ -346,6 +336,28 @@ def _model_finding(sentence: Sentence, context: _Context, probability: float) ->
         area=area_of((text, context.previous_text), fallback=context.area),
         priority="normal",
         confidence=round(min(probability, 0.99), 2),
+    )
+
+
+def _subject_parties(subject: str, context: _Context) -> tuple[str, str | None, Parties | None]:
+    """The actor a subject names (in minutes, the one who acts in a note), the antecedent of a
+    pronoun, and the parties the actor stands for when the rules know who it is."""
+    actor, antecedent = actor_of(subject)
+    if context.minutes:
+        actor = _minutes_actor(actor)
+    parties = (
+        (_someone(actor, context) if context.minutes else None)
+        or _pronoun_parties(actor, context)
+        or resolve_parties(actor, context.sides, context.subject_parties)
+        or _agent(actor, minutes=context.minutes)
+    )
+    return actor, antecedent, parties
+
+
+def _deadline(text: str, context: _Context) -> TimeExpression | None:
+    """The first time expression of `text` after the meeting, else a coming event it names."""
+    return next(iter(find_deadlines(text, context.meeting)), None) or event_deadline(
+        text, context.events
     )
 
 
@@ -633,19 +645,9 @@ def _finding(
         or mentions_past(subject, context.meeting)
     ):
         return None
-    deadline = next(iter(find_deadlines(clause, context.meeting)), None) or event_deadline(
-        clause, context.events
-    )
+    deadline = _deadline(clause, context)
     phrase = deadline.phrase if deadline else None
-    actor, antecedent = actor_of(subject)
-    if context.minutes:
-        actor = _minutes_actor(actor)
-    subject_parties = (
-        (_someone(actor, context) if context.minutes else None)
-        or _pronoun_parties(actor, context)
-        or resolve_parties(actor, context.sides, context.subject_parties)
-        or _agent(actor, minutes=context.minutes)
-    )
+    actor, antecedent, subject_parties = _subject_parties(subject, context)
     if _is_motion(cue_text) and context.minutes:
         subject_parties = joint_parties(context.sides)  # the mover proposes; the body decides
     if _WITH_COUNTERPART.match(cue_text):
