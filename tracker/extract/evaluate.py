@@ -125,7 +125,7 @@ def score(candidates: Sequence[str], labels: Sequence[str], source: str) -> Scor
     spans = [_spans(quote, source, "candidate") for quote in candidates]
     label_spans = [_spans(quote, source, "label") for quote in labels]
     edges = [
-        [j for j, theirs in enumerate(label_spans) if _overlaps(mine, theirs)] for mine in spans
+        [j for j, theirs in enumerate(label_spans) if overlaps(mine, theirs)] for mine in spans
     ]
     owner: dict[int, int] = {}  # label -> candidate
 
@@ -151,7 +151,9 @@ def _spans(quote: str, source: str, what: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _overlaps(mine: list[tuple[int, int]], theirs: list[tuple[int, int]]) -> bool:
+def overlaps(mine: list[tuple[int, int]], theirs: list[tuple[int, int]]) -> bool:
+    """True when two quotes' intervals (from `locate`) overlap as the scorer counts a match:
+    by at least `MIN_OVERLAP` of the shorter."""
     return any(overlap(a, b) >= MIN_OVERLAP for a in mine for b in theirs)
 
 
