@@ -69,7 +69,7 @@ def split_rank(name: str) -> str:
     return hashlib.sha256(name.encode()).hexdigest()
 
 
-HELD_OUT_BATCHES = frozenset(range(52, 60))
+HELD_OUT_BATCHES = frozenset(range(52, 68))
 
 
 def _batch(labels: Path) -> int:
@@ -187,10 +187,23 @@ def _name(path: Path) -> str:
     return path.name.removesuffix(".labels.toml")
 
 
+def _batches(text: str) -> range:
+    """'3' -> batch 3; '60-67' -> batches 60 to 67 (both ends included)."""
+    first, _, last = text.partition("-")
+    try:
+        return range(int(first), int(last or first) + 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a batch or range of batches: {text!r}") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=CORPORA, action="append", help="one corpus")
-    parser.add_argument("--batch", type=int, help="only the documents of this batch (1, 2, 3)")
+    parser.add_argument(
+        "--batch",
+        type=_batches,
+        help="only the documents of this batch or range of batches (3, or 60-67)",
+    )
     parser.add_argument("--details", action="store_true", help="list what went wrong")
     parser.add_argument("--split", action="store_true", help="print the dev/held-out split")
     parser.add_argument(
@@ -210,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.batch is not None:
         # "ours" has no batches: a batch is a set of real public texts.
         paths = {
-            c: [p for p in ps if c != "ours" and _batch(p) == args.batch] for c, ps in paths.items()
+            c: [p for p in ps if c != "ours" and _batch(p) in args.batch] for c, ps in paths.items()
         }
     names = [p.name.removesuffix(".labels.toml") for ps in paths.values() for p in ps]
     width = max([len("overall (micro)"), *(len(name) + 2 for name in names)])
