@@ -1333,6 +1333,49 @@ def test_a_region_s_chief_minister_governor_or_cabinet_meets_for_the_region() ->
     assert "Japan" in detect_parties(envoy)
 
 
+def test_a_state_seat_as_dateline_names_the_state_of_an_unnamed_chief_minister() -> None:
+    odisha = (
+        "Bhubaneswar: On arrival this evening the chief minister Naveen Patnaik took a review "
+        "meeting with senior officers.\n\nHe directed the departments to supply water."
+    )
+    assert detect_parties(odisha) == ["Government of Odisha"]
+    # "Chief Secretary Gilgit-Baltistan" and "Additional Chief Secretary (Development) of ..."
+    gilgit = (
+        "GILGIT, (Pakistan Point News - 6th May, 2024) Chief Secretary Gilgit-Baltistan Abrar "
+        "Ahmed Mirza chaired the deputy commissioners meeting."
+    )
+    assert detect_parties(gilgit) == ["Government of Gilgit-Baltistan"]
+    development = (
+        "A meeting chaired by Additional Chief Secretary (Development) of Gilgit-Baltistan, "
+        "Mushtaq Ahmed, reviewed the schemes."
+    )
+    assert detect_parties(development) == ["Government of Gilgit-Baltistan"]
+    # Punjab is Pakistan's province as well as India's
+    lahore = (
+        "LAHORE, (Pakistan Point News - 9th Aug, 2019): The Punjab government has decided to "
+        "activate all departments concerned for eradication of dengue."
+    )
+    assert detect_parties(lahore) == ["Government of Punjab"]
+    # a seat without a chief minister or his officials is only a dateline
+    assert detect_parties("Hyderabad: The Rotary Club met on Monday.") != [
+        "Government of Telangana"
+    ]
+    # Chandigarh is the seat of two states: no guess
+    assert detect_parties("Chandigarh, May 6: The CM directed officials to act.") == []
+
+
+def test_minutes_name_the_body_that_met_or_whose_minutes_they_are() -> None:
+    delvin = (
+        "18/05/11 - Meeting Notes\n\nDelvin Tidy Towns met on Wednesday 18th May to discuss "
+        "progress.\n\nThe grass will be cut in June."
+    )
+    assert detect_parties(delvin) == ["Delvin Tidy Towns"]
+    pto = "August 28, 2017\nPTO Minutes\n- Introduction\n- Hannah will purchase the plates."
+    assert detect_parties(pto) == ["PTO"]
+    # a day is no body: "Monday met" is not read, nor a person meeting someone
+    assert detect_parties("Notes\n\nJohn Smith met with the mayor on Monday.") == []
+
+
 def test_constituting_reviving_or_investigating_is_due_in_six_months() -> None:
     text = (
         "The two sides agreed to constitute a joint working group on energy. "

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from tracker.extract.places import countries_in, country_spans, find_countries
-from tracker.extract.regions import COUNTRY_OF, regional_government
+from tracker.extract.regions import COUNTRIES_OF, regional_government, seat_government
 from tracker.extract.vocab import word_set
 
 # "Canonical/alias/alias": groups and organisations that meet as a party.
@@ -223,13 +223,16 @@ def detect_parties(text: str, title: str | None = None) -> list[str]:
     region's government when its chief minister, governor or cabinet meets."""
     parties = _national_parties(text, title)
     regional = regional_government(text[:_REGION_CHARS])
+    seat = None if regional else seat_government(text[:_REGION_CHARS])
+    if seat and (not parties or parties[0] in COUNTRIES_OF[seat[1]]):
+        return [seat[0]]  # "QUETTA, (Pakistan Point News) ... the chief minister directed"
     if regional is None or len(parties) > 1 or any(p in GROUP_NAMES for p in parties):
         return parties
     party, region = regional
     found = parties[0] if parties else ""
     if region in found and found != region:  # "Limpopo Provincial Executive Council"
         return parties
-    if countries_in(found) == [found] and found not in (region, COUNTRY_OF[region]):
+    if countries_in(found) == [found] and found != region and found not in COUNTRIES_OF[region]:
         return parties  # a region's official meeting another country's
     return [party]
 
@@ -392,8 +395,20 @@ def _meeting_body(head: str) -> str | None:
         body = title_body(line.strip())
         if body:
             return body
-    acronym = _MINUTES_OF_ACRONYM.search(head[:400])
+    met = _BODY_MET.search(head)
+    if met and not any(_NOT_NAME.match(word) for word in met.group("body").split()):
+        return met.group("body")
+    acronym = _MINUTES_OF_ACRONYM.search(head[:400]) or _ACRONYM_MINUTES.search(head[:400])
     return acronym.group(1) if acronym else None
+
+
+# "Delvin Tidy Towns met on Wednesday 18th May", "BWMH Auxiliary met at the Cooper Clark Room"
+_BODY_MET = re.compile(
+    r"(?m)^\W*(?P<body>(?:[A-Z][\w’'&.-]*\s+){0,5}[A-Z][\w’'&.-]*)\s+met\s+(?:on|at|in|for|this"
+    r"|last|virtually|online)\b"
+)
+# "PTO Minutes", "PPG Meeting Minutes" as a heading line
+_ACRONYM_MINUTES = re.compile(r"(?m)^\W*([A-Z][A-Z&]{1,7})\s+(?:Meeting\s+)?(?:Minutes|Notes)\b")
 
 
 _MINUTES_OF_ACRONYM = re.compile(

@@ -17,7 +17,7 @@ Himachal Pradesh; Jharkhand; Karnataka; Kerala; Madhya Pradesh; Maharashtra; Man
 Meghalaya; Mizoram; Nagaland; Odisha; Orissa; Punjab; Rajasthan; Sikkim; Tamil Nadu;
 Telangana; Tripura; Uttar Pradesh; Uttarakhand; West Bengal; Delhi; Jammu and Kashmir;
 Jammu & Kashmir; Ladakh; Puducherry;
-Pakistan: Khyber Pakhtunkhwa; KP; Sindh; Balochistan; Gilgit-Baltistan;
+Pakistan: Khyber Pakhtunkhwa; KP; Sindh; Balochistan; Gilgit-Baltistan; Punjab;
 Nigeria: Abia; Adamawa; Akwa Ibom; Anambra; Bauchi; Bayelsa; Benue; Borno; Cross River;
 Delta; Ebonyi; Edo; Ekiti; Enugu; Gombe; Imo; Jigawa; Kaduna; Kano; Katsina;
 Kebbi; Kogi; Kwara; Lagos; Nasarawa; Niger; Ogun; Ondo; Osun; Oyo; Plateau;
@@ -44,19 +44,20 @@ _WORDS = frozenset(("Delta", "Rivers", "Plateau", "Victoria", "Georgia", "Washin
 _SHORT = {"KP": "Khyber Pakhtunkhwa", "ACT": "Australian Capital Territory", "Orissa": "Odisha"}
 
 
-def _countries(table: str) -> dict[str, str]:
-    """Region -> its country, from "Country: region; region; ...\nCountry: ..."."""
-    regions: dict[str, str] = {}
+def _countries(table: str) -> dict[str, frozenset[str]]:
+    """Region -> its countries (Punjab is India's and Pakistan's), from "Country: region;
+    region; ...\nCountry: ..."."""
+    regions: dict[str, frozenset[str]] = {}
     for block in re.split(r"\n(?=[A-Z][\w ]+:)", table.strip()):
         country, names = block.split(":", 1)
         for name in names.replace("\n", " ").split(";"):
             if name.strip():
-                regions[name.strip()] = country.strip()
+                regions[name.strip()] = regions.get(name.strip(), frozenset()) | {country.strip()}
     return regions
 
 
-COUNTRY_OF = _countries(_REGIONS)
-_NAMES = sorted(COUNTRY_OF, key=len, reverse=True)
+COUNTRIES_OF = _countries(_REGIONS)
+_NAMES = sorted(COUNTRIES_OF, key=len, reverse=True)
 _NAME = "(?:" + "|".join(re.escape(name) for name in _NAMES) + ")"
 _OFFICE = (
     r"(?:Chief\s+Minister|Governor|Gov\.|Premier|Chief\s+Secretary|(?:[Ss]tate\s+|[Pp]rovincial\s+)?"
@@ -67,8 +68,56 @@ _OFFICE = (
 # Minister of Kerala", "Chief Minister Khyber Pakhtunkhwa Mehmood Khan".
 _REGION_OFFICE = re.compile(
     rf"\b(?P<before>{_NAME})(?P<state>\s+State)?(?:[’']s)?\s+(?:new\s+)?(?P<office>{_OFFICE})(?!\w)"
-    rf"|\b(?P<office2>Governor|Chief\s+Minister|Premier)\s+(?P<of>of\s+)?(?:the\s+)?(?P<after>{_NAME})"
-    rf"(?P<state2>\s+State)?\b"
+    # "Chief Secretary Gilgit-Baltistan", "Additional Chief Secretary (Development) of ..."
+    rf"|\b(?P<office2>Governor|Chief\s+Minister|Premier|Chief\s+Secretary)(?:\s*\([^()]{{1,30}}\))?"
+    rf"\s+(?P<of>of\s+)?(?:the\s+)?(?P<after>{_NAME})(?P<state2>\s+State)?\b"
+)
+
+# A state's seat as the dateline of a chief minister's or his officials' meeting that names
+# no state ("Bhubaneswar: ... the chief minister Naveen Patnaik took a review meeting").
+# Cities that are two states' seats (Chandigarh) or two countries' (Hyderabad is also Sindh's
+# second city, but its chief minister sits in Karachi) are left out or go to the seat.
+_SEATS = {
+    "bhubaneswar": "Odisha",
+    "hyderabad": "Telangana",
+    "amaravati": "Andhra Pradesh",
+    "chennai": "Tamil Nadu",
+    "bengaluru": "Karnataka",
+    "bangalore": "Karnataka",
+    "mumbai": "Maharashtra",
+    "kolkata": "West Bengal",
+    "thiruvananthapuram": "Kerala",
+    "guwahati": "Assam",
+    "dispur": "Assam",
+    "lucknow": "Uttar Pradesh",
+    "patna": "Bihar",
+    "jaipur": "Rajasthan",
+    "bhopal": "Madhya Pradesh",
+    "raipur": "Chhattisgarh",
+    "ranchi": "Jharkhand",
+    "gandhinagar": "Gujarat",
+    "shimla": "Himachal Pradesh",
+    "dehradun": "Uttarakhand",
+    "srinagar": "Jammu and Kashmir",
+    "agartala": "Tripura",
+    "imphal": "Manipur",
+    "shillong": "Meghalaya",
+    "aizawl": "Mizoram",
+    "kohima": "Nagaland",
+    "gangtok": "Sikkim",
+    "itanagar": "Arunachal Pradesh",
+    "panaji": "Goa",
+    "puducherry": "Puducherry",
+    "lahore": "Punjab",
+    "karachi": "Sindh",
+    "peshawar": "Khyber Pakhtunkhwa",
+    "quetta": "Balochistan",
+    "gilgit": "Gilgit-Baltistan",
+}
+_SEAT_DATELINE = re.compile(r"^\W*(?P<city>[A-Za-z]+)\s*(?:[,:—–]|-\s)")
+_STATE_OFFICE = re.compile(
+    r"(?i)\bchief\s+(?:minister|secretary)\b|\bCM\b|\bdeputy\s+commissioners?\b"
+    r"|\bdistrict\s+collectors?\b|\bstate\s+government\b"
 )
 
 
@@ -89,3 +138,13 @@ def regional_government(lead: str) -> tuple[str, str] | None:
         # "Borno State Executive Council", "Khyber Pakhtunkhwa Cabinet"
         return f"{region}{state} {office[:1].upper()}{office[1:]}", region
     return f"Government of {region}{state}", region
+
+
+def seat_government(lead: str) -> tuple[str, str] | None:
+    """The government of the state whose seat heads a chief minister's or his officials'
+    meeting as its dateline; else None."""
+    seat = _SEAT_DATELINE.match(lead)
+    region = _SEATS.get(seat.group("city").casefold()) if seat else None
+    if region is None or not _STATE_OFFICE.search(lead):
+        return None
+    return f"Government of {region}", region
