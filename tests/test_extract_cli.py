@@ -35,6 +35,24 @@ def test_draft_to_stdout(run: Runner) -> None:
     tomllib.loads(result.stdout)
 
 
+def test_rules_only_leaves_out_what_the_sentence_model_adds(run: Runner, tmp_path: Path) -> None:
+    readout = tmp_path / "minutes.txt"
+    readout.write_text(
+        "Minutes of the Garden Club committee meeting, 3 March 2024\n\n"
+        "Present: Ann Lee, Bob Marsh, Carol Pike.\n\n"
+        "Plant sale: Bob is organising the stall for the May fair.\n"
+        "Newsletter: the spring issue goes out next week, Carol collecting articles.\n"
+    )
+    cues = {}
+    for flags in ((), ("--rules-only",)):
+        result = run("extract", readout, "--meeting-date", "2024-03-03", *flags)
+        assert result.exit_code == 0, result.stderr
+        cues[flags] = [c["cue"] for c in tomllib.loads(result.stdout)["commitments"]]
+    # the newsletter note has no phrasing the rules know: only the model reads it
+    assert cues[()] == ["is organising", "sentence model"]
+    assert cues[("--rules-only",)] == ["is organising"]
+
+
 def test_a_text_without_commitments_gives_an_empty_draft(run: Runner, tmp_path: Path) -> None:
     readout = tmp_path / "praise.txt"
     readout.write_text(

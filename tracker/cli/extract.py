@@ -36,6 +36,12 @@ from tracker.words import plural
     show_default=True,
     help="Leave out candidates the rules are less sure of.",
 )
+@click.option(
+    "--rules-only",
+    is_flag=True,
+    help="Leave out the sentence model: only what a known phrasing marks as a commitment "
+    "(fewer candidates, each naming the cue that found it).",
+)
 @pass_app
 def extract(
     app: App,
@@ -46,6 +52,7 @@ def extract(
     parties: str | None,
     out: Path | None,
     min_confidence: float,
+    rules_only: bool,
 ) -> None:
     """Draft the commitments of a meeting readout as a meeting file (TOML).
 
@@ -79,6 +86,7 @@ def extract(
             source=source,
             min_confidence=min_confidence,
             parties=names if parties is not None else None,
+            model=None if rules_only else "shipped",
         )
     except (ExtractError, TextInputError) as exc:
         raise MeetingFileError(str(exc)) from None
