@@ -75,8 +75,8 @@ _REGION_OFFICE = re.compile(
 
 # A state's seat as the dateline of a chief minister's or his officials' meeting that names
 # no state ("Bhubaneswar: ... the chief minister Naveen Patnaik took a review meeting").
-# Cities that are two states' seats (Chandigarh) or two countries' (Hyderabad is also Sindh's
-# second city, but its chief minister sits in Karachi) are left out or go to the seat.
+# Chandigarh, the seat of two states, is left out; Hyderabad goes to Telangana, whose seat it
+# is (Sindh's chief minister sits in Karachi).
 _SEATS = {
     "bhubaneswar": "Odisha",
     "hyderabad": "Telangana",
@@ -116,7 +116,7 @@ _SEATS = {
 }
 _SEAT_DATELINE = re.compile(r"^\W*(?P<city>[A-Za-z]+)\s*(?:[,:—–]|-\s)")
 _STATE_OFFICE = re.compile(
-    r"(?i)\bchief\s+(?:minister|secretary)\b|\bCM\b|\bdeputy\s+commissioners?\b"
+    r"(?i)\bchief\s+(?:minister|secretary)\b|(?-i:\bCM\b)|\bdeputy\s+commissioners?\b"
     r"|\bdistrict\s+collectors?\b|\bstate\s+government\b"
 )
 
